@@ -1,0 +1,13 @@
+import { Command } from 'commander';
+import { registerProbe } from './probe.ts';
+
+/** The `raritan2mqtt` command line: run, demo, sim and probe. */
+export function buildProgram(): Command {
+  const program = new Command('raritan2mqtt')
+    .description('Raritan PX2/PX3/PX4 PDUs in Home Assistant, MQTT and Node-RED')
+    .showHelpAfterError();
+  registerProbe(program);
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);

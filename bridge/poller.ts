@@ -1,0 +1,176 @@
+import type { Logger } from './log.ts';
+import type { PduReading, PollResult } from './readings.ts';
+import { createEnergyTracker } from './snmp/energy.ts';
+import { describeReadError, type PduReader } from './snmp/reader.ts';
+
+/**
+ * One poller per configured PDU, each with its own timer and SNMP session, so an unreachable PDU only
+ * ever delays itself. Polls are aligned to the interval; a poll still running when the next is due makes
+ * that cycle "missed" instead of queueing up. Availability: online after a good poll, offline after
+ * `offlineAfter` failed ones in a row (one lost UDP packet is not an outage).
+ */
+
+export interface PollerStats {
+  polls: number;
+  failures: number;
+  missed: number;
+  lastDurationMs: number;
+  lastRequests: number;
+  lastError: string | undefined;
+}
+
+export interface Poller {
+  readonly id: string;
+  start(): void;
+  /** Stops the timer and waits for a poll in flight, so its result is delivered. */
+  stop(): Promise<void>;
+  /** Polls now (after a command, say); joins a poll already in flight. */
+  pollNow(): Promise<PollResult>;
+  readonly online: boolean | undefined;
+  readonly stats: Readonly<PollerStats>;
+  /** The units of the last good poll. */
+  readonly last: readonly PduReading[];
+}
+
+export interface PollerDeps {
+  id: string;
+  /** ms */
+  intervalMs: number;
+  offlineAfter: number;
+  reader: PduReader;
+  target: { host: string; port: number; version: '1' | '2c' | '3' };
+  log: Logger;
+  onResult: (result: PollResult) => void;
+  onAvailability: (online: boolean, unitIds: readonly string[]) => void;
+  now?: () => number;
+}
+
+export function createPoller(deps: PollerDeps): Poller {
+  const now = deps.now ?? Date.now;
+  const energy = createEnergyTracker();
+  const stats: PollerStats = {
+    polls: 0,
+    failures: 0,
+    missed: 0,
+    lastDurationMs: 0,
+    lastRequests: 0,
+    lastError: undefined,
+  };
+  let online: boolean | undefined;
+  let failuresInRow = 0;
+  let last: PduReading[] = [];
+  let inFlight: Promise<PollResult> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+
+  function trackEnergy(units: PduReading[]): PduReading[] {
+    return units.map((u) => ({
+      ...u,
+      inlet: { ...u.inlet, energy: scaledTrack(`${u.id}/inlet`, u.inlet.energy, u.time) },
+      outlets: u.outlets.map((o) => ({
+        ...o,
+        energy: energy.track(`${u.id}/${o.outlet}`, o.energy_counter, u.time),
+      })),
+    }));
+  }
+
+  function scaledTrack(key: string, kwh: number | null, time: number): number | null {
+    return energy.track(key, kwh === null ? null : Math.round(kwh * 1000), time);
+  }
+
+  async function poll(): Promise<PollResult> {
+    const time = now();
+    const started = performance.now();
+    let result: PollResult;
+    try {
+      const read = await deps.reader.read(time);
+      if (read.problems.length > 0)
+        deps.log.warn({ pdu: deps.id, problems: read.problems.slice(0, 5) }, 'incomplete reading');
+      last = trackEnergy(read.units);
+      result = {
+        ok: true,
+        source: deps.id,
+        time,
+        units: last,
+        durationMs: performance.now() - started,
+        requests: read.requests,
+      };
+      failuresInRow = 0;
+      if (online !== true) {
+        online = true;
+        deps.log.info({ pdu: deps.id, units: last.length }, 'PDU online');
+        deps.onAvailability(
+          true,
+          last.map((u) => u.id),
+        );
+      }
+    } catch (error) {
+      const message = describeReadError(error, deps.target);
+      result = {
+        ok: false,
+        source: deps.id,
+        time,
+        error: message,
+        durationMs: performance.now() - started,
+        requests: 0,
+      };
+      stats.failures++;
+      failuresInRow++;
+      deps.log.warn({ pdu: deps.id, error: message }, 'poll failed');
+      if (online !== false && failuresInRow >= deps.offlineAfter) {
+        online = false;
+        deps.onAvailability(false, last.length ? last.map((u) => u.id) : [deps.id]);
+      }
+    }
+    stats.polls++;
+    stats.lastDurationMs = result.durationMs;
+    stats.lastRequests = result.requests;
+    stats.lastError = result.ok ? undefined : result.error;
+    deps.onResult(result);
+    return result;
+  }
+
+  function pollNow(): Promise<PollResult> {
+    inFlight ??= poll().finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
+  }
+
+  function schedule(): void {
+    if (!running) return;
+    const t = now();
+    const wait = deps.intervalMs - (t % deps.intervalMs);
+    timer = setTimeout(() => {
+      if (inFlight) stats.missed++;
+      else void pollNow();
+      schedule();
+    }, wait);
+  }
+
+  return {
+    id: deps.id,
+    start() {
+      if (running) return;
+      running = true;
+      void pollNow();
+      schedule();
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      await inFlight;
+      deps.reader.close();
+    },
+    pollNow,
+    get online() {
+      return online;
+    },
+    get stats() {
+      return stats;
+    },
+    get last() {
+      return last;
+    },
+  };
+}
