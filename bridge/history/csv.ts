@@ -1,0 +1,102 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import type { Db } from './db.ts';
+import { powerResolution, type RangeQuery, resolveRange, rowsSql, type View } from './range.ts';
+import type { OutletMeta } from './series.ts';
+import type { Resolution } from './time.ts';
+
+/**
+ * CSV export, streamed: the rows are read page by page with keyset pagination on the (pdu, ts,
+ * outlet) key, so memory holds one page whatever the range, and no statement stays open across an
+ * await (better-sqlite3 refuses writes on a connection with an open iterator; polls keep recording
+ * while a year is exported).
+ */
+
+export interface CsvQuery extends RangeQuery {
+  /** total: the inlet; ports: outlets 1..n; all: both. Default total. */
+  view?: View | 'all';
+  /** Default: what the power chart shows for the range (hour raw, day 15m, week 1h, month/year 1d). */
+  resolution?: Exclude<Resolution, '1mo'>;
+}
+
+export const CSV_HEADER =
+  'time,pdu,outlet,label,name,power_avg_w,power_min_w,power_max_w,energy_kwh,samples,estimated\n';
+
+const RESOLUTIONS = ['raw', '15m', '1h', '1d'];
+const PAGE = 8192;
+
+function cell(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** ts, outlet, n, ps (dW), pn, px (dW), e (mWh), est: the column order of rowsSql. */
+type CsvRow = [number, number, number, number, number | null, number | null, number, number];
+
+export interface CsvContext {
+  db: Db;
+  pduId: (key: string) => number | undefined;
+  meta: (pdu: number) => Map<number, OutletMeta>;
+  nowMs: number;
+  rawFrom: number;
+}
+
+/** Validates synchronously (RangeError on bad input), then returns the chunks: the header, then pages. */
+export function csvChunks(ctx: CsvContext, q: CsvQuery): AsyncGenerator<string> {
+  const r = resolveRange(q, ctx.nowMs);
+  const view = q.view ?? 'total';
+  if (!['total', 'ports', 'all'].includes(view)) throw new RangeError('view must be total, ports or all');
+  if (q.resolution !== undefined && !RESOLUTIONS.includes(q.resolution)) {
+    throw new RangeError(`resolution must be one of ${RESOLUTIONS.join(', ')}`);
+  }
+  const id = ctx.pduId(q.pdu);
+  if (id === undefined) throw new RangeError(`unknown pdu ${q.pdu}`);
+  const res = q.resolution ?? powerResolution(r, ctx.rawFrom);
+  const sql = rowsSql(res, view).replace('ts >= ?', '(ts, outlet) > (?, ?)');
+  // raw(): rows as arrays, about twice as fast as objects for a year of 15-minute rows.
+  const page = ctx.db.prepare<[number, number, number, number], CsvRow>(`${sql} LIMIT ${PAGE}`).raw(true);
+  const meta = ctx.meta(id);
+  const names = new Map<number, string>([[0, 'total,Total']]);
+  for (const [o, m] of meta) names.set(o, `${cell(m.label)},${cell(m.name)}`);
+  const pdu = cell(q.pdu);
+  return (async function* () {
+    yield CSV_HEADER;
+    let ts = r.from - 1;
+    let outlet = Number.MAX_SAFE_INTEGER;
+    let lastTs = Number.NaN;
+    let iso = '';
+    for (;;) {
+      const rows = page.all(id, ts, outlet, r.to);
+      if (rows.length === 0) return;
+      let out = '';
+      for (const [rts, o, n, ps, pn, px, e, est] of rows) {
+        if (rts !== lastTs) {
+          lastTs = rts;
+          iso = `${new Date(rts * 1000).toISOString()},${pdu},`;
+        }
+        const avg = n > 0 ? Math.round(ps / n) / 10 : '';
+        const min = pn === null ? '' : pn / 10;
+        const max = px === null ? '' : px / 10;
+        out += `${iso}${o},${names.get(o) ?? `${o},`},${avg},${min},${max},${e / 1e6},${n},${est}\n`;
+      }
+      const last = rows[rows.length - 1] as CsvRow;
+      ts = last[0];
+      outlet = last[1];
+      yield out;
+      if (rows.length < PAGE) return;
+    }
+  })();
+}
+
+/** Pipe the export into a Writable (an HTTP response), honouring backpressure. Returns bytes written. */
+export async function writeCsv(chunks: AsyncGenerator<string>, out: Writable): Promise<number> {
+  let bytes = 0;
+  for await (const chunk of chunks) {
+    bytes += Buffer.byteLength(chunk);
+    if (out.destroyed) break;
+    if (!out.write(chunk)) {
+      // A client that hangs up never drains: stop reading the database then, too.
+      await Promise.race([once(out, 'drain'), once(out, 'close')]);
+    }
+  }
+  return bytes;
+}

@@ -1,0 +1,52 @@
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+/** One numbered migration: `version` is the PRAGMA user_version after it has run. */
+export interface Migration {
+  version: number;
+  up: string;
+}
+
+/**
+ * Open the history database the way a long-running single-writer daemon wants it (in the spirit of
+ * Actual's sync-server wrapper): WAL so readers never block the poll path, synchronous=NORMAL because
+ * WAL+NORMAL keeps every committed transaction across a process crash (only an OS crash can lose the
+ * last ones), and a busy timeout so a second process (the CLI, a backup) waits instead of failing.
+ */
+export function openDb(path: string, migrations: readonly Migration[]): Db {
+  const db = new Database(path);
+  if (path !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db, migrations);
+  return db;
+}
+
+/** Apply, in order and each in its own transaction, every migration above PRAGMA user_version. */
+export function migrate(db: Db, migrations: readonly Migration[]): number {
+  const sorted = [...migrations].sort((a, b) => a.version - b.version);
+  sorted.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`history migrations must be numbered 1..n, found ${m.version}`);
+  });
+  let current = Number(db.pragma('user_version', { simple: true }));
+  const latest = sorted.length;
+  if (current > latest) {
+    throw new Error(`history database is at schema ${current}, newer than this build (${latest})`);
+  }
+  for (const m of sorted) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.up);
+      // PRAGMA cannot take a bound parameter; the version is an integer from our own list.
+      db.pragma(`user_version = ${m.version}`);
+    })();
+    current = m.version;
+  }
+  return current;
+}
+
+export function schemaVersion(db: Db): number {
+  return Number(db.pragma('user_version', { simple: true }));
+}

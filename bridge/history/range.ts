@@ -1,0 +1,111 @@
+import type { Db } from './db.ts';
+import { calendarGrid, fixedGrid, type Grid, LEVEL_TABLE, type Resolution } from './time.ts';
+
+/** Turning a period or a custom range into time bounds, a resolution and the rows behind it. */
+
+export type Period = 'hour' | 'day' | 'week' | 'month' | 'year';
+export type View = 'total' | 'ports';
+export const PERIODS: readonly Period[] = ['hour', 'day', 'week', 'month', 'year'];
+
+const PERIOD_S: Record<Period, number> = {
+  hour: 3600,
+  day: 86_400,
+  week: 7 * 86_400,
+  month: 30 * 86_400,
+  year: 365 * 86_400,
+};
+
+export interface RangeQuery {
+  /** PduReading id ('pdu1'). */
+  pdu: string;
+  /** A rolling window ending now; or give `from`/`to` (ms) for a custom range. */
+  period?: Period;
+  from?: number;
+  to?: number;
+}
+
+export interface ResolvedRange {
+  period: Period | 'custom';
+  /** Seconds, [from, to). */
+  from: number;
+  to: number;
+}
+
+/** Bad input is a RangeError with a message meant for the HTTP 400 body. */
+export function resolveRange(q: RangeQuery, nowMs: number): ResolvedRange {
+  const now = Math.floor(nowMs / 1000) + 1;
+  if (q.period !== undefined) {
+    if (!PERIODS.includes(q.period)) throw new RangeError(`period must be one of ${PERIODS.join(', ')}`);
+    return { period: q.period, from: now - PERIOD_S[q.period], to: now };
+  }
+  const { from, to } = q;
+  if (typeof from !== 'number' || typeof to !== 'number' || !Number.isFinite(from) || !Number.isFinite(to)) {
+    throw new RangeError('give a period, or from and to (ms since the epoch)');
+  }
+  if (to <= from) throw new RangeError('to must be after from');
+  if (to - from > 20 * 366 * 86_400_000) throw new RangeError('range longer than 20 years');
+  return { period: 'custom', from: Math.floor(from / 1000), to: Math.ceil(to / 1000) };
+}
+
+/** The day view uses 15-minute points, the week hourly, month and year daily (issue 4). */
+export function powerResolution(r: ResolvedRange, rawFrom: number): Resolution {
+  const span = r.to - r.from;
+  if (r.period === 'hour' || (r.period === 'custom' && span <= 6 * 3600 && r.from >= rawFrom)) return 'raw';
+  if (r.period === 'day' || (r.period === 'custom' && span <= 3 * 86_400)) return '15m';
+  if (r.period === 'week' || (r.period === 'custom' && span <= 35 * 86_400)) return '1h';
+  return '1d';
+}
+
+/** Energy bars: hourly for a day, daily for a week or a month, monthly for a year (DESIGN.md 3b). */
+export function energyResolution(r: ResolvedRange, rawFrom: number): Resolution {
+  const span = r.to - r.from;
+  if (r.period === 'hour' || (r.period === 'custom' && span <= 6 * 3600))
+    return r.from >= rawFrom ? 'raw' : '15m';
+  if (r.period === 'day' || (r.period === 'custom' && span <= 3 * 86_400)) return '1h';
+  if (r.period === 'week' || r.period === 'month' || (r.period === 'custom' && span <= 92 * 86_400))
+    return '1d';
+  return '1mo';
+}
+
+/** Raw data is bucketed to whole minutes at least (polls may be every 10 s); energy bars to 5 minutes. */
+export function gridFor(res: Resolution, r: ResolvedRange, maxPoints: number, rawMinStep = 60): Grid {
+  if (res === 'raw') {
+    const step = Math.max(rawMinStep, Math.ceil((r.to - r.from) / maxPoints / 60) * 60);
+    return fixedGrid(step, r.from, r.to);
+  }
+  return calendarGrid(res, r.from, r.to, maxPoints);
+}
+
+/** One stored row, whatever its table: n samples summed into ps (dW), min pn, max px, energy e (mWh). */
+export interface Row {
+  ts: number;
+  outlet: number;
+  n: number;
+  ps: number;
+  pn: number | null;
+  px: number | null;
+  e: number;
+  est: number;
+}
+
+export function rowsSql(res: Resolution, view: View | 'all', outlet?: number): string {
+  const filter =
+    outlet !== undefined
+      ? 'AND outlet = ?'
+      : view === 'total'
+        ? 'AND outlet = 0'
+        : view === 'ports'
+          ? 'AND outlet > 0'
+          : '';
+  if (res === 'raw') {
+    return `SELECT ts, outlet, p IS NOT NULL AS n, coalesce(p, 0) AS ps, p AS pn, p AS px, de AS e, est
+            FROM sample WHERE pdu = ? AND ts >= ? AND ts < ? ${filter} ORDER BY ts, outlet`;
+  }
+  const table = LEVEL_TABLE[res === '1mo' ? '1d' : res];
+  return `SELECT ts, outlet, n, ps, pn, px, e, est FROM ${table}
+          WHERE pdu = ? AND ts >= ? AND ts < ? ${filter} ORDER BY ts, outlet`;
+}
+
+export function readRows(db: Db, pdu: number, res: Resolution, from: number, to: number, view: View): Row[] {
+  return db.prepare<[number, number, number], Row>(rowsSql(res, view)).all(pdu, from, to);
+}
