@@ -1,0 +1,261 @@
+import { isIP } from 'node:net';
+import convict from 'convict';
+
+/**
+ * Convict formats shared by the schema. Each one throws a `Problem` whose message is the reason alone
+ * (`must be an integer 1..65535, got "abc"`); the loader prefixes the key. Formats read their limits from
+ * the schema item (`min`, `max`, `values`, `pattern`, `secret`), so one format serves many keys and the
+ * doc generator can print the limits. Coercion only turns strings (env values) into the declared type and
+ * leaves anything unparsable as it is, so the validator can quote what the user actually wrote.
+ */
+
+/** A validation failure. `key` is set when the failing key is deeper than the convict key (pdus[1].host). */
+export class Problem extends Error {
+  /** Set by convict to the schema key that failed. */
+  fullName?: string;
+  constructor(
+    reason: string,
+    readonly key?: string,
+  ) {
+    super(reason);
+    // convict appends `: value was <json>` when `value` is truthy; the reason already says what is wrong
+    // (and must never echo a secret), so the assignment is swallowed.
+    Object.defineProperty(this, 'value', { set() {}, get: () => undefined });
+  }
+}
+
+let sink: Problem[] | undefined;
+
+/** Runs `fn` (a synchronous convict validate) and returns the Problems thrown by formats during it. */
+export function collectProblems(fn: () => void): { problems: Problem[]; error: Error | undefined } {
+  const outer = sink;
+  const problems: Problem[] = [];
+  sink = problems;
+  try {
+    fn();
+    return { problems, error: undefined };
+  } catch (error) {
+    return { problems, error: error instanceof Error ? error : new Error(String(error)) };
+  } finally {
+    sink = outer;
+  }
+}
+
+/** The extra schema-item fields the formats below read. */
+export interface Limits {
+  min?: number;
+  max?: number;
+  values?: readonly (string | number)[];
+  pattern?: RegExp;
+  /** Human wording of `pattern`, used in the error. */
+  patternDoc?: string;
+  minLength?: number;
+  maxLength?: number;
+  /** '' and null mean "not set". */
+  optional?: boolean;
+  /** convict's flag for secrets: never quote the value in an error either. */
+  sensitive?: boolean;
+}
+
+/** A value quoted for an error message: strings in JSON quotes, the rest as JSON. */
+export function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function range(limits: Limits): string {
+  const { min, max } = limits;
+  if (min !== undefined && max !== undefined) return ` ${min}..${max}`;
+  if (min !== undefined) return ` >= ${min}`;
+  if (max !== undefined) return ` <= ${max}`;
+  return '';
+}
+
+function checkNumber(value: unknown, limits: Limits, integer: boolean): void {
+  const kind = integer ? 'an integer' : 'a number';
+  const ok =
+    typeof value === 'number' &&
+    (integer ? Number.isInteger(value) : Number.isFinite(value)) &&
+    (limits.min === undefined || value >= limits.min) &&
+    (limits.max === undefined || value <= limits.max);
+  if (!ok) throw new Problem(`must be ${kind}${range(limits)}, got ${show(value)}`);
+}
+
+function checkString(value: unknown, limits: Limits): void {
+  const got = limits.sensitive ? '' : `, got ${show(value)}`;
+  if (limits.optional && (value === null || value === '')) return;
+  if (value === null || value === undefined) throw new Problem('is required');
+  if (typeof value !== 'string') throw new Problem(`must be a string${got}`);
+  if (!limits.optional && value === '') throw new Problem('must not be empty');
+  if (limits.minLength !== undefined && value.length < limits.minLength) {
+    throw new Problem(`must be at least ${limits.minLength} characters${got}`);
+  }
+  if (limits.maxLength !== undefined && value.length > limits.maxLength) {
+    throw new Problem(`must be at most ${limits.maxLength} characters${got}`);
+  }
+  if (limits.pattern && !limits.pattern.test(value)) {
+    throw new Problem(`must be ${limits.patternDoc ?? `like ${limits.pattern}`}${got}`);
+  }
+}
+
+const HOSTNAME =
+  /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*\.?$/;
+
+export function isHost(value: unknown): value is string {
+  return typeof value === 'string' && (isIP(value) !== 0 || HOSTNAME.test(value));
+}
+
+/**
+ * A topic prefix: MQTT forbids the wildcards + and # and NUL in published topics, and an empty level
+ * (leading, trailing or double /) would make `<base>/<pdu>` ambiguous for subscribers.
+ */
+export function topicProblem(value: string): string | undefined {
+  if (value === '') return 'must not be empty';
+  if (/[+#]/.test(value) || value.includes('\0'))
+    return `must not contain the MQTT wildcards + or #, got ${show(value)}`;
+  if (value.startsWith('/') || value.endsWith('/') || value.includes('//')) {
+    return `must not start or end with / or contain an empty level, got ${show(value)}`;
+  }
+  return undefined;
+}
+
+const NUMERIC = /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i;
+const toNumber = (v: string): unknown => (NUMERIC.test(v) ? Number(v) : v);
+const TRUE = new Set(['true', '1', 'yes', 'on']);
+const FALSE = new Set(['false', '0', 'no', 'off']);
+
+type Validate = (value: unknown, schemaItem: unknown) => void;
+
+/** Registers a format whose Problems are recorded for collectProblems (convict keeps only the text). */
+export function addFormat(name: string, validate: Validate, coerce?: (value: string) => unknown): void {
+  convict.addFormat({
+    name,
+    validate: (value: unknown, schemaItem: unknown) => {
+      try {
+        validate(value, schemaItem);
+      } catch (error) {
+        if (error instanceof Problem) sink?.push(error);
+        throw error;
+      }
+    },
+    ...(coerce && { coerce }),
+  });
+}
+
+let registered = false;
+
+/** Registers the r2m-* formats with convict (idempotent; convict's format table is process-wide). */
+export function registerFormats(): void {
+  if (registered) return;
+  registered = true;
+  const formats: Record<string, { validate: Validate; coerce?: (value: string) => unknown }> = {
+    'r2m-int': { validate: (v, s) => checkNumber(v, s as Limits, true), coerce: toNumber },
+    'r2m-number': { validate: (v, s) => checkNumber(v, s as Limits, false), coerce: toNumber },
+    'r2m-bool': {
+      validate: (v) => {
+        if (typeof v !== 'boolean') throw new Problem(`must be true or false, got ${show(v)}`);
+      },
+      coerce: (v: string) => {
+        const lower = v.trim().toLowerCase();
+        return TRUE.has(lower) ? true : FALSE.has(lower) ? false : v;
+      },
+    },
+    'r2m-enum': {
+      validate: (v, s) => {
+        const values = (s as Limits).values ?? [];
+        if (!values.includes(v as string | number)) {
+          throw new Problem(`must be one of ${values.map((x) => show(x)).join(', ')}, got ${show(v)}`);
+        }
+      },
+    },
+    'r2m-string': { validate: (v, s) => checkString(v, s as Limits) },
+    'r2m-host': {
+      validate: (v, s) => {
+        if ((s as Limits).optional && (v === '' || v === null)) return;
+        if (v === null || v === undefined) throw new Problem('is required');
+        if (!isHost(v)) throw new Problem(`must be a hostname or IP address, got ${show(v)}`);
+      },
+    },
+    'r2m-topic': {
+      validate: (v) => {
+        if (typeof v !== 'string') throw new Problem(`must be a string, got ${show(v)}`);
+        const problem = topicProblem(v);
+        if (problem) throw new Problem(problem);
+      },
+    },
+    'r2m-mqtt-url': {
+      validate: (v) => {
+        if (v === '' || v === null) return;
+        if (typeof v !== 'string') throw new Problem(`must be a string, got ${show(v)}`);
+        let url: URL;
+        try {
+          url = new URL(v);
+        } catch {
+          throw new Problem('must be a URL like mqtt://host:1883 (or empty for the embedded broker)');
+        }
+        // Quote only the protocol: the URL may carry a password.
+        if (!/^(mqtts?|wss?|tcp|ssl|tls):$/.test(url.protocol)) {
+          throw new Problem(`must use mqtt:, mqtts:, ws: or wss:, got ${show(url.protocol)}`);
+        }
+      },
+    },
+  };
+  for (const [name, { validate, coerce }] of Object.entries(formats)) addFormat(name, validate, coerce);
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** What a schema item accepts, in words (for errors and the config reference). */
+export function describeFormat(item: Record<string, unknown>): string {
+  const { format, min, max, values, patternDoc, optional } = item;
+  const opt = optional ? ' or empty' : '';
+  const range = min !== undefined && max !== undefined ? ` ${min}..${max}` : '';
+  switch (format) {
+    case 'r2m-int':
+      return `integer${range}${item.nullable ? ' or null' : ''}`;
+    case 'r2m-number':
+      return `number${range}${item.nullable ? ' or null' : ''}`;
+    case 'r2m-bool':
+      return 'true / false';
+    case 'r2m-enum':
+      return (values as unknown[]).map((v) => JSON.stringify(v)).join(', ');
+    case 'r2m-host':
+      return `hostname or IP${opt}`;
+    case 'r2m-topic':
+      return 'MQTT topic prefix';
+    case 'r2m-mqtt-url':
+      return 'mqtt(s):// or ws(s):// URL, or empty';
+    case 'r2m-pdus':
+      return 'an array of PDU objects';
+    default: {
+      const min = item.minLength ? `, ${item.minLength}+ characters` : '';
+      return `${typeof patternDoc === 'string' ? patternDoc : 'string'}${min}${opt}`;
+    }
+  }
+}
+
+/**
+ * Convict overlays values onto the schema without looking at their shape: a non-object where a section
+ * belongs, or an object where a single value belongs, ends up as confusing "missing" or "unknown key"
+ * reports. This names the key instead. `schema` is a convict schema definition (a node without
+ * `default` is a section).
+ */
+export function shapeProblems(raw: Record<string, unknown>, schema: object, prefix = ''): Problem[] {
+  const problems: Problem[] = [];
+  for (const [key, node] of Object.entries(schema)) {
+    const value = raw[key];
+    if (!isPlainObject(node) || value === undefined) continue;
+    const at = `${prefix}${key}`;
+    if (!('default' in node)) {
+      if (isPlainObject(value)) problems.push(...shapeProblems(value, node, `${at}.`));
+      else problems.push(new Problem(`must be an object, got ${show(value)}`, at));
+    } else if (node.format === 'r2m-pdus' ? !Array.isArray(value) : isPlainObject(value)) {
+      problems.push(new Problem(`must be ${describeFormat(node)}, got ${show(value)}`, at));
+    }
+  }
+  return problems;
+}

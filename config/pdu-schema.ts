@@ -1,0 +1,148 @@
+import type convict from 'convict';
+
+/**
+ * The schema of one element of `pdus` (convict does not descend into arrays, so each element is
+ * validated by its own convict instance, see config/pdus.ts). Per-PDU timing keys default to null,
+ * meaning "inherit from the snmp section".
+ */
+
+export interface RawV3 {
+  user: string;
+  level: string;
+  authProtocol: string;
+  authKey: string;
+  privProtocol: string;
+  privKey: string;
+  writeUser: string;
+  writeAuthKey: string;
+  writePrivKey: string;
+}
+
+export interface RawPdu {
+  id: string | null;
+  name: string;
+  host: string | null;
+  port: number;
+  version: string;
+  community: string;
+  writeCommunity: string;
+  v3: RawV3;
+  pollInterval: number | null;
+  timeout: number | null;
+  retries: number | null;
+  allowSwitching: boolean;
+  maxNameLength: number;
+}
+
+/** PDU ids become MQTT topic levels and HA object ids: keep them to what both accept unescaped. */
+export const PDU_ID = /^[a-z0-9_-]{1,32}$/;
+
+// USM (RFC 3414) rejects passphrases shorter than 8 characters; net-snmp would fail at the first request.
+const KEY = { minLength: 8, optional: true, sensitive: true, format: 'r2m-string', default: '' } as const;
+
+export const pduSchema: convict.Schema<RawPdu> = {
+  id: {
+    doc: 'Short id, [a-z0-9_-] up to 32 characters, unique: used in MQTT topics and entity ids.',
+    format: 'r2m-string',
+    pattern: PDU_ID,
+    patternDoc: 'lowercase letters, digits, _ or - (at most 32)',
+    default: null,
+  },
+  name: {
+    doc: 'Display name; empty = the name the PDU reports.',
+    format: 'r2m-string',
+    optional: true,
+    maxLength: 64,
+    default: '',
+  },
+  host: { doc: 'Hostname or IP address of the PDU.', format: 'r2m-host', default: null },
+  port: { doc: 'SNMP UDP port.', format: 'r2m-int', min: 1, max: 65535, default: 161 },
+  version: {
+    doc: 'SNMP version: "1", "2c" or "3".',
+    format: 'r2m-enum',
+    values: ['1', '2c', '3'],
+    default: '2c',
+  },
+  community: {
+    doc: 'Read community (v1/v2c).',
+    format: 'r2m-string',
+    sensitive: true,
+    default: 'public',
+  },
+  writeCommunity: {
+    doc: 'Write community (v1/v2c); empty = read-only: no renames, no switching.',
+    format: 'r2m-string',
+    optional: true,
+    sensitive: true,
+    default: '',
+  },
+  v3: {
+    user: {
+      doc: 'SNMPv3 user (version "3").',
+      format: 'r2m-string',
+      optional: true,
+      maxLength: 32,
+      default: '',
+    },
+    level: {
+      doc: 'SNMPv3 security level.',
+      format: 'r2m-enum',
+      values: ['authPriv', 'authNoPriv', 'noAuthNoPriv'],
+      default: 'authPriv',
+    },
+    authProtocol: {
+      doc: 'SNMPv3 authentication protocol.',
+      format: 'r2m-enum',
+      values: ['sha', 'sha256'],
+      default: 'sha',
+    },
+    authKey: { ...KEY, doc: 'SNMPv3 authentication passphrase (8+ characters; authNoPriv, authPriv).' },
+    privProtocol: { doc: 'SNMPv3 privacy protocol.', format: 'r2m-enum', values: ['aes'], default: 'aes' },
+    privKey: { ...KEY, doc: 'SNMPv3 privacy passphrase (8+ characters; authPriv).' },
+    writeUser: {
+      doc: 'Separate SNMPv3 user for writes (same level and protocols); empty = the read user writes.',
+      format: 'r2m-string',
+      optional: true,
+      maxLength: 32,
+      default: '',
+    },
+    writeAuthKey: { ...KEY, doc: 'Authentication passphrase of the write user.' },
+    writePrivKey: { ...KEY, doc: 'Privacy passphrase of the write user.' },
+  },
+  pollInterval: {
+    doc: 'Seconds between polls; null = snmp.pollInterval.',
+    format: 'r2m-number',
+    min: 0.1,
+    max: 86400,
+    nullable: true,
+    default: null,
+  },
+  timeout: {
+    doc: 'ms per SNMP attempt; null = snmp.timeout.',
+    format: 'r2m-int',
+    min: 50,
+    max: 60000,
+    nullable: true,
+    default: null,
+  },
+  retries: {
+    doc: 'SNMP retries after the first attempt; null = snmp.retries.',
+    format: 'r2m-int',
+    min: 0,
+    max: 10,
+    nullable: true,
+    default: null,
+  },
+  allowSwitching: {
+    doc: 'Allow switching outlets off/on/cycle (off by default: switching off a server is serious).',
+    format: 'r2m-bool',
+    default: false,
+  },
+  maxNameLength: {
+    doc: 'Longest outlet name written to the PDU (outletName is a DisplayString).',
+    format: 'r2m-int',
+    min: 1,
+    max: 255,
+    default: 64,
+  },
+};

@@ -1,0 +1,299 @@
+import type convict from 'convict';
+import { registerFormats } from './formats.ts';
+
+registerFormats();
+
+/**
+ * The configuration schema (DESIGN.md section 3, "Config"). Precedence, lowest first: these defaults,
+ * the JSON5 file (R2M_CONFIG), environment variables, then `overrides` from the command line / demo.
+ * An empty environment variable counts as unset (docker-compose passes `VAR=` for unset variables).
+ * Every leaf has doc, format and default; `env` where a deployment sets it from outside.
+ */
+
+export interface RawConfig {
+  pdus: unknown[];
+  snmp: {
+    pollInterval: number;
+    timeout: number;
+    retries: number;
+    namesRefresh: number;
+    offlineAfter: number;
+    maxVarbinds: number;
+  };
+  mqtt: {
+    url: string;
+    host: string;
+    port: number;
+    wsPort: number;
+    username: string;
+    password: string;
+    ca: string;
+    baseTopic: string;
+    discoveryPrefix: string;
+    discovery: boolean;
+    bridgeId: string;
+    refreshInterval: number;
+  };
+  http: { host: string; port: number; token: string; username: string; password: string };
+  db: { path: string; rawRetentionDays: number; rollupRetentionYears: number };
+  log: { level: string };
+  demo: boolean;
+}
+
+const topicDoc = 'no + or #, no leading, trailing or double /';
+
+export const schema: convict.Schema<RawConfig> = {
+  pdus: {
+    doc: 'The PDUs to poll (see the pdus[] keys below). Single-PDU setups may use the R2M_PDU_* variables instead.',
+    format: 'r2m-pdus',
+    default: [],
+  },
+  snmp: {
+    pollInterval: {
+      doc: 'Default seconds between polls of each PDU.',
+      format: 'r2m-number',
+      min: 0.1,
+      max: 86400,
+      default: 60,
+      env: 'R2M_POLL_INTERVAL',
+    },
+    timeout: {
+      doc: 'Default ms per SNMP attempt.',
+      format: 'r2m-int',
+      min: 50,
+      max: 60000,
+      default: 3000,
+      env: 'R2M_SNMP_TIMEOUT',
+    },
+    retries: {
+      doc: 'Default SNMP retries after the first attempt.',
+      format: 'r2m-int',
+      min: 0,
+      max: 10,
+      default: 1,
+      env: 'R2M_SNMP_RETRIES',
+    },
+    namesRefresh: {
+      doc: 'Seconds between re-reads of outlet names and sensor decimal digits (they rarely change).',
+      format: 'r2m-int',
+      min: 10,
+      max: 86400,
+      default: 300,
+      env: 'R2M_SNMP_NAMES_REFRESH',
+    },
+    offlineAfter: {
+      doc: 'Consecutive failed polls before a PDU is published offline.',
+      format: 'r2m-int',
+      min: 1,
+      max: 100,
+      default: 3,
+      env: 'R2M_SNMP_OFFLINE_AFTER',
+    },
+    maxVarbinds: {
+      doc: 'Varbinds per SNMP request to start with; halved and remembered when the agent answers tooBig.',
+      format: 'r2m-int',
+      min: 1,
+      max: 1000,
+      default: 60,
+      env: 'R2M_SNMP_MAX_VARBINDS',
+    },
+  },
+  mqtt: {
+    url: {
+      doc: 'External broker URL (mqtt://, mqtts://, ws://, wss://); empty = start the embedded broker.',
+      format: 'r2m-mqtt-url',
+      default: '',
+      env: 'R2M_MQTT_URL',
+    },
+    host: {
+      doc: 'Bind address of the embedded broker (loopback: it accepts anonymous rename commands).',
+      format: 'r2m-host',
+      default: '127.0.0.1',
+      env: 'R2M_MQTT_HOST',
+    },
+    port: {
+      doc: 'TCP port of the embedded broker (0 = any free port).',
+      format: 'r2m-int',
+      min: 0,
+      max: 65535,
+      default: 1883,
+      env: 'R2M_MQTT_PORT',
+    },
+    wsPort: {
+      doc: 'MQTT-over-WebSocket port of the embedded broker; 0 = off.',
+      format: 'r2m-int',
+      min: 0,
+      max: 65535,
+      default: 0,
+      env: 'R2M_MQTT_WS_PORT',
+    },
+    username: {
+      doc: 'Username for the broker.',
+      format: 'r2m-string',
+      optional: true,
+      default: '',
+      env: 'R2M_MQTT_USERNAME',
+    },
+    password: {
+      doc: 'Password for the broker.',
+      format: 'r2m-string',
+      optional: true,
+      sensitive: true,
+      default: '',
+      env: 'R2M_MQTT_PASSWORD',
+    },
+    ca: {
+      doc: 'CA certificate file (PEM) for mqtts:// or wss:// brokers; empty = system CAs.',
+      format: 'r2m-string',
+      optional: true,
+      default: '',
+      env: 'R2M_MQTT_CA',
+    },
+    baseTopic: {
+      doc: `Base topic of every message (${topicDoc}).`,
+      format: 'r2m-topic',
+      default: 'raritan2mqtt',
+      env: 'R2M_BASE_TOPIC',
+    },
+    discoveryPrefix: {
+      doc: `Home Assistant discovery prefix (${topicDoc}).`,
+      format: 'r2m-topic',
+      default: 'homeassistant',
+      env: 'R2M_DISCOVERY_PREFIX',
+    },
+    discovery: {
+      doc: 'Publish Home Assistant MQTT discovery.',
+      format: 'r2m-bool',
+      default: true,
+      env: 'R2M_DISCOVERY',
+    },
+    bridgeId: {
+      doc: 'Id of this bridge in discovery and client ids ([A-Za-z0-9_-]); empty = derived from baseTopic.',
+      format: 'r2m-string',
+      optional: true,
+      pattern: /^[A-Za-z0-9_-]{1,64}$/,
+      patternDoc: 'letters, digits, _ or - (at most 64)',
+      default: '',
+      env: 'R2M_BRIDGE_ID',
+    },
+    refreshInterval: {
+      doc: 'Seconds: unchanged state is republished at most this often (0 = every poll).',
+      format: 'r2m-int',
+      min: 0,
+      max: 86400,
+      default: 300,
+      env: 'R2M_MQTT_REFRESH_INTERVAL',
+    },
+  },
+  http: {
+    host: {
+      doc: 'Bind address of the web panel and API (all interfaces: the panel is meant to be opened from other machines and from a container).',
+      format: 'r2m-host',
+      default: '0.0.0.0',
+      env: 'R2M_HTTP_HOST',
+    },
+    port: {
+      doc: 'Port of the web panel and API (0 = any free port).',
+      format: 'r2m-int',
+      min: 0,
+      max: 65535,
+      default: 5000,
+      env: 'R2M_HTTP_PORT',
+    },
+    token: {
+      doc: 'Bearer token required by the API when set.',
+      format: 'r2m-string',
+      optional: true,
+      sensitive: true,
+      default: '',
+      env: 'R2M_HTTP_TOKEN',
+    },
+    username: {
+      doc: 'Basic-auth username for the panel and API (with http.password).',
+      format: 'r2m-string',
+      optional: true,
+      sensitive: true,
+      default: '',
+      env: 'R2M_HTTP_USERNAME',
+    },
+    password: {
+      doc: 'Basic-auth password (with http.username).',
+      format: 'r2m-string',
+      optional: true,
+      sensitive: true,
+      default: '',
+      env: 'R2M_HTTP_PASSWORD',
+    },
+  },
+  db: {
+    path: {
+      doc: 'SQLite database file (":memory:" keeps nothing).',
+      format: 'r2m-string',
+      default: './data/raritan2mqtt.db',
+      env: 'R2M_DB_PATH',
+    },
+    rawRetentionDays: {
+      doc: 'Days of raw samples to keep (rollups keep the long history).',
+      format: 'r2m-int',
+      min: 1,
+      max: 3650,
+      default: 7,
+      env: 'R2M_DB_RAW_RETENTION_DAYS',
+    },
+    rollupRetentionYears: {
+      doc: 'Years of rollups to keep.',
+      format: 'r2m-int',
+      min: 1,
+      max: 100,
+      default: 5,
+      env: 'R2M_DB_ROLLUP_RETENTION_YEARS',
+    },
+  },
+  log: {
+    level: {
+      doc: 'Log level (pino).',
+      format: 'r2m-enum',
+      values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info',
+      env: 'R2M_LOG_LEVEL',
+    },
+  },
+  demo: {
+    doc: 'Set by the demo command (simulated PDU); not accepted from the file or env.',
+    format: 'r2m-bool',
+    default: false,
+  },
+};
+
+/**
+ * The single-PDU environment variables (DESIGN.md section 3). They are not convict keys because they
+ * edit one element of `pdus`; see applySinglePduEnv in config/pdus.ts for the rule.
+ */
+export const SINGLE_PDU_ENV = [
+  { env: 'R2M_PDU_HOST', field: 'host', default: '', doc: 'Host of the single PDU: creates or updates it.' },
+  { env: 'R2M_PDU_PORT', field: 'port', default: '161', doc: 'SNMP port of the single PDU.' },
+  {
+    env: 'R2M_PDU_COMMUNITY',
+    field: 'community',
+    default: 'public',
+    doc: 'Read community of the single PDU.',
+  },
+  {
+    env: 'R2M_PDU_WRITE_COMMUNITY',
+    field: 'writeCommunity',
+    default: '',
+    doc: 'Write community of the single PDU (renames).',
+  },
+  {
+    env: 'R2M_PDU_ID',
+    field: 'id',
+    default: 'pdu1',
+    doc: 'Id of the PDU the other R2M_PDU_* variables apply to.',
+  },
+] as const;
+
+/** Keys of secrets in the `SINGLE_PDU_ENV` table (their defaults are not printed). */
+export const SINGLE_PDU_SECRETS: ReadonlySet<string> = new Set([
+  'R2M_PDU_COMMUNITY',
+  'R2M_PDU_WRITE_COMMUNITY',
+]);
