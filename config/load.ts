@@ -6,7 +6,7 @@ import { collectProblems, isPlainObject, shapeProblems } from './formats.ts';
 import { checkPdus, registerPdusFormat, resolvePdu } from './pdus.ts';
 import { type RawConfig, schema } from './schema.ts';
 import { applySinglePduEnv } from './single-pdu.ts';
-import type { Config, LogLevel, PduConfig, SnmpConfig } from './types.ts';
+import type { Config, LogLevel, PduConfig, PduInput, SnmpConfig } from './types.ts';
 
 export { ConfigError, type ConfigIssue } from './errors.ts';
 export { hasWriteAccess } from './pdus.ts';
@@ -17,9 +17,12 @@ registerPdusFormat();
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** Values that win over file and env: the CLI's flags and the demo command (`{ demo: true, pdus: [...] }`). */
+/**
+ * Values that win over file and env: the CLI's flags and the demo command (`{ demo: true, pdus: [...] }`).
+ * `pdus` replaces the list wholesale (the R2M_PDU_* variables do not apply to it).
+ */
 export interface ConfigOverrides {
-  pdus?: readonly unknown[];
+  pdus?: readonly PduInput[];
   snmp?: Partial<RawConfig['snmp']>;
   mqtt?: Partial<RawConfig['mqtt']>;
   http?: Partial<RawConfig['http']>;
@@ -49,7 +52,7 @@ function readFile(path: string, label: string): Record<string, unknown> {
   }
   let parsed: unknown;
   try {
-    parsed = JSON5.parse(text);
+    parsed = JSON5.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     const message = error instanceof Error ? error.message.replace(/^JSON5: /, '') : String(error);
     throw ConfigError.of(path, `invalid JSON: ${message}`);

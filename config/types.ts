@@ -48,6 +48,23 @@ export interface PduConfig {
   readonly maxNameLength: number;
 }
 
+/** A PDU as written in the file or passed in `overrides.pdus`, before defaults (see config/pdu-schema.ts). */
+export interface PduInput {
+  id: string;
+  host: string;
+  name?: string;
+  port?: number;
+  version?: SnmpVersion;
+  community?: string;
+  writeCommunity?: string;
+  v3?: Partial<SnmpV3Config & { writeUser: string; writeAuthKey: string; writePrivKey: string }>;
+  pollInterval?: number | null;
+  timeout?: number | null;
+  retries?: number | null;
+  allowSwitching?: boolean;
+  maxNameLength?: number;
+}
+
 export interface SnmpConfig {
   /** Default seconds between polls. */
   readonly pollInterval: number;

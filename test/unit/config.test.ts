@@ -204,3 +204,67 @@ describe('the example config', () => {
     }
   });
 });
+
+describe('PDU details', () => {
+  it('accepts a UTF-8 BOM, comments and trailing commas', () => {
+    const file = files.write(
+      'bom.json',
+      '\uFEFF// site config\n{ "pdus": [ { "id": "a", "host": "::1", }, ], /* end */ }',
+    );
+    expect(loadConfig({ file, env: {} }).pdus[0]?.host).toBe('::1');
+  });
+
+  it('per-PDU timing overrides the snmp section, null inherits it', () => {
+    const config = loadConfig({
+      env: { R2M_SNMP_TIMEOUT: '500' },
+      overrides: {
+        snmp: { retries: 4 },
+        pdus: [
+          { id: 'a', host: 'a.lan', timeout: 900, pollInterval: 2.5 },
+          { id: 'b', host: 'b.lan', retries: null },
+        ],
+      },
+    });
+    expect(config.pdus.map((p) => [p.pollInterval, p.timeout, p.retries])).toEqual([
+      [2.5, 900, 4],
+      [60, 500, 4],
+    ]);
+  });
+
+  it('v3 noAuthNoPriv needs no keys and drops the ones it does not use; the read user writes by default', () => {
+    const [pdu] = requirePdus(
+      loadConfig({
+        env: {},
+        overrides: {
+          pdus: [
+            {
+              id: 'a',
+              host: 'h',
+              version: '3',
+              v3: { user: 'u', level: 'noAuthNoPriv', authKey: 'unused-key' },
+            },
+          ],
+        },
+      }),
+    );
+    expect(pdu.v3).toEqual({
+      user: 'u',
+      level: 'noAuthNoPriv',
+      authProtocol: 'sha',
+      authKey: '',
+      privProtocol: 'aes',
+      privKey: '',
+    });
+    expect(pdu.writeV3).toEqual(pdu.v3);
+    expect(hasWriteAccess(pdu)).toBe(true);
+  });
+
+  it('coerces numeric and boolean strings from the file like env values', () => {
+    const file = files.write(
+      'strings.json',
+      '{ "pdus": [ { "id": "a", "host": "h", "port": "1161", "allowSwitching": "yes" } ] }',
+    );
+    const [pdu] = requirePdus(loadConfig({ file, env: {} }));
+    expect([pdu.port, pdu.allowSwitching]).toEqual([1161, true]);
+  });
+});
