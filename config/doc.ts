@@ -1,6 +1,8 @@
-import { describeFormat, isPlainObject } from './formats.ts';
+import { isPlainObject } from './formats.ts';
 import { pduSchema } from './pdu-schema.ts';
-import { SINGLE_PDU_ENV, SINGLE_PDU_SECRETS, schema } from './schema.ts';
+import { schema } from './schema.ts';
+import { describeFormat } from './shape.ts';
+import { SINGLE_PDU_ENV, SINGLE_PDU_SECRETS } from './single-pdu.ts';
 
 /** One row of the configuration reference, generated from the schema (never written by hand). */
 export interface KeyDoc {

@@ -2,9 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import convict from 'convict';
 import JSON5 from 'json5';
 import { ConfigError, type ConfigIssue, issuesFromConvict } from './errors.ts';
-import { collectProblems, isPlainObject, shapeProblems } from './formats.ts';
+import { collectProblems, isPlainObject } from './formats.ts';
 import { checkPdus, registerPdusFormat, resolvePdu } from './pdus.ts';
 import { type RawConfig, schema } from './schema.ts';
+import { shapeProblems } from './shape.ts';
 import { applySinglePduEnv } from './single-pdu.ts';
 import type { Config, LogLevel, PduConfig, PduInput, SnmpConfig } from './types.ts';
 

@@ -1,7 +1,8 @@
 import convict from 'convict';
 import { type ConfigIssue, issuesFromConvict } from './errors.ts';
-import { addFormat, collectProblems, isPlainObject, Problem, shapeProblems, show } from './formats.ts';
+import { addFormat, collectProblems, isPlainObject, Problem, show } from './formats.ts';
 import { pduSchema, type RawPdu } from './pdu-schema.ts';
+import { shapeProblems } from './shape.ts';
 import type { PduConfig, SnmpConfig, SnmpV3Config, SnmpV3Level } from './types.ts';
 
 /**

@@ -1,6 +1,38 @@
 import { ConfigError } from './errors.ts';
 import { isPlainObject } from './formats.ts';
-import { SINGLE_PDU_ENV } from './schema.ts';
+
+/**
+ * The single-PDU environment variables (DESIGN.md section 3). They are not convict keys because they
+ * edit one element of `pdus`; applySinglePduEnv below has the rule.
+ */
+export const SINGLE_PDU_ENV = [
+  { env: 'R2M_PDU_HOST', field: 'host', default: '', doc: 'Host of the single PDU: creates or updates it.' },
+  { env: 'R2M_PDU_PORT', field: 'port', default: '161', doc: 'SNMP port of the single PDU.' },
+  {
+    env: 'R2M_PDU_COMMUNITY',
+    field: 'community',
+    default: 'public',
+    doc: 'Read community of the single PDU.',
+  },
+  {
+    env: 'R2M_PDU_WRITE_COMMUNITY',
+    field: 'writeCommunity',
+    default: '',
+    doc: 'Write community of the single PDU (renames).',
+  },
+  {
+    env: 'R2M_PDU_ID',
+    field: 'id',
+    default: 'pdu1',
+    doc: 'Id of the PDU the other R2M_PDU_* variables apply to.',
+  },
+] as const;
+
+/** Keys of secrets in the `SINGLE_PDU_ENV` table (their defaults are not printed). */
+export const SINGLE_PDU_SECRETS: ReadonlySet<string> = new Set([
+  'R2M_PDU_COMMUNITY',
+  'R2M_PDU_WRITE_COMMUNITY',
+]);
 
 /**
  * The single-PDU environment variables (DESIGN.md section 3). The rule:
