@@ -1,0 +1,178 @@
+import type { Logger } from './log.ts';
+
+/**
+ * The one command module (DESIGN.md section 2): MQTT and HTTP both call it, so a rename or a switch
+ * is validated, written to the PDU, read back and re-polled the same way whoever asked. It never
+ * throws for bad input: every answer is a value the transport turns into its own response.
+ */
+
+/** What the SNMP side (bridge/snmp/control.ts) implements for one configured PDU unit. */
+export interface OutletControl {
+  readonly outlets: number;
+  /** Write credentials are configured (a write community or a v3 user with write access). */
+  readonly canWrite: boolean;
+  /** Opt-in per PDU (allowSwitching, default off). */
+  readonly allowSwitching: boolean;
+  /** The longest outletName the PDU accepts, in bytes. */
+  readonly maxNameLength: number;
+  /**
+   * SET outletName, then GET it back; resolves the read-back name; rejects with an Error whose
+   * message is user-facing (e.g. 'the PDU refused the write (noAccess)').
+   */
+  rename(outlet: number, name: string): Promise<string>;
+  /** SET switchingOperation, read outletSwitchingState back. */
+  switchOutlet(outlet: number, action: SwitchAction): Promise<'on' | 'off'>;
+}
+
+export type SwitchAction = 'on' | 'off' | 'cycle';
+
+export type CommandResult<T> = { status: 'ok'; data: T } | { status: 'error'; error: string };
+
+export interface RenameData {
+  pdu: string;
+  outlet: number;
+  name: string;
+}
+
+export interface SwitchData {
+  pdu: string;
+  outlet: number;
+  state: 'on' | 'off';
+}
+
+export interface Commands {
+  rename(request: { pdu: unknown; outlet: unknown; name: unknown }): Promise<CommandResult<RenameData>>;
+  switchOutlet(request: {
+    pdu: unknown;
+    outlet: unknown;
+    action: unknown;
+  }): Promise<CommandResult<SwitchData>>;
+}
+
+export interface CommandsDeps {
+  log: Logger;
+  control: (pduId: string) => OutletControl | undefined;
+  /** Re-poll the PDU so the new state reaches every consumer the normal way (DESIGN.md section 2). */
+  afterChange: (pduId: string) => Promise<void>;
+}
+
+/** HA's text entity caps state at 255 characters (MAX_LENGTH_STATE_STATE); DisplayString too (RFC 2579). */
+export const NAME_HARD_LIMIT = 255;
+
+// Printable: letters, marks, numbers, punctuation, symbols and plain spaces. Excludes control (Cc),
+// format (Cf, e.g. bidi overrides), surrogates, private use, unassigned and line/paragraph separators.
+const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]*$/u;
+
+/** Validates a new outlet name. Returns the (trimmed) name or an error message. */
+export function validateName(
+  name: unknown,
+  maxLength: number,
+): { ok: true; name: string } | { ok: false; error: string } {
+  if (typeof name !== 'string') return { ok: false, error: 'name must be a string' };
+  const trimmed = name.trim();
+  if (trimmed === '') return { ok: false, error: 'name must not be empty' };
+  if (!PRINTABLE.test(trimmed)) return { ok: false, error: 'name must contain printable characters only' };
+  const limit = Math.min(maxLength, NAME_HARD_LIMIT);
+  // outletName is an OCTET STRING on the wire: the PDU counts bytes, not characters.
+  const bytes = Buffer.byteLength(trimmed, 'utf8');
+  if (bytes > limit) return { ok: false, error: `name is too long (${bytes} bytes, at most ${limit})` };
+  return { ok: true, name: trimmed };
+}
+
+function parseOutlet(outlet: unknown, count: number): number | string {
+  const n = typeof outlet === 'string' && /^\d{1,4}$/.test(outlet) ? Number(outlet) : outlet;
+  if (typeof n !== 'number' || !Number.isInteger(n)) return 'outlet must be an integer';
+  if (n < 1 || n > count) return `unknown outlet ${n} (the PDU has outlets 1..${count})`;
+  return n;
+}
+
+function parseAction(action: unknown): SwitchAction | undefined {
+  if (typeof action !== 'string') return undefined;
+  const a = action.trim().toLowerCase();
+  return a === 'on' || a === 'off' || a === 'cycle' ? a : undefined;
+}
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const fail = (error: string) => ({ status: 'error', error }) as const;
+
+export function createCommands({ log, control, afterChange }: CommandsDeps): Commands {
+  // One command at a time per PDU: a SET and its read-back must not interleave with another's.
+  const queues = new Map<string, Promise<unknown>>();
+  function serialize<T>(pdu: string, task: () => Promise<T>): Promise<T> {
+    const previous = queues.get(pdu) ?? Promise.resolve();
+    const next = previous.then(task, task);
+    queues.set(
+      pdu,
+      next.catch(() => undefined),
+    );
+    return next;
+  }
+
+  async function refresh(pdu: string): Promise<void> {
+    try {
+      await afterChange(pdu);
+    } catch (e) {
+      log.warn({ pdu, err: errorText(e) }, 're-poll after a command failed');
+    }
+  }
+
+  function resolvePdu(pdu: unknown): OutletControl | string {
+    if (typeof pdu !== 'string' || pdu === '') return 'pdu must be a non-empty string';
+    const c = control(pdu);
+    return c ?? `unknown pdu ${JSON.stringify(pdu.slice(0, 64))}`;
+  }
+
+  return {
+    async rename(request) {
+      const c = resolvePdu(request.pdu);
+      if (typeof c === 'string') return fail(c);
+      const pdu = request.pdu as string;
+      const outlet = parseOutlet(request.outlet, c.outlets);
+      if (typeof outlet === 'string') return fail(outlet);
+      const valid = validateName(request.name, c.maxNameLength);
+      if (!valid.ok) return fail(valid.error);
+      if (!c.canWrite) return fail(`no write credentials configured for ${pdu}: the name was not changed`);
+      return serialize(pdu, async () => {
+        let stored: string;
+        try {
+          stored = await c.rename(outlet, valid.name);
+        } catch (e) {
+          log.warn({ pdu, outlet, err: errorText(e) }, 'rename failed');
+          return fail(errorText(e));
+        }
+        await refresh(pdu);
+        if (stored !== valid.name) {
+          return fail(`the PDU stored ${JSON.stringify(stored)} instead of ${JSON.stringify(valid.name)}`);
+        }
+        log.info({ pdu, outlet, name: stored }, 'outlet renamed');
+        return { status: 'ok', data: { pdu, outlet, name: stored } } as const;
+      });
+    },
+
+    async switchOutlet(request) {
+      const c = resolvePdu(request.pdu);
+      if (typeof c === 'string') return fail(c);
+      const pdu = request.pdu as string;
+      const outlet = parseOutlet(request.outlet, c.outlets);
+      if (typeof outlet === 'string') return fail(outlet);
+      const action = parseAction(request.action);
+      if (!action) return fail('action must be one of on, off, cycle');
+      if (!c.allowSwitching) return fail(`switching is disabled for ${pdu} (allowSwitching is off)`);
+      if (!c.canWrite) return fail(`no write credentials configured for ${pdu}: the outlet was not switched`);
+      return serialize(pdu, async () => {
+        let state: 'on' | 'off';
+        try {
+          state = await c.switchOutlet(outlet, action);
+        } catch (e) {
+          log.warn({ pdu, outlet, action, err: errorText(e) }, 'switching failed');
+          return fail(errorText(e));
+        }
+        await refresh(pdu);
+        const expected = action === 'off' ? 'off' : 'on';
+        if (state !== expected) return fail(`the outlet reads back ${state} after ${action}`);
+        log.info({ pdu, outlet, action, state }, 'outlet switched');
+        return { status: 'ok', data: { pdu, outlet, state } } as const;
+      });
+    },
+  };
+}

@@ -1,0 +1,230 @@
+import type { OutletReading, PduReading } from '../readings.ts';
+import { DIAGNOSTIC_SENSORS, METRIC_SENSORS, PDU_SENSORS, type SensorKind } from './entities.ts';
+import { slug, topics } from './topics.ts';
+
+/**
+ * Home Assistant device-based discovery (`<prefix>/device/<id>/config`, HA >= 2024.11), pure: one
+ * device per PDU unit (totals) and one per outlet (via_device the PDU), DESIGN.md section 3.
+ * Full key names (device, origin, components, platform), never abbreviations; every component
+ * carries its own state_topic and availability so nothing depends on HA's shared-option merging.
+ */
+
+export interface DiscoveryOptions {
+  baseTopic: string;
+  discoveryPrefix: string;
+  /** Owner mark: prefix of every discovery node id this bridge publishes. */
+  bridgeId: string;
+  swVersion: string;
+  supportUrl?: string;
+  allowSwitching: boolean;
+  maxNameLength: number;
+}
+
+export type Component = Record<string, unknown> & { platform: string };
+
+export interface DevicePayload {
+  device: Record<string, unknown>;
+  origin: { name: string; sw_version?: string; support_url?: string };
+  components: Record<string, Component>;
+}
+
+export interface DiscoveryMessage {
+  topic: string;
+  /** The node id of the topic (`<bridge>_<pdu>` or `<bridge>_<pdu>_outlet_<n>`). */
+  id: string;
+  /** The PDU topic id the device belongs to. */
+  pdu: string;
+  /** Outlet number, or undefined for the PDU device. */
+  outlet?: number;
+  payload: DevicePayload;
+}
+
+export const ORIGIN_NAME = 'raritan2mqtt';
+export const DEFAULT_SUPPORT_URL = 'https://github.com/raritan2mqtt/raritan2mqtt';
+
+/** HA's text entity refuses max > 255 (MAX_LENGTH_STATE_STATE, homeassistant/components/mqtt/text.py). */
+const TEXT_MAX = 255;
+
+export function nodeId(bridgeId: string, pdu: string, outlet?: number): string {
+  const base = `${slug(bridgeId)}_${slug(pdu)}`;
+  return outlet === undefined ? base : `${base}_outlet_${outlet}`;
+}
+
+/** The device identity: the serial (stable across IP and name changes), the topic id if the PDU has none. */
+function identityKey(r: PduReading, bridgeId: string): string {
+  return r.identity.serial.trim() !== ''
+    ? `raritan_${slug(r.identity.serial)}`
+    : `raritan_${slug(bridgeId)}_${slug(r.id)}`;
+}
+
+function origin(o: DiscoveryOptions): DevicePayload['origin'] {
+  return { name: ORIGIN_NAME, sw_version: o.swVersion, support_url: o.supportUrl ?? DEFAULT_SUPPORT_URL };
+}
+
+function availability(o: DiscoveryOptions, pdu: string) {
+  const t = topics(o);
+  return {
+    availability: [{ topic: t.bridgeState }, { topic: t.availability(pdu) }],
+    availability_mode: 'all',
+  };
+}
+
+function sensor(
+  kind: SensorKind,
+  uniqueBase: string,
+  entityBase: string,
+  stateTopic: string,
+  avail: object,
+): Component {
+  const c: Component = {
+    platform: 'sensor',
+    name: kind.name,
+    unique_id: `${uniqueBase}_${kind.field}`,
+    default_entity_id: `sensor.${entityBase}_${kind.field}`,
+    state_topic: stateTopic,
+    value_template: `{{ value_json.${kind.field} }}`,
+    state_class: kind.state_class,
+    ...avail,
+  };
+  if (kind.device_class) c.device_class = kind.device_class;
+  if (kind.unit_of_measurement) c.unit_of_measurement = kind.unit_of_measurement;
+  if (kind.suggested_display_precision !== undefined)
+    c.suggested_display_precision = kind.suggested_display_precision;
+  if (kind.icon) c.icon = kind.icon;
+  if (kind.entity_category) c.entity_category = kind.entity_category;
+  return c;
+}
+
+export function pduDeviceName(r: PduReading): string {
+  return r.identity.name.trim() !== '' ? r.identity.name : `Raritan ${r.identity.model || 'PDU'} (${r.id})`;
+}
+
+export function outletDeviceName(r: PduReading, o: OutletReading): string {
+  return o.name.trim() !== '' ? o.name : `${r.id} outlet ${o.label || o.outlet}`;
+}
+
+export function pduDiscovery(r: PduReading, o: DiscoveryOptions): DiscoveryMessage {
+  const t = topics(o);
+  const key = identityKey(r, o.bridgeId);
+  const entityBase = slug(r.id);
+  const avail = availability(o, r.id);
+  const components: Record<string, Component> = {};
+  for (const kind of PDU_SENSORS) components[kind.field] = sensor(kind, key, entityBase, t.pdu(r.id), avail);
+  for (const kind of DIAGNOSTIC_SENSORS)
+    components[kind.field] = sensor(kind, key, entityBase, t.diagnostics(r.id), avail);
+  const device: Record<string, unknown> = {
+    identifiers: [key],
+    name: pduDeviceName(r),
+    manufacturer: 'Raritan',
+    model: r.identity.model || 'PDU',
+  };
+  if (r.identity.serial) device.serial_number = r.identity.serial;
+  if (r.identity.firmware) device.sw_version = r.identity.firmware;
+  const id = nodeId(o.bridgeId, r.id);
+  return { topic: t.deviceConfig(id), id, pdu: r.id, payload: { device, origin: origin(o), components } };
+}
+
+export function outletDiscovery(r: PduReading, outlet: OutletReading, o: DiscoveryOptions): DiscoveryMessage {
+  const t = topics(o);
+  const pduKey = identityKey(r, o.bridgeId);
+  const n = outlet.outlet;
+  const key = `${pduKey}_outlet_${n}`;
+  const entityBase = `${slug(r.id)}_outlet_${n}`;
+  const stateTopic = t.outlet(r.id, n);
+  const avail = availability(o, r.id);
+  const components: Record<string, Component> = {};
+  for (const kind of METRIC_SENSORS)
+    components[kind.field] = sensor(kind, key, entityBase, stateTopic, avail);
+  components.state = {
+    platform: 'binary_sensor',
+    name: 'State',
+    unique_id: `${key}_state`,
+    default_entity_id: `binary_sensor.${entityBase}_state`,
+    device_class: 'power',
+    state_topic: stateTopic,
+    value_template: '{{ value_json.state }}',
+    payload_on: 'on',
+    payload_off: 'off',
+    ...avail,
+  };
+  components.name = {
+    platform: 'text',
+    name: 'Name',
+    unique_id: `${key}_name`,
+    default_entity_id: `text.${entityBase}_name`,
+    entity_category: 'config',
+    icon: 'mdi:rename',
+    state_topic: stateTopic,
+    value_template: '{{ value_json.name }}',
+    command_topic: t.outletNameSet(r.id, n),
+    max: Math.max(1, Math.min(o.maxNameLength, TEXT_MAX)),
+    ...avail,
+  };
+  if (o.allowSwitching) {
+    components.switch = {
+      platform: 'switch',
+      name: 'Switch',
+      unique_id: `${key}_switch`,
+      default_entity_id: `switch.${entityBase}`,
+      device_class: 'outlet',
+      state_topic: stateTopic,
+      value_template: '{{ value_json.state }}',
+      state_on: 'on',
+      state_off: 'off',
+      command_topic: t.outletSet(r.id, n),
+      payload_on: 'ON',
+      payload_off: 'OFF',
+      ...avail,
+    };
+    components.cycle = {
+      platform: 'button',
+      name: 'Power cycle',
+      unique_id: `${key}_cycle`,
+      default_entity_id: `button.${entityBase}_power_cycle`,
+      device_class: 'restart',
+      command_topic: t.outletSet(r.id, n),
+      payload_press: 'CYCLE',
+      ...avail,
+    };
+  }
+  const device: Record<string, unknown> = {
+    identifiers: [key],
+    name: outletDeviceName(r, outlet),
+    manufacturer: 'Raritan',
+    model: `${r.identity.model || 'PDU'} outlet`,
+    via_device: pduKey,
+  };
+  const id = nodeId(o.bridgeId, r.id, n);
+  return {
+    topic: t.deviceConfig(id),
+    id,
+    pdu: r.id,
+    outlet: n,
+    payload: { device, origin: origin(o), components },
+  };
+}
+
+/** Every discovery message of one PDU unit: its own device first, then one per outlet. */
+export function buildDiscovery(r: PduReading, o: DiscoveryOptions): DiscoveryMessage[] {
+  return [pduDiscovery(r, o), ...r.outlets.map((outlet) => outletDiscovery(r, outlet, o))];
+}
+
+/**
+ * HA removes a component of a device config when it is republished with only its platform
+ * (homeassistant/components/mqtt/discovery.py). Adds such markers for components `previous` had
+ * and `next` lacks (e.g. switching turned off), so HA drops them instead of keeping stale entities.
+ */
+export function withRemovals(next: DevicePayload, previous: unknown): DevicePayload {
+  if (typeof previous !== 'object' || previous === null) return next;
+  const prev = (previous as { components?: unknown }).components;
+  if (typeof prev !== 'object' || prev === null) return next;
+  const components = { ...next.components };
+  for (const [key, value] of Object.entries(prev as Record<string, unknown>)) {
+    if (key in components) continue;
+    const platform = (value as { platform?: unknown } | null)?.platform;
+    // A marker left from an earlier removal is not carried forward: HA already dropped it.
+    if (typeof platform === 'string' && Object.keys(value as object).length > 1)
+      components[key] = { platform };
+  }
+  return { ...next, components };
+}

@@ -1,0 +1,84 @@
+import type { OutletReading, PduReading } from '../readings.ts';
+
+/**
+ * The JSON state payloads of DESIGN.md section 3, field for field, in SI units. `null` means the PDU
+ * has no reading (never zero): HA renders it as unknown, Node-RED sees a JSON null.
+ */
+
+export interface OutletPayload {
+  name: string;
+  label: string;
+  state: 'on' | 'off' | null;
+  power: number | null;
+  apparent_power: number | null;
+  current: number | null;
+  voltage: number | null;
+  power_factor: number | null;
+  energy: number | null;
+}
+
+export interface PduPayload {
+  name: string;
+  model: string;
+  serial: string;
+  firmware: string;
+  power: number | null;
+  apparent_power: number | null;
+  current: number | null;
+  voltage: number | null;
+  power_factor: number | null;
+  frequency: number | null;
+  energy: number | null;
+  outlets_on: number;
+}
+
+export interface DiagnosticsPayload {
+  /** Wall time of the last poll, ms. */
+  last_poll_duration: number;
+  /** SNMP requests of the last poll. */
+  requests: number;
+  /** Time of the last poll, ISO 8601. */
+  last_poll: string;
+}
+
+export function outletPayload(o: OutletReading): OutletPayload {
+  return {
+    name: o.name,
+    label: o.label,
+    state: o.state,
+    power: o.power,
+    apparent_power: o.apparent_power,
+    current: o.current,
+    voltage: o.voltage,
+    power_factor: o.power_factor,
+    energy: o.energy,
+  };
+}
+
+export function pduPayload(r: PduReading): PduPayload {
+  return {
+    name: r.identity.name,
+    model: r.identity.model,
+    serial: r.identity.serial,
+    firmware: r.identity.firmware,
+    power: r.inlet.power,
+    apparent_power: r.inlet.apparent_power,
+    current: r.inlet.current,
+    voltage: r.inlet.voltage,
+    power_factor: r.inlet.power_factor,
+    frequency: r.inlet.frequency,
+    energy: r.inlet.energy,
+    outlets_on: r.outlets_on,
+  };
+}
+
+export function diagnosticsPayload(
+  time: number,
+  meta: { durationMs: number; requests: number },
+): DiagnosticsPayload {
+  return {
+    last_poll_duration: Math.round(meta.durationMs),
+    requests: meta.requests,
+    last_poll: new Date(time).toISOString(),
+  };
+}

@@ -1,0 +1,131 @@
+import type { CommandResult, Commands } from '../commands.ts';
+import { parseCommandTopic } from './topics.ts';
+
+/**
+ * MQTT's side of the command module: turns a message on a command topic into a call of
+ * bridge/commands.ts and the zigbee2mqtt-style response (DESIGN.md section 3):
+ * `{ status: 'ok'|'error', data, error?, transaction? }` on `bridge/response/<action>`.
+ * The plain-text topics (`…/name/set`, `…/set`) answer on the same response topics, without a
+ * transaction, so a failed command from HA is visible on MQTT too. Nothing here throws.
+ */
+
+export interface Response {
+  status: 'ok' | 'error';
+  data: unknown;
+  error?: string;
+  transaction?: string | number;
+}
+
+export interface RequestReply {
+  /** The `<action>` of `bridge/response/<action>`. */
+  action: string;
+  response: Response;
+}
+
+/** A name is at most 255 bytes; a request carries little more. Anything larger is refused unread. */
+export const MAX_TEXT_PAYLOAD = 1024;
+export const MAX_JSON_PAYLOAD = 4096;
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function decode(payload: Buffer, limit: number): { ok: true; text: string } | { ok: false; error: string } {
+  if (payload.length > limit)
+    return { ok: false, error: `payload too large (${payload.length} bytes, at most ${limit})` };
+  try {
+    return { ok: true, text: decoder.decode(payload) };
+  } catch {
+    return { ok: false, error: 'payload is not valid UTF-8' };
+  }
+}
+
+function reply<T>(action: string, result: CommandResult<T>, transaction?: string | number): RequestReply {
+  const response: Response =
+    result.status === 'ok'
+      ? { status: 'ok', data: result.data }
+      : { status: 'error', data: {}, error: result.error };
+  if (transaction !== undefined) response.transaction = transaction;
+  return { action, response };
+}
+
+const error = (action: string, message: string, transaction?: string | number) =>
+  reply(action, { status: 'error', error: message }, transaction);
+
+function transactionOf(body: Record<string, unknown>): string | number | undefined {
+  const t = body.transaction;
+  if (typeof t === 'number' && Number.isFinite(t)) return t;
+  if (typeof t === 'string' && t.length <= 128) return t;
+  return undefined;
+}
+
+/** The requests `bridge/request/<action>` understands. */
+export const REQUEST_ACTIONS = ['outlet/rename', 'outlet/switch'] as const;
+
+export async function handleCommandMessage(
+  baseTopic: string,
+  topic: string,
+  payload: Buffer,
+  commands: Commands,
+): Promise<RequestReply | undefined> {
+  const parsed = parseCommandTopic(baseTopic, topic);
+  switch (parsed.kind) {
+    case 'other':
+      return undefined;
+    case 'name': {
+      const text = decode(payload, MAX_TEXT_PAYLOAD);
+      if (!text.ok) return error('outlet/rename', text.error);
+      return reply(
+        'outlet/rename',
+        await commands.rename({ pdu: parsed.pdu, outlet: parsed.outlet, name: text.text }),
+      );
+    }
+    case 'switch': {
+      const text = decode(payload, MAX_TEXT_PAYLOAD);
+      if (!text.ok) return error('outlet/switch', text.error);
+      return reply(
+        'outlet/switch',
+        await commands.switchOutlet({ pdu: parsed.pdu, outlet: parsed.outlet, action: text.text }),
+      );
+    }
+    case 'request': {
+      const action = (REQUEST_ACTIONS as readonly string[]).includes(parsed.action)
+        ? parsed.action
+        : undefined;
+      // An unknown action is answered on its own response topic, unless its name is garbage.
+      if (!action && !/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/.test(parsed.action)) return undefined;
+      if (!action && parsed.action.length > 64) return undefined;
+      const text = decode(payload, MAX_JSON_PAYLOAD);
+      let body: Record<string, unknown> = {};
+      let bodyError: string | undefined;
+      if (!text.ok) bodyError = text.error;
+      else {
+        try {
+          const json: unknown = JSON.parse(text.text);
+          if (typeof json === 'object' && json !== null && !Array.isArray(json))
+            body = json as Record<string, unknown>;
+          else bodyError = 'request must be a JSON object';
+        } catch {
+          bodyError = 'request is not valid JSON';
+        }
+      }
+      const transaction = transactionOf(body);
+      if (!action) return error(parsed.action, `unknown request ${parsed.action}`, transaction);
+      if (bodyError) return error(action, bodyError, transaction);
+      if (action === 'outlet/rename') {
+        return reply(
+          action,
+          await commands.rename({ pdu: body.pdu, outlet: body.outlet, name: body.name }),
+          transaction,
+        );
+      }
+      return reply(
+        action,
+        await commands.switchOutlet({
+          pdu: body.pdu,
+          outlet: body.outlet,
+          action: body.action ?? body.state,
+        }),
+        transaction,
+      );
+    }
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Topic names of the contract (DESIGN.md section 3). Everything here is retained except the
+ * command topics (`…/set`, `bridge/request/…`), which are never retained.
+ */
+
+export interface TopicOptions {
+  baseTopic: string;
+  discoveryPrefix: string;
+}
+
+export function topics({ baseTopic, discoveryPrefix }: TopicOptions) {
+  return {
+    bridgeState: `${baseTopic}/bridge/state`,
+    pdu: (pdu: string) => `${baseTopic}/${pdu}`,
+    availability: (pdu: string) => `${baseTopic}/${pdu}/availability`,
+    /** Not in the section 3 list: poll diagnostics (duration, requests) for the PDU's diagnostic entity. */
+    diagnostics: (pdu: string) => `${baseTopic}/${pdu}/diagnostics`,
+    outlet: (pdu: string, n: number) => `${baseTopic}/${pdu}/outlet/${n}`,
+    outletNameSet: (pdu: string, n: number) => `${baseTopic}/${pdu}/outlet/${n}/name/set`,
+    outletSet: (pdu: string, n: number) => `${baseTopic}/${pdu}/outlet/${n}/set`,
+    request: (action: string) => `${baseTopic}/bridge/request/${action}`,
+    response: (action: string) => `${baseTopic}/bridge/response/${action}`,
+    /** Subscriptions of the command side. */
+    commandFilters: [
+      `${baseTopic}/+/outlet/+/name/set`,
+      `${baseTopic}/+/outlet/+/set`,
+      `${baseTopic}/bridge/request/#`,
+    ],
+    haStatus: `${discoveryPrefix}/status`,
+    deviceConfig: (id: string) => `${discoveryPrefix}/device/${id}/config`,
+    deviceConfigFilter: `${discoveryPrefix}/device/+/config`,
+  };
+}
+
+export type Topics = ReturnType<typeof topics>;
+
+export type CommandTopic =
+  | { kind: 'name'; pdu: string; outlet: string }
+  | { kind: 'switch'; pdu: string; outlet: string }
+  | { kind: 'request'; action: string }
+  | { kind: 'other' };
+
+/** Classifies an incoming command topic. Outlet numbers stay strings: the command module validates them. */
+export function parseCommandTopic(baseTopic: string, topic: string): CommandTopic {
+  if (!topic.startsWith(`${baseTopic}/`)) return { kind: 'other' };
+  const rest = topic.slice(baseTopic.length + 1).split('/');
+  if (rest[0] === 'bridge' && rest[1] === 'request' && rest.length > 2) {
+    return { kind: 'request', action: rest.slice(2).join('/') };
+  }
+  const [pdu, outletWord, outlet, a, b] = rest;
+  if (pdu === undefined || outletWord !== 'outlet' || outlet === undefined) return { kind: 'other' };
+  if (rest.length === 5 && a === 'name' && b === 'set') return { kind: 'name', pdu, outlet };
+  if (rest.length === 4 && a === 'set') return { kind: 'switch', pdu, outlet };
+  return { kind: 'other' };
+}
+
+/** An id usable in HA entity ids and discovery node ids: [a-z0-9_] only. */
+export function slug(text: string): string {
+  const s = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  return s === '' ? 'x' : s;
+}

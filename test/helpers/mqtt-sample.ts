@@ -1,0 +1,52 @@
+import type { OutletReading, PduReading } from '../../bridge/readings.ts';
+
+/**
+ * A small, plausible PduReading for MQTT tests (not a real walk): outlet 2 is idle, so its power
+ * factor is unavailable (null), as 15 of 24 outlets in the real PX3 walk.
+ */
+export function sampleReading(
+  overrides: { id?: string; serial?: string; outlets?: number; names?: string[] } = {},
+): PduReading {
+  const count = overrides.outlets ?? 4;
+  const outlets: OutletReading[] = [];
+  for (let n = 1; n <= count; n++) {
+    const idle = n % 2 === 0;
+    outlets.push({
+      outlet: n,
+      label: String(n),
+      name: overrides.names?.[n - 1] ?? (n === 1 ? 'NAS' : ''),
+      state: n === 4 ? 'off' : 'on',
+      power: idle ? 0 : 10 * n,
+      apparent_power: idle ? 0 : 12 * n,
+      current: idle ? 0 : 0.05 * n,
+      voltage: 229,
+      power_factor: idle ? null : 0.83,
+      energy: 1.5 * n,
+      energy_counter: 1500 * n,
+    });
+  }
+  const power = outlets.reduce((s, o) => s + (o.power ?? 0), 0);
+  return {
+    id: overrides.id ?? 'pdu1',
+    source: overrides.id ?? 'pdu1',
+    unit: 1,
+    time: Date.UTC(2025, 0, 1, 12, 0, 0),
+    identity: {
+      name: '',
+      model: 'PX3-5892',
+      serial: overrides.serial ?? 'QV12345678',
+      firmware: '4.0.20.5-48250',
+    },
+    inlet: {
+      power,
+      apparent_power: power * 1.2,
+      current: 0.5,
+      voltage: 230,
+      power_factor: 0.84,
+      energy: 123.456,
+      frequency: 50,
+    },
+    outlets,
+    outlets_on: outlets.filter((o) => o.state === 'on').length,
+  };
+}

@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createCommands,
+  type OutletControl,
+  type SwitchAction,
+  validateName,
+} from '../../bridge/commands.ts';
+import { silentLogger } from '../../bridge/log.ts';
+
+/** An in-memory OutletControl: a test double of our own interface, standing in for a PDU agent. */
+function memoryControl(
+  o: Partial<Pick<OutletControl, 'canWrite' | 'allowSwitching'>> & {
+    refuse?: string;
+    store?: (n: string) => string;
+  } = {},
+) {
+  const names = new Map<number, string>([[1, 'NAS']]);
+  const states = new Map<number, 'on' | 'off'>([[1, 'on']]);
+  const writes: string[] = [];
+  const control: OutletControl = {
+    outlets: 4,
+    canWrite: o.canWrite ?? true,
+    allowSwitching: o.allowSwitching ?? false,
+    maxNameLength: 16,
+    async rename(outlet, name) {
+      if (o.refuse) throw new Error(o.refuse);
+      writes.push(`name ${outlet} ${name}`);
+      names.set(outlet, o.store ? o.store(name) : name);
+      return names.get(outlet) ?? '';
+    },
+    async switchOutlet(outlet, action: SwitchAction) {
+      if (o.refuse) throw new Error(o.refuse);
+      writes.push(`switch ${outlet} ${action}`);
+      states.set(outlet, action === 'off' ? 'off' : 'on');
+      return states.get(outlet) ?? 'off';
+    },
+  };
+  return { control, names, states, writes };
+}
+
+function setup(o: Parameters<typeof memoryControl>[0] = {}) {
+  const m = memoryControl(o);
+  const polled: string[] = [];
+  const commands = createCommands({
+    log: silentLogger,
+    control: (id) => (id === 'pdu1' ? m.control : undefined),
+    afterChange: async (id) => {
+      polled.push(id);
+    },
+  });
+  return { ...m, commands, polled };
+}
+
+describe('validateName', () => {
+  it.each([
+    ['', /empty/],
+    ['   ', /empty/],
+    ['a\u0000b', /printable/],
+    ['line\nbreak', /printable/],
+    ['tab\there', /printable/],
+    ['bidi\u202Eoverride', /printable/],
+    ['x'.repeat(17), /too long \(17 bytes, at most 16\)/],
+    ['ééééééééé', /too long \(18 bytes/],
+    [42, /must be a string/],
+  ])('refuses %j', (name, expected) => {
+    const r = validateName(name, 16);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(expected);
+  });
+
+  it('accepts printable names, trimmed, up to the limit in bytes', () => {
+    expect(validateName('  Rack 3 / NAS #2 ', 16)).toEqual({ ok: true, name: 'Rack 3 / NAS #2' });
+    expect(validateName('Büro-Drucker', 16)).toEqual({ ok: true, name: 'Büro-Drucker' });
+    expect(validateName('x'.repeat(300), 1000).ok).toBe(false);
+  });
+});
+
+describe('rename', () => {
+  it('writes, reads back and re-polls', async () => {
+    const s = setup();
+    const r = await s.commands.rename({ pdu: 'pdu1', outlet: 2, name: 'Switch' });
+    expect(r).toEqual({ status: 'ok', data: { pdu: 'pdu1', outlet: 2, name: 'Switch' } });
+    expect(s.names.get(2)).toBe('Switch');
+    expect(s.polled).toEqual(['pdu1']);
+  });
+
+  it('accepts the outlet as a numeric string (from a topic)', async () => {
+    const s = setup();
+    expect((await s.commands.rename({ pdu: 'pdu1', outlet: '3', name: 'x' })).status).toBe('ok');
+  });
+
+  it.each([
+    [{ pdu: 'nope', outlet: 1, name: 'x' }, /unknown pdu/],
+    [{ pdu: 7, outlet: 1, name: 'x' }, /pdu must be/],
+    [{ pdu: 'pdu1', outlet: 9, name: 'x' }, /unknown outlet 9/],
+    [{ pdu: 'pdu1', outlet: 0, name: 'x' }, /unknown outlet 0/],
+    [{ pdu: 'pdu1', outlet: 1.5, name: 'x' }, /integer/],
+    [{ pdu: 'pdu1', outlet: '1e0', name: 'x' }, /integer/],
+    [{ pdu: 'pdu1', outlet: 1, name: '' }, /empty/],
+    [{ pdu: 'pdu1', outlet: 1, name: null }, /string/],
+  ])('refuses %j without writing', async (request, expected) => {
+    const s = setup();
+    const r = await s.commands.rename(request);
+    expect(r.status).toBe('error');
+    if (r.status === 'error') expect(r.error).toMatch(expected);
+    expect(s.writes).toEqual([]);
+    expect(s.names.get(1)).toBe('NAS');
+  });
+
+  it('answers an error and changes nothing without write credentials', async () => {
+    const s = setup({ canWrite: false });
+    const r = await s.commands.rename({ pdu: 'pdu1', outlet: 1, name: 'Router' });
+    expect(r).toEqual({ status: 'error', error: expect.stringMatching(/no write credentials/) });
+    expect(s.writes).toEqual([]);
+    expect(s.polled).toEqual([]);
+  });
+
+  it("passes the PDU's refusal on, word for word", async () => {
+    const s = setup({ refuse: 'the PDU refused the write (noAccess)' });
+    const r = await s.commands.rename({ pdu: 'pdu1', outlet: 1, name: 'Router' });
+    expect(r).toEqual({ status: 'error', error: 'the PDU refused the write (noAccess)' });
+    expect(s.names.get(1)).toBe('NAS');
+  });
+
+  it('reports a read-back that differs, and still re-polls so consumers see the truth', async () => {
+    const s = setup({ store: (n) => n.toUpperCase() });
+    const r = await s.commands.rename({ pdu: 'pdu1', outlet: 1, name: 'Router' });
+    expect(r).toEqual({ status: 'error', error: 'the PDU stored "ROUTER" instead of "Router"' });
+    expect(s.polled).toEqual(['pdu1']);
+  });
+
+  it('never throws when the re-poll fails', async () => {
+    const m = memoryControl();
+    const commands = createCommands({
+      log: silentLogger,
+      control: () => m.control,
+      afterChange: async () => {
+        throw new Error('agent away');
+      },
+    });
+    expect((await commands.rename({ pdu: 'pdu1', outlet: 1, name: 'x' })).status).toBe('ok');
+  });
+});
+
+describe('switchOutlet', () => {
+  it('is refused unless switching is allowed for the PDU', async () => {
+    const s = setup({ allowSwitching: false });
+    const r = await s.commands.switchOutlet({ pdu: 'pdu1', outlet: 1, action: 'off' });
+    expect(r).toEqual({ status: 'error', error: expect.stringMatching(/switching is disabled/) });
+    expect(s.writes).toEqual([]);
+  });
+
+  it('switches and returns the state read back', async () => {
+    const s = setup({ allowSwitching: true });
+    expect(await s.commands.switchOutlet({ pdu: 'pdu1', outlet: 1, action: 'OFF' })).toEqual({
+      status: 'ok',
+      data: { pdu: 'pdu1', outlet: 1, state: 'off' },
+    });
+    expect(await s.commands.switchOutlet({ pdu: 'pdu1', outlet: 1, action: 'cycle' })).toMatchObject({
+      data: { state: 'on' },
+    });
+    expect(s.writes).toEqual(['switch 1 off', 'switch 1 cycle']);
+  });
+
+  it('refuses unknown actions and missing write credentials', async () => {
+    const s = setup({ allowSwitching: true });
+    expect((await s.commands.switchOutlet({ pdu: 'pdu1', outlet: 1, action: 'TOGGLE' })).status).toBe(
+      'error',
+    );
+    const w = setup({ allowSwitching: true, canWrite: false });
+    expect((await w.commands.switchOutlet({ pdu: 'pdu1', outlet: 1, action: 'on' })).status).toBe('error');
+    expect([...s.writes, ...w.writes]).toEqual([]);
+  });
+
+  it('runs commands for one PDU one at a time', async () => {
+    const order: string[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const control: OutletControl = {
+      outlets: 2,
+      canWrite: true,
+      allowSwitching: true,
+      maxNameLength: 32,
+      async rename(outlet, name) {
+        order.push(`start ${outlet}`);
+        if (outlet === 1) await gate;
+        order.push(`end ${outlet}`);
+        return name;
+      },
+      async switchOutlet() {
+        return 'on';
+      },
+    };
+    const commands = createCommands({
+      log: silentLogger,
+      control: () => control,
+      afterChange: async () => {},
+    });
+    const a = commands.rename({ pdu: 'p', outlet: 1, name: 'a' });
+    const b = commands.rename({ pdu: 'p', outlet: 2, name: 'b' });
+    await new Promise((r) => setTimeout(r, 10));
+    release();
+    await Promise.all([a, b]);
+    expect(order).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
+  });
+});

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { createCommands, type OutletControl } from '../../bridge/commands.ts';
+import { silentLogger } from '../../bridge/log.ts';
+import { handleCommandMessage } from '../../bridge/mqtt/requests.ts';
+import { parseCommandTopic } from '../../bridge/mqtt/topics.ts';
+
+function setup() {
+  const names = new Map<number, string>();
+  const control: OutletControl = {
+    outlets: 4,
+    canWrite: true,
+    allowSwitching: false,
+    maxNameLength: 32,
+    async rename(outlet, name) {
+      names.set(outlet, name);
+      return name;
+    },
+    async switchOutlet() {
+      throw new Error('not reached');
+    },
+  };
+  const commands = createCommands({
+    log: silentLogger,
+    control: (id) => (id === 'pdu1' ? control : undefined),
+    afterChange: async () => {},
+  });
+  const send = (topic: string, payload: string | Buffer) =>
+    handleCommandMessage(
+      'r2m',
+      topic,
+      typeof payload === 'string' ? Buffer.from(payload) : payload,
+      commands,
+    );
+  return { names, send };
+}
+
+describe('command topics', () => {
+  it('classifies topics', () => {
+    expect(parseCommandTopic('r2m', 'r2m/pdu1/outlet/3/name/set')).toEqual({
+      kind: 'name',
+      pdu: 'pdu1',
+      outlet: '3',
+    });
+    expect(parseCommandTopic('r2m', 'r2m/pdu1/outlet/3/set')).toEqual({
+      kind: 'switch',
+      pdu: 'pdu1',
+      outlet: '3',
+    });
+    expect(parseCommandTopic('r2m', 'r2m/bridge/request/outlet/rename')).toEqual({
+      kind: 'request',
+      action: 'outlet/rename',
+    });
+    expect(parseCommandTopic('r2m', 'r2m/pdu1/outlet/3')).toEqual({ kind: 'other' });
+    expect(parseCommandTopic('r2m', 'other/pdu1/outlet/3/set')).toEqual({ kind: 'other' });
+  });
+
+  it('renames from the text entity topic and answers on bridge/response/outlet/rename', async () => {
+    const s = setup();
+    expect(await s.send('r2m/pdu1/outlet/2/name/set', 'Printer')).toEqual({
+      action: 'outlet/rename',
+      response: { status: 'ok', data: { pdu: 'pdu1', outlet: 2, name: 'Printer' } },
+    });
+    expect(s.names.get(2)).toBe('Printer');
+  });
+
+  it('renames from a request and echoes its transaction', async () => {
+    const s = setup();
+    const reply = await s.send(
+      'r2m/bridge/request/outlet/rename',
+      JSON.stringify({ pdu: 'pdu1', outlet: 1, name: 'NAS', transaction: 'abc' }),
+    );
+    expect(reply).toEqual({
+      action: 'outlet/rename',
+      response: { status: 'ok', data: { pdu: 'pdu1', outlet: 1, name: 'NAS' }, transaction: 'abc' },
+    });
+  });
+
+  const bad: Array<[string, string, string | Buffer, RegExp]> = [
+    ['an empty name', 'r2m/pdu1/outlet/1/name/set', '', /empty/],
+    ['10 kB', 'r2m/pdu1/outlet/1/name/set', 'x'.repeat(10_240), /too large/],
+    ['control characters', 'r2m/pdu1/outlet/1/name/set', 'a\u0007b', /printable/],
+    ['invalid UTF-8', 'r2m/pdu1/outlet/1/name/set', Buffer.from([0x41, 0xff, 0xfe, 0x42]), /UTF-8/],
+    ['an unknown outlet', 'r2m/pdu1/outlet/99/name/set', 'x', /unknown outlet 99/],
+    ['an outlet that is not a number', 'r2m/pdu1/outlet/abc/name/set', 'x', /integer/],
+    ['an unknown PDU', 'r2m/nope/outlet/1/name/set', 'x', /unknown pdu/],
+    ['JSON garbage', 'r2m/bridge/request/outlet/rename', '{"pdu": "pdu1", ', /not valid JSON/],
+    ['a JSON array', 'r2m/bridge/request/outlet/rename', '[1,2]', /JSON object/],
+    [
+      'a 10 kB request',
+      'r2m/bridge/request/outlet/rename',
+      JSON.stringify({ pdu: 'pdu1', outlet: 1, name: 'x'.repeat(10_000) }),
+      /too large/,
+    ],
+    ['a request without a name', 'r2m/bridge/request/outlet/rename', '{"pdu":"pdu1","outlet":1}', /string/],
+    ['switching when it is off', 'r2m/pdu1/outlet/1/set', 'OFF', /switching is disabled/],
+  ];
+  for (const [what, topic, payload, expected] of bad) {
+    it(`answers ${what} with an error and changes nothing`, async () => {
+      const s = setup();
+      const reply = await s.send(topic, payload);
+      expect(reply?.response.status).toBe('error');
+      expect(reply?.response.error).toMatch(expected);
+      expect(reply?.response.data).toEqual({});
+      expect(s.names.size).toBe(0);
+    });
+  }
+
+  it('answers an unknown request on its own response topic, with the transaction', async () => {
+    const s = setup();
+    expect(await s.send('r2m/bridge/request/outlet/explode', '{"transaction": 7}')).toEqual({
+      action: 'outlet/explode',
+      response: { status: 'error', data: {}, error: 'unknown request outlet/explode', transaction: 7 },
+    });
+  });
+
+  it('ignores topics that are not commands', async () => {
+    const s = setup();
+    expect(await s.send('r2m/pdu1/outlet/1', '{}')).toBeUndefined();
+    expect(await s.send('r2m/bridge/request/has space', '{}')).toBeUndefined();
+  });
+});
