@@ -95,3 +95,45 @@ export function syntheticPdu(opts: SyntheticOptions = {}): (timeMs: number) => P
     return [reading];
   };
 }
+
+/** A hand-made poll for tests: outlets default to an idle 'on' outlet with no counter. */
+export function reading(
+  id: string,
+  timeMs: number,
+  outlets: Partial<OutletReading>[],
+  inlet: Partial<PduReading['inlet']> = {},
+): PduReading {
+  const full: OutletReading[] = outlets.map((o, i) => ({
+    outlet: i + 1,
+    label: String(i + 1),
+    name: '',
+    state: 'on',
+    power: null,
+    apparent_power: null,
+    current: null,
+    voltage: null,
+    power_factor: null,
+    energy: null,
+    energy_counter: null,
+    ...o,
+  }));
+  return {
+    id,
+    source: id,
+    unit: 1,
+    time: timeMs,
+    identity: { name: '', model: 'PX3-5892', serial: `SN-${id}`, firmware: '4.0.0' },
+    inlet: {
+      power: null,
+      apparent_power: null,
+      current: null,
+      voltage: null,
+      power_factor: null,
+      frequency: null,
+      energy: null,
+      ...inlet,
+    },
+    outlets: full,
+    outlets_on: full.filter((o) => o.state === 'on').length,
+  };
+}

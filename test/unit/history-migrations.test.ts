@@ -1,0 +1,57 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { migrate, openDb, schemaVersion } from '../../bridge/history/db.ts';
+import { migrations } from '../../bridge/history/schema.ts';
+
+const tables = (db: Database.Database) =>
+  db
+    .prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+    .all()
+    .map((r) => r.name);
+
+describe('history migrations on :memory:', () => {
+  it('migration 1 creates pdu, outlet, sample, energy_state, switch_event and accepts a sample', () => {
+    const db = new Database(':memory:');
+    expect(migrate(db, migrations.slice(0, 1))).toBe(1);
+    expect(tables(db)).toEqual(['energy_state', 'outlet', 'pdu', 'sample', 'switch_event']);
+    db.prepare("INSERT INTO pdu (key, source, unit) VALUES ('pdu1', 'pdu1', 1)").run();
+    db.prepare('INSERT INTO sample (pdu, ts, outlet, p) VALUES (1, 60, 3, 1234)').run();
+    expect(() => db.prepare('INSERT INTO sample (pdu, ts, outlet, p) VALUES (1, 60, 3, 1)').run()).toThrow(
+      /UNIQUE/,
+    );
+    db.close();
+  });
+
+  it('migration 2 adds the three rollup tables on top of 1', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations.slice(0, 1));
+    expect(migrate(db, migrations)).toBe(2);
+    expect(tables(db)).toEqual(expect.arrayContaining(['r15m', 'r1h', 'r1d']));
+    db.prepare(
+      'INSERT INTO r15m (pdu, ts, outlet, n, ps, pn, px, e, est) VALUES (1, 0, 0, 1, 5, 5, 5, 0, 0)',
+    ).run();
+    expect(db.prepare('SELECT n FROM r15m').pluck().get()).toBe(1);
+    db.close();
+  });
+
+  it('is idempotent, and refuses a database newer than this build', () => {
+    const db = openDb(':memory:', migrations);
+    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(migrate(db, migrations)).toBe(migrations.length);
+    db.pragma('user_version = 99');
+    expect(() => migrate(db, migrations)).toThrow(/newer than this build/);
+    db.close();
+  });
+
+  it('rolls a failing migration back whole, leaving user_version where it was', () => {
+    const db = new Database(':memory:');
+    const bad = [
+      ...migrations,
+      { version: migrations.length + 1, up: 'CREATE TABLE x (a); SELECT nonsense FROM nowhere;' },
+    ];
+    expect(() => migrate(db, bad)).toThrow();
+    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(tables(db)).not.toContain('x');
+    db.close();
+  });
+});
