@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import {
+  type Config,
+  ConfigError,
+  type ConfigOverrides,
+  loadConfig,
+  redactConfig,
+  requirePdus,
+} from '../../config/load.ts';
+import { type Bridge, createBridge } from '../bridge.ts';
+import { createLogger, type Logger } from '../log.ts';
+
+/**
+ * `raritan2mqtt run` (`npm start`): the bridge for the PDUs in the config file or the env overrides,
+ * until SIGINT/SIGTERM, then a graceful stop (poll in flight recorded, `offline` published, DB closed).
+ */
+
+export function loadOrExit(opts: { file?: string; overrides?: ConfigOverrides }): Config {
+  try {
+    return loadConfig(opts);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+/** Stops the bridge once on the first SIGINT/SIGTERM; a second signal exits at once. */
+export function stopOnSignals(log: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ error: String(error) }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+export async function startBridge(config: Config, log: Logger): Promise<Bridge> {
+  log.debug({ config: redactConfig(config) }, 'configuration');
+  const bridge = createBridge({ config, log });
+  await bridge.start();
+  stopOnSignals(log, () => bridge.stop());
+  return bridge;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('poll the PDUs of the config file (R2M_CONFIG) or the R2M_PDU_* environment')
+    .option('-c, --config <file>', 'config file (default: $R2M_CONFIG)')
+    .action(async (opts: { config?: string }) => {
+      const config = loadOrExit({ file: opts.config });
+      try {
+        requirePdus(config);
+      } catch (error) {
+        process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(2);
+      }
+      const log = createLogger(config.log.level);
+      await startBridge(config, log);
+    });
+}
