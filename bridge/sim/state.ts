@@ -1,0 +1,84 @@
+/**
+ * What people (and tests) did to the simulated PDU: renames, switching, energy counter changes,
+ * sensors forced unavailable, the agent paused. Switching and counter changes are time-stamped
+ * events, so the model can still answer "what did outlet 7 read at time t" for any t.
+ */
+
+export interface SwitchEvent {
+  time: number;
+  on: boolean;
+}
+
+interface Adjustment {
+  time: number;
+  delta: number;
+}
+
+export type SwitchOp = 'on' | 'off' | 'cycle';
+
+export interface SimState {
+  readonly cycleMs: number;
+  /** pduName per unit ('' unless set). */
+  readonly pduNames: Map<number, string>;
+  /** `${unit}.${outlet}.${sensorType}` (or `.*`), outlet 0 = inlet. */
+  readonly unavailable: Set<string>;
+  /** While true the agent answers nothing, like a PDU that dropped off the network. */
+  paused: boolean;
+  outletName(unit: number, outlet: number): string;
+  setOutletName(unit: number, outlet: number, name: string): void;
+  switchEvents(unit: number, outlet: number): readonly SwitchEvent[];
+  /** A new command cancels what a previous cycle still had scheduled. */
+  addSwitch(unit: number, outlet: number, op: SwitchOp, timeMs: number): void;
+  isOn(unit: number, outlet: number, timeMs: number, initiallyOn: boolean): boolean;
+  /** Sum of counter adjustments (resets, test hooks) made up to t, Wh. Outlet 0 = inlet. */
+  energyAdjustment(unit: number, outlet: number, timeMs: number): number;
+  addEnergyAdjustment(unit: number, outlet: number, timeMs: number, deltaWh: number): void;
+}
+
+const NONE: readonly SwitchEvent[] = [];
+
+export function createSimState(init: { names: Map<string, string>; cycleMs: number }): SimState {
+  const names = init.names;
+  const switches = new Map<string, SwitchEvent[]>();
+  const adjustments = new Map<string, Adjustment[]>();
+  const key = (unit: number, outlet: number) => `${unit}.${outlet}`;
+
+  return {
+    cycleMs: init.cycleMs,
+    pduNames: new Map(),
+    unavailable: new Set(),
+    paused: false,
+    outletName: (unit, outlet) => names.get(key(unit, outlet)) ?? '',
+    setOutletName: (unit, outlet, name) => {
+      if (name === '') names.delete(key(unit, outlet));
+      else names.set(key(unit, outlet), name);
+    },
+    switchEvents: (unit, outlet) => switches.get(key(unit, outlet)) ?? NONE,
+    addSwitch(unit, outlet, op, timeMs) {
+      const k = key(unit, outlet);
+      const kept = (switches.get(k) ?? []).filter((e) => e.time <= timeMs);
+      if (op === 'cycle') kept.push({ time: timeMs, on: false }, { time: timeMs + init.cycleMs, on: true });
+      else kept.push({ time: timeMs, on: op === 'on' });
+      switches.set(k, kept);
+    },
+    isOn(unit, outlet, timeMs, initiallyOn) {
+      let on = initiallyOn;
+      for (const e of switches.get(key(unit, outlet)) ?? NONE) {
+        if (e.time > timeMs) break;
+        on = e.on;
+      }
+      return on;
+    },
+    energyAdjustment(unit, outlet, timeMs) {
+      let sum = 0;
+      for (const a of adjustments.get(key(unit, outlet)) ?? []) if (a.time <= timeMs) sum += a.delta;
+      return sum;
+    },
+    addEnergyAdjustment(unit, outlet, timeMs, deltaWh) {
+      const list = adjustments.get(key(unit, outlet)) ?? [];
+      list.push({ time: timeMs, delta: deltaWh });
+      list.sort((a, b) => a.time - b.time);
+      adjustments.set(key(unit, outlet), list);
+    },
+  };
+}

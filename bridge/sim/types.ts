@@ -1,0 +1,84 @@
+/** Shapes of the simulated PDU model (model.ts): options, samples, and the model's API. */
+import type { OutletProfile } from './profile.ts';
+import type { SimState, SwitchOp } from './state.ts';
+
+export interface SimModelOptions {
+  /** Outlets per unit (PX3-5892: 36). */
+  outlets?: number;
+  /** Linked units behind one agent (pduCount). */
+  units?: number;
+  seed?: number;
+  model?: string;
+  firmware?: string;
+  /** Local time offset for the day/night cycle, minutes east of UTC. */
+  tzOffsetMinutes?: number;
+  /** Give loaded outlets demo names ("db-02 PSU1"); idle and off outlets stay ''. Default true. */
+  presetNames?: boolean;
+  /** How long a power cycle (switchingOperation cycle(2)) keeps the outlet off, ms. */
+  cycleMs?: number;
+}
+
+export interface OutletSample {
+  unit: number;
+  outlet: number;
+  time: number;
+  on: boolean;
+  /** A */
+  current: number;
+  /** V */
+  voltage: number;
+  /** W */
+  power: number;
+  /** VA (= voltage · current) */
+  apparentPower: number;
+  /** 0..1, or null when no current flows (the PX3 reports the sensor unavailable then). */
+  powerFactor: number | null;
+  /** Physical energy since the model epoch, Wh: monotone, unaffected by counter resets and hooks. */
+  energyWh: number;
+  /** activeEnergy as the PDU serves it: Unsigned32 Wh counter (wraps, resets). */
+  energyCounter: number;
+}
+
+export interface InletSample extends Omit<OutletSample, 'outlet' | 'on'> {
+  /** Hz */
+  frequency: number;
+}
+
+export interface UnitIdentity {
+  manufacturer: string;
+  model: string;
+  serial: string;
+  firmware: string;
+  sysDescr: string;
+}
+
+export interface SimModel {
+  readonly units: number;
+  readonly outlets: number;
+  readonly seed: number;
+  readonly state: SimState;
+  identity(unit: number): UnitIdentity;
+  profile(unit: number, outlet: number): OutletProfile;
+  sample(unit: number, outlet: number, timeMs: number): OutletSample;
+  inletSample(unit: number, timeMs: number): InletSample;
+  isOn(unit: number, outlet: number, timeMs: number): boolean;
+  /** False while a test hook made the sensor unavailable (outlet 0 = the inlet). */
+  isSensorAvailable(unit: number, outlet: number, sensorType: number): boolean;
+
+  outletName(unit: number, outlet: number): string;
+  /** outletName is a DisplayString; the PX3 takes up to 64 characters. */
+  setOutletName(unit: number, outlet: number, name: string): void;
+  pduName(unit: number): string;
+  setPduName(unit: number, name: string): void;
+  /** switchingOperation: off stops the outlet's power and energy; cycle is off for cycleMs, then on. */
+  switchOutlet(unit: number, outlet: number, op: SwitchOp, timeMs: number): void;
+  /** outletSensorResetValue ← 0: the activeEnergy counter restarts at 0 at timeMs. */
+  resetEnergy(unit: number, outlet: number, timeMs: number): void;
+  /** Test hook: make the counter read `wh` at timeMs (e.g. 2^32 - 10 to force a wrap). Outlet 0 = inlet. */
+  setEnergyCounter(unit: number, outlet: number, wh: number, timeMs: number): void;
+  /** Test hook: sensorType '*' = every sensor of that outlet (outlet 0 = inlet). */
+  setSensorAvailable(unit: number, outlet: number, sensorType: number | '*', available: boolean): void;
+  /** Test hook: the agent stops answering (requests are dropped) until resume(). */
+  pause(): void;
+  resume(): void;
+}
