@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Db } from './db.ts';
-import { powerResolution, type RangeQuery, resolveRange, rowsSql, type View } from './range.ts';
+import { powerResolution, type RangeQuery, type Row, resolveRange, rowsSql, type View } from './range.ts';
 import type { OutletMeta } from './series.ts';
 import type { Resolution } from './time.ts';
 
@@ -29,8 +29,7 @@ function cell(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** ts, outlet, n, ps (dW), pn, px (dW), e (mWh), est: the column order of rowsSql. */
-type CsvRow = [number, number, number, number, number | null, number | null, number, number];
+type CsvRow = Row;
 
 export interface CsvContext {
   db: Db;
@@ -52,7 +51,6 @@ export function csvChunks(ctx: CsvContext, q: CsvQuery): AsyncGenerator<string> 
   if (id === undefined) throw new RangeError(`unknown pdu ${q.pdu}`);
   const res = q.resolution ?? powerResolution(r, ctx.rawFrom);
   const sql = rowsSql(res, view).replace('ts >= ?', '(ts, outlet) > (?, ?)');
-  // raw(): rows as arrays, about twice as fast as objects for a year of 15-minute rows.
   const page = ctx.db.prepare<[number, number, number, number], CsvRow>(`${sql} LIMIT ${PAGE}`).raw(true);
   const meta = ctx.meta(id);
   const names = new Map<number, string>([[0, 'total,Total']]);

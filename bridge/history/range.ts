@@ -76,17 +76,12 @@ export function gridFor(res: Resolution, r: ResolvedRange, maxPoints: number, ra
   return calendarGrid(res, r.from, r.to, maxPoints);
 }
 
-/** One stored row, whatever its table: n samples summed into ps (dW), min pn, max px, energy e (mWh). */
-export interface Row {
-  ts: number;
-  outlet: number;
-  n: number;
-  ps: number;
-  pn: number | null;
-  px: number | null;
-  e: number;
-  est: number;
-}
+/**
+ * One stored row, whatever its table, as an array (better-sqlite3's raw mode: about twice as fast as
+ * objects on a year of daily rows for 36 outlets): ts, outlet, n samples summed into ps (dW),
+ * min pn, max px (dW), energy e (mWh), est.
+ */
+export type Row = [number, number, number, number, number | null, number | null, number, number];
 
 export function rowsSql(res: Resolution, view: View | 'all', outlet?: number): string {
   const filter =
@@ -107,5 +102,5 @@ export function rowsSql(res: Resolution, view: View | 'all', outlet?: number): s
 }
 
 export function readRows(db: Db, pdu: number, res: Resolution, from: number, to: number, view: View): Row[] {
-  return db.prepare<[number, number, number], Row>(rowsSql(res, view)).all(pdu, from, to);
+  return db.prepare<[number, number, number], Row>(rowsSql(res, view)).raw(true).all(pdu, from, to);
 }

@@ -92,10 +92,10 @@ function collect(ctx: SeriesContext, q: SeriesQuery, pick: typeof powerResolutio
   const len = grid.starts.length;
   const accs = new Map<number, Acc>();
   const first = grid.starts[0] ?? r.from;
-  for (const row of readRows(ctx.db, id, res, first, r.to, view)) {
-    const i = grid.indexOf(row.ts);
+  for (const [ts, outlet, n, ps, rpn, rpx, e, est] of readRows(ctx.db, id, res, first, r.to, view)) {
+    const i = grid.indexOf(ts);
     if (i < 0) continue;
-    let a = accs.get(row.outlet);
+    let a = accs.get(outlet);
     if (!a) {
       a = {
         n: new Array(len).fill(0),
@@ -106,17 +106,17 @@ function collect(ctx: SeriesContext, q: SeriesQuery, pick: typeof powerResolutio
         has: new Array(len).fill(false),
         est: false,
       };
-      accs.set(row.outlet, a);
+      accs.set(outlet, a);
     }
     a.has[i] = true;
-    a.n[i] = (a.n[i] ?? 0) + row.n;
-    a.ps[i] = (a.ps[i] ?? 0) + row.ps;
+    a.n[i] = (a.n[i] ?? 0) + n;
+    a.ps[i] = (a.ps[i] ?? 0) + ps;
     const pn = a.pn[i] ?? null;
     const px = a.px[i] ?? null;
-    if (row.pn !== null && (pn === null || row.pn < pn)) a.pn[i] = row.pn;
-    if (row.px !== null && (px === null || row.px > px)) a.px[i] = row.px;
-    a.e[i] = (a.e[i] ?? 0) + row.e;
-    if (row.est) a.est = true;
+    if (rpn !== null && (pn === null || rpn < pn)) a.pn[i] = rpn;
+    if (rpx !== null && (px === null || rpx > px)) a.px[i] = rpx;
+    a.e[i] = (a.e[i] ?? 0) + e;
+    if (est) a.est = true;
   }
   const meta = ctx.meta(id);
   const stepMs =
