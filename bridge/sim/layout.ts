@@ -1,0 +1,135 @@
+/**
+ * Which PDU2-MIB instances a simulated PDU serves (DESIGN.md section 1, OIDs from snmp/mib.ts), in
+ * walk order. A layout depends only on the shape (units × outlets), so 200 simulated PDUs of the
+ * same shape share one.
+ */
+import {
+  INLET_MEASUREMENT,
+  INLET_SENSOR_CONFIG,
+  NAMEPLATE,
+  OUTLET_CONFIG,
+  OUTLET_MEASUREMENT,
+  OUTLET_SENSOR_CONFIG,
+  OUTLET_SENSOR_RESET,
+  OUTLET_SWITCH,
+  PDU_COUNT,
+  SensorType,
+  SYS_DESCR,
+  SYS_OBJECT_ID,
+  UNIT_CONFIG,
+} from '../snmp/mib.ts';
+import { createOidSpace, type OidSpace, sortOids } from './oidspace.ts';
+
+export type Column =
+  | 'sysDescr'
+  | 'sysObjectID'
+  | 'pduCount'
+  | 'manufacturer'
+  | 'model'
+  | 'serial'
+  | 'inletCount'
+  | 'outletCount'
+  | 'pduName'
+  | 'outletLabel'
+  | 'outletName'
+  | 'sensorUnits'
+  | 'sensorDecimals'
+  | 'sensorSignedMinimum'
+  | 'isAvailable'
+  | 'state'
+  | 'value'
+  | 'signedValue'
+  | 'switchOperation'
+  | 'switchState'
+  | 'resetValue';
+
+export interface LayoutEntry {
+  oid: string;
+  column: Column;
+  unit: number;
+  /** Outlet number, or 0 for the inlet (served as inlet 1). */
+  outlet: number;
+  sensorType: number;
+}
+
+export interface Layout {
+  readonly space: OidSpace;
+  readonly entries: readonly LayoutEntry[];
+}
+
+export const OUTLET_SENSORS: readonly number[] = [
+  SensorType.rmsCurrent,
+  SensorType.rmsVoltage,
+  SensorType.activePower,
+  SensorType.apparentPower,
+  SensorType.powerFactor,
+  SensorType.activeEnergy,
+  SensorType.onOff,
+];
+export const INLET_SENSORS: readonly number[] = [
+  SensorType.rmsCurrent,
+  SensorType.rmsVoltage,
+  SensorType.activePower,
+  SensorType.apparentPower,
+  SensorType.powerFactor,
+  SensorType.activeEnergy,
+  SensorType.frequency,
+];
+
+const cache = new Map<string, Layout>();
+
+export function pduLayout(units: number, outlets: number): Layout {
+  const key = `${units}x${outlets}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const entries: LayoutEntry[] = [];
+  const add = (oid: string, column: Column, unit = 1, outlet = 0, sensorType = 0) =>
+    entries.push({ oid, column, unit, outlet, sensorType });
+
+  add(SYS_DESCR, 'sysDescr');
+  add(SYS_OBJECT_ID, 'sysObjectID');
+  add(PDU_COUNT, 'pduCount');
+  for (let u = 1; u <= units; u++) {
+    add(`${NAMEPLATE.manufacturer}.${u}`, 'manufacturer', u);
+    add(`${NAMEPLATE.model}.${u}`, 'model', u);
+    add(`${NAMEPLATE.serial}.${u}`, 'serial', u);
+    add(`${UNIT_CONFIG.inletCount}.${u}`, 'inletCount', u);
+    add(`${UNIT_CONFIG.outletCount}.${u}`, 'outletCount', u);
+    add(`${UNIT_CONFIG.pduName}.${u}`, 'pduName', u);
+    for (const t of INLET_SENSORS) {
+      add(`${INLET_SENSOR_CONFIG.units}.${u}.1.${t}`, 'sensorUnits', u, 0, t);
+      add(`${INLET_SENSOR_CONFIG.decimals}.${u}.1.${t}`, 'sensorDecimals', u, 0, t);
+      add(`${INLET_SENSOR_CONFIG.signedMinimum}.${u}.1.${t}`, 'sensorSignedMinimum', u, 0, t);
+      add(`${INLET_MEASUREMENT.isAvailable}.${u}.1.${t}`, 'isAvailable', u, 0, t);
+      add(`${INLET_MEASUREMENT.state}.${u}.1.${t}`, 'state', u, 0, t);
+      add(`${INLET_MEASUREMENT.value}.${u}.1.${t}`, 'value', u, 0, t);
+      add(`${INLET_MEASUREMENT.signedValue}.${u}.1.${t}`, 'signedValue', u, 0, t);
+    }
+    for (let o = 1; o <= outlets; o++) {
+      add(`${OUTLET_CONFIG.label}.${u}.${o}`, 'outletLabel', u, o);
+      add(`${OUTLET_CONFIG.name}.${u}.${o}`, 'outletName', u, o);
+      add(`${OUTLET_SWITCH.operation}.${u}.${o}`, 'switchOperation', u, o);
+      add(`${OUTLET_SWITCH.state}.${u}.${o}`, 'switchState', u, o);
+      add(
+        `${OUTLET_SENSOR_RESET}.${u}.${o}.${SensorType.activeEnergy}`,
+        'resetValue',
+        u,
+        o,
+        SensorType.activeEnergy,
+      );
+      for (const t of OUTLET_SENSORS) {
+        add(`${OUTLET_SENSOR_CONFIG.units}.${u}.${o}.${t}`, 'sensorUnits', u, o, t);
+        add(`${OUTLET_SENSOR_CONFIG.decimals}.${u}.${o}.${t}`, 'sensorDecimals', u, o, t);
+        add(`${OUTLET_SENSOR_CONFIG.signedMinimum}.${u}.${o}.${t}`, 'sensorSignedMinimum', u, o, t);
+        add(`${OUTLET_MEASUREMENT.isAvailable}.${u}.${o}.${t}`, 'isAvailable', u, o, t);
+        add(`${OUTLET_MEASUREMENT.state}.${u}.${o}.${t}`, 'state', u, o, t);
+        add(`${OUTLET_MEASUREMENT.value}.${u}.${o}.${t}`, 'value', u, o, t);
+        add(`${OUTLET_MEASUREMENT.signedValue}.${u}.${o}.${t}`, 'signedValue', u, o, t);
+      }
+    }
+  }
+  sortOids(entries);
+  const layout: Layout = { entries, space: createOidSpace(entries.map((e) => e.oid)) };
+  cache.set(key, layout);
+  return layout;
+}

@@ -1,0 +1,211 @@
+/**
+ * Serves the layout's PDU2-MIB instances from the model: values as the PX3 encodes them (integers
+ * scaled by the decimal digits it reports), states as its walk shows them, and the writable objects
+ * (outletName, pduName, switchingOperation, outletSensorResetValue) wired to the model's state.
+ */
+import snmp from 'net-snmp';
+import {
+  FALSE,
+  RARITAN_PDU2_OBJECT_ID,
+  SensorState,
+  SensorType,
+  SensorUnits,
+  SwitchOperation,
+  TRUE,
+} from '../snmp/mib.ts';
+import { pduLayout } from './layout.ts';
+import { MAX_NAME_LENGTH } from './model.ts';
+import type { Backend, Served, SetPlan } from './responder.ts';
+import type { InletSample, OutletSample, SimModel } from './types.ts';
+
+const { ErrorStatus, ObjectType } = snmp;
+
+/** outlet/inletSensorDecimalDigits as seen on PX3/PX4 (DESIGN.md section 1). */
+export const SENSOR_DECIMALS: Readonly<Record<number, number>> = {
+  [SensorType.rmsCurrent]: 3,
+  [SensorType.rmsVoltage]: 0,
+  [SensorType.activePower]: 0,
+  [SensorType.apparentPower]: 0,
+  [SensorType.powerFactor]: 2,
+  [SensorType.activeEnergy]: 0,
+  [SensorType.onOff]: 0,
+  [SensorType.frequency]: 1,
+};
+
+const SENSOR_UNITS: Readonly<Record<number, number>> = {
+  [SensorType.rmsCurrent]: SensorUnits.amp,
+  [SensorType.rmsVoltage]: SensorUnits.volt,
+  [SensorType.activePower]: SensorUnits.watt,
+  [SensorType.apparentPower]: SensorUnits.voltamp,
+  [SensorType.powerFactor]: SensorUnits.none,
+  [SensorType.activeEnergy]: SensorUnits.wattHour,
+  [SensorType.onOff]: SensorUnits.none,
+  [SensorType.frequency]: SensorUnits.hertz,
+};
+
+export interface Measurement {
+  available: boolean;
+  state: number;
+  value: number;
+  signedValue: number;
+}
+
+/** Scale a physical value to the integer the PDU serves for this sensor type. */
+export function scaled(sensorType: number, x: number): number {
+  return Math.round(x * 10 ** (SENSOR_DECIMALS[sensorType] ?? 0));
+}
+
+function physical(s: OutletSample | InletSample, sensorType: number): number | null {
+  switch (sensorType) {
+    case SensorType.rmsCurrent:
+      return s.current;
+    case SensorType.rmsVoltage:
+      return s.voltage;
+    case SensorType.activePower:
+      return s.power;
+    case SensorType.apparentPower:
+      return s.apparentPower;
+    case SensorType.powerFactor:
+      return s.powerFactor;
+    case SensorType.frequency:
+      return 'frequency' in s ? s.frequency : null;
+    default:
+      return null;
+  }
+}
+
+/** One sensor's four measurement columns, as the PX3 walk shows them. */
+export function measurement(
+  s: OutletSample | InletSample,
+  sensorType: number,
+  available: boolean,
+): Measurement {
+  if (!available) return { available: false, state: SensorState.unavailable, value: 0, signedValue: 0 };
+  if (sensorType === SensorType.onOff) {
+    const on = 'on' in s ? s.on : true;
+    return { available: true, state: on ? SensorState.on : SensorState.off, value: 0, signedValue: 0 };
+  }
+  // The real PX3 serves the energy counter in the unsigned column only; its signed column reads 0.
+  if (sensorType === SensorType.activeEnergy)
+    return { available: true, state: SensorState.normal, value: s.energyCounter, signedValue: 0 };
+  const x = physical(s, sensorType);
+  // e.g. the power factor of an idle outlet: available, but state unavailable(-1), value 0.
+  if (x === null) return { available: true, state: SensorState.unavailable, value: 0, signedValue: 0 };
+  const v = scaled(sensorType, x);
+  return { available: true, state: SensorState.normal, value: Math.max(0, v), signedValue: v };
+}
+
+const str = (value: string): Served => ({ type: ObjectType.OctetString, value });
+const int = (value: number): Served => ({ type: ObjectType.Integer, value });
+const gauge = (value: number): Served => ({ type: ObjectType.Gauge, value });
+
+function text(value: unknown): string | null {
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  return typeof value === 'string' ? value : null;
+}
+
+export function createPduBackend(model: SimModel): Backend {
+  const { space, entries } = pduLayout(model.units, model.outlets);
+
+  function reader(now: number) {
+    const outletSamples = new Map<number, OutletSample>();
+    const inletSamples = new Map<number, InletSample>();
+    const sampleOf = (unit: number, outlet: number): OutletSample | InletSample => {
+      if (outlet === 0) {
+        const hit = inletSamples.get(unit);
+        if (hit) return hit;
+        const s = model.inletSample(unit, now);
+        inletSamples.set(unit, s);
+        return s;
+      }
+      const key = unit * 1024 + outlet;
+      const hit = outletSamples.get(key);
+      if (hit) return hit;
+      const s = model.sample(unit, outlet, now);
+      outletSamples.set(key, s);
+      return s;
+    };
+    const measure = (unit: number, outlet: number, t: number) =>
+      measurement(sampleOf(unit, outlet), t, model.isSensorAvailable(unit, outlet, t));
+
+    return (index: number): Served => {
+      const e = entries[index]!;
+      const { unit, outlet, sensorType: t } = e;
+      switch (e.column) {
+        case 'sysDescr':
+          return str(model.identity(1).sysDescr);
+        case 'sysObjectID':
+          return { type: ObjectType.OID, value: RARITAN_PDU2_OBJECT_ID };
+        case 'pduCount':
+          return int(model.units);
+        case 'manufacturer':
+          return str(model.identity(unit).manufacturer);
+        case 'model':
+          return str(model.identity(unit).model);
+        case 'serial':
+          return str(model.identity(unit).serial);
+        case 'inletCount':
+          return int(1);
+        case 'outletCount':
+          return int(model.outlets);
+        case 'pduName':
+          return str(model.pduName(unit));
+        case 'outletLabel':
+          return str(String(outlet));
+        case 'outletName':
+          return str(model.outletName(unit, outlet));
+        case 'sensorUnits':
+          return int(SENSOR_UNITS[t] ?? SensorUnits.none);
+        case 'sensorDecimals':
+          return gauge(SENSOR_DECIMALS[t] ?? 0);
+        case 'sensorSignedMinimum':
+          return int(0);
+        case 'isAvailable':
+          return int(measure(unit, outlet, t).available ? TRUE : FALSE);
+        case 'state':
+          return int(measure(unit, outlet, t).state);
+        case 'value':
+          return gauge(measure(unit, outlet, t).value);
+        case 'signedValue':
+          return int(measure(unit, outlet, t).signedValue);
+        case 'switchOperation':
+          return int(model.isOn(unit, outlet, now) ? SwitchOperation.on : SwitchOperation.off);
+        case 'switchState':
+          return int(model.isOn(unit, outlet, now) ? SensorState.on : SensorState.off);
+        case 'resetValue':
+          return int(0); // "This variable will always read as 0" (PDU2-MIB)
+      }
+    };
+  }
+
+  function prepareSet(index: number, type: number, value: unknown, now: number): SetPlan {
+    const e = entries[index]!;
+    const { unit, outlet } = e;
+    switch (e.column) {
+      case 'outletName':
+      case 'pduName': {
+        const name = type === ObjectType.OctetString ? text(value) : null;
+        if (name === null) return ErrorStatus.WrongType;
+        if (name.length > MAX_NAME_LENGTH) return ErrorStatus.WrongLength;
+        return e.column === 'outletName'
+          ? () => model.setOutletName(unit, outlet, name)
+          : () => model.setPduName(unit, name);
+      }
+      case 'switchOperation': {
+        if (type !== ObjectType.Integer) return ErrorStatus.WrongType;
+        const op = (['off', 'on', 'cycle'] as const)[Number(value)];
+        if (!op) return ErrorStatus.WrongValue;
+        return () => model.switchOutlet(unit, outlet, op, now);
+      }
+      case 'resetValue':
+        if (type !== ObjectType.Integer) return ErrorStatus.WrongType;
+        // "currently the only supported value is 0. Writing any other value returns an error."
+        if (value !== 0) return ErrorStatus.WrongValue;
+        return () => model.resetEnergy(unit, outlet, now);
+      default:
+        return ErrorStatus.NotWritable;
+    }
+  }
+
+  return { space, reader, prepareSet };
+}
