@@ -105,7 +105,7 @@ export function createCards(db: Db, staleAfterS: number) {
        WHERE pdu = ? AND ts = (SELECT max(ts) FROM sample WHERE pdu = ?)`,
     ),
     spark: db.prepare<[number, number], { ts: number; p: number | null }>(
-      'SELECT ts, p FROM sample WHERE pdu = ? AND outlet = 0 AND ts >= ? ORDER BY ts',
+      'SELECT ts, p FROM sample WHERE pdu = ? AND outlet = 0 AND ts > ? ORDER BY ts',
     ),
     energySince: db.prepare<[number, number], { e: number | null; est: number | null }>(
       'SELECT sum(e) AS e, max(est) AS est FROM r1d WHERE pdu = ? AND outlet = 0 AND ts >= ?',
