@@ -1,0 +1,284 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Commands } from '../commands.ts';
+import type { Logger } from '../log.ts';
+import type { PduReading, PollResult } from '../readings.ts';
+import { createEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
+import { type Connection, openConnection } from './client.ts';
+import { buildDiscovery, type DiscoveryOptions, withRemovals } from './discovery.ts';
+import { diagnosticsPayload, outletPayload, pduPayload } from './payloads.ts';
+import { handleCommandMessage } from './requests.ts';
+import { collectRetainedConfigs } from './retained.ts';
+import { type OwnedConfig, sourceOf, staleForRemovedPdus, staleOutlets, staleUnits } from './sweep.ts';
+import { slug, topics } from './topics.ts';
+
+/**
+ * The MQTT side of the bridge: retained state after every poll (only what changed, plus a refresh),
+ * availability, Home Assistant discovery with its hygiene, and the command topics. While the broker
+ * is away the bridge keeps its current state and republishes all of it when the broker is back.
+ */
+
+export interface MqttBridgeOptions {
+  /** Empty or undefined: start the embedded broker and connect to it. */
+  url?: string;
+  /** Embedded broker: TCP port, WebSocket port (null: none) and listen address. */
+  port: number;
+  wsPort?: number | null;
+  host?: string;
+  username?: string;
+  password?: string;
+  ca?: string;
+  baseTopic: string;
+  discoveryPrefix: string;
+  discovery: boolean;
+  /** Seconds after which an unchanged state payload is published again; 0: only on change. */
+  refreshInterval: number;
+  /** Names this bridge's discovery configs (and its client id); distinct per bridge on one broker. */
+  bridgeId: string;
+}
+
+export interface MqttPduOptions {
+  id: string;
+  allowSwitching: boolean;
+  maxNameLength: number;
+}
+
+export interface MqttBridgeDeps {
+  log: Logger;
+  mqtt: MqttBridgeOptions;
+  pdus: MqttPduOptions[];
+  commands: Commands;
+}
+
+export interface PollMeta {
+  durationMs: number;
+  requests: number;
+}
+
+export interface MqttBridge {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  publishReading(reading: PduReading, meta: PollMeta): void;
+  publishAvailability(id: string, online: boolean): void;
+  /** A whole poll: every unit's reading, availability, and the sweep of linked units gone. */
+  publishPoll(result: PollResult): void;
+  readonly connected: boolean;
+}
+
+const VERSION: string = (() => {
+  try {
+    return (
+      JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+    ).version;
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+export function createMqttBridge({ log, mqtt, pdus, commands }: MqttBridgeDeps): MqttBridge {
+  const t = topics(mqtt);
+  const refreshMs = mqtt.refreshInterval * 1000;
+  const sources = pdus.map((p) => p.id);
+  const desired = new Map<string, string>(); // retained state we want on the broker
+  const discovery = new Map<string, string>(); // retained discovery configs we want
+  const sent = new Map<string, { payload: string; at: number }>();
+  const owned = new Map<string, OwnedConfig>(); // our configs: found at start, then published
+  const atStart = new Map<string, unknown>(); // configs as found at start (for removal markers)
+  const unitTopics = new Map<string, Set<string>>(); // unit id -> its state topics
+  const unitsBySource = new Map<string, string[]>();
+  const pendingClears = new Set<string>();
+  let broker: EmbeddedBroker | undefined;
+  let conn: Connection | undefined;
+  let swept = !mqtt.discovery;
+  let stopping = false;
+
+  const online = () => Boolean(conn?.connected) && swept && !stopping;
+
+  function send(topic: string, payload: string): void {
+    sent.set(topic, { payload, at: Date.now() });
+    conn?.client.publish(topic, payload, { qos: 1, retain: true }, (err) => {
+      if (err) log.warn({ topic, err: err.message }, 'publish failed');
+    });
+  }
+
+  function sync(topic: string, force = false): void {
+    if (!online()) return;
+    const payload = desired.get(topic) ?? discovery.get(topic);
+    if (payload === undefined) return;
+    const last = sent.get(topic);
+    const stale =
+      refreshMs > 0 && desired.has(topic) && last !== undefined && Date.now() - last.at >= refreshMs;
+    if (force || last?.payload !== payload || stale) send(topic, payload);
+  }
+
+  function clear(topic: string): void {
+    desired.delete(topic);
+    discovery.delete(topic);
+    sent.delete(topic);
+    if (online()) send(topic, '');
+    else pendingClears.add(topic);
+  }
+
+  function clearConfig(c: OwnedConfig): void {
+    log.info(
+      { topic: c.topic, pdu: c.pdu, outlet: c.outlet },
+      'clearing a discovery config the bridge no longer owns',
+    );
+    owned.delete(c.topic);
+    clear(c.topic);
+    if (c.outlet !== undefined) clear(t.outlet(c.pdu, c.outlet));
+    else for (const topic of [t.pdu(c.pdu), t.availability(c.pdu), t.diagnostics(c.pdu)]) clear(topic);
+  }
+
+  function flushAll(force: boolean): void {
+    if (!online()) return;
+    send(t.bridgeState, 'online');
+    for (const topic of pendingClears) send(topic, '');
+    pendingClears.clear();
+    for (const topic of discovery.keys()) sync(topic, force);
+    for (const topic of desired.keys()) sync(topic, force);
+  }
+
+  function pduOptions(unitId: string): MqttPduOptions {
+    const source = sourceOf(unitId, sources);
+    return pdus.find((p) => p.id === source) ?? { id: unitId, allowSwitching: false, maxNameLength: 64 };
+  }
+
+  function discoveryOptions(unitId: string): DiscoveryOptions {
+    const p = pduOptions(unitId);
+    return { ...mqtt, swVersion: VERSION, allowSwitching: p.allowSwitching, maxNameLength: p.maxNameLength };
+  }
+
+  async function onConnect(): Promise<void> {
+    if (!swept && conn) {
+      const found = await collectRetainedConfigs({ client: conn.client, log, ...mqtt });
+      for (const c of found) {
+        owned.set(c.topic, c);
+        atStart.set(c.topic, c.payload);
+      }
+      swept = true;
+      for (const c of staleForRemovedPdus(owned.values(), sources)) clearConfig(c);
+    }
+    flushAll(true);
+  }
+
+  async function onMessage(topic: string, payload: Buffer): Promise<void> {
+    if (topic === t.haStatus) {
+      // HA's birth message: it may have restarted without its retained view, so announce again.
+      if (payload.toString() === 'online' && mqtt.discovery) {
+        log.info('Home Assistant is online: re-announcing discovery and state');
+        flushAll(true);
+      }
+      return;
+    }
+    const reply = await handleCommandMessage(mqtt.baseTopic, topic, payload, commands);
+    if (!reply || !conn?.connected) return;
+    conn.client.publish(t.response(reply.action), JSON.stringify(reply.response), { qos: 1, retain: false });
+  }
+
+  function publishReading(r: PduReading, meta: PollMeta): void {
+    const id = r.id;
+    const mine = new Set<string>();
+    const set = (topic: string, payload: unknown) => {
+      desired.set(topic, JSON.stringify(payload));
+      mine.add(topic);
+    };
+    if (!desired.has(t.availability(id))) desired.set(t.availability(id), 'online');
+    set(t.pdu(id), pduPayload(r));
+    for (const o of r.outlets) set(t.outlet(id, o.outlet), outletPayload(o));
+    set(t.diagnostics(id), diagnosticsPayload(r.time, meta));
+    // Outlets that vanished at run time (a re-read outlet count) leave no retained ghost.
+    for (const topic of unitTopics.get(id) ?? []) if (!mine.has(topic)) clear(topic);
+    unitTopics.set(id, mine);
+    if (mqtt.discovery) {
+      const messages = buildDiscovery(r, discoveryOptions(id));
+      for (const m of messages) {
+        discovery.set(m.topic, JSON.stringify(withRemovals(m.payload, atStart.get(m.topic))));
+        owned.set(m.topic, { topic: m.topic, pdu: id, outlet: m.outlet, payload: m.payload });
+      }
+      for (const c of staleOutlets(owned.values(), id, r.outlets.length)) clearConfig(c);
+      for (const m of messages) sync(m.topic);
+    }
+    sync(t.availability(id));
+    for (const topic of mine) sync(topic);
+  }
+
+  function publishAvailability(id: string, isOnline: boolean): void {
+    desired.set(t.availability(id), isOnline ? 'online' : 'offline');
+    sync(t.availability(id));
+  }
+
+  return {
+    get connected() {
+      return Boolean(conn?.connected);
+    },
+
+    async start() {
+      let url = mqtt.url;
+      if (!url) {
+        broker = createEmbeddedBroker({ log, ...mqtt, wsPort: mqtt.wsPort ?? null });
+        const { port } = await broker.start();
+        url = `mqtt://127.0.0.1:${port}`;
+      }
+      conn = openConnection({
+        log,
+        url,
+        username: mqtt.username,
+        password: mqtt.password,
+        ca: mqtt.ca,
+        // Unique per process: a broker drops the older of two clients with one id, and a restarted
+        // bridge must not fight the ghost of its previous run.
+        clientId: `raritan2mqtt_${slug(mqtt.bridgeId)}_${randomBytes(4).toString('hex')}`,
+        will: { topic: t.bridgeState, payload: 'offline' },
+      });
+      const client = conn.client;
+      const ready = new Promise<void>((resolve) => {
+        client.on('connect', () => {
+          onConnect().then(resolve, (e: Error) => {
+            log.warn({ err: e.message }, 'MQTT start-up after connect failed');
+            resolve();
+          });
+        });
+        // Never hold the daemon back: polling and recording go on while the broker is away.
+        setTimeout(resolve, 10_000).unref();
+      });
+      client.on('message', (topic, payload) => {
+        onMessage(topic, payload).catch((e: Error) =>
+          log.warn({ topic, err: e.message }, 'command handling failed'),
+        );
+      });
+      const filters = [...t.commandFilters, ...(mqtt.discovery ? [t.haStatus] : [])];
+      client.on('connect', (ack) => {
+        if (!ack.sessionPresent) client.subscribe(filters, { qos: 1 });
+      });
+      await ready;
+    },
+
+    async stop() {
+      stopping = true;
+      await conn?.close({ topic: t.bridgeState, payload: 'offline' });
+      await broker?.stop();
+      conn = undefined;
+      broker = undefined;
+    },
+
+    publishReading,
+    publishAvailability,
+
+    publishPoll(result) {
+      if (result.ok) {
+        const ids = result.units.map((u) => u.id);
+        for (const unit of result.units) {
+          publishAvailability(unit.id, true);
+          publishReading(unit, result);
+        }
+        for (const gone of unitsBySource.get(result.source) ?? [])
+          if (!ids.includes(gone)) publishAvailability(gone, false);
+        unitsBySource.set(result.source, ids);
+        if (mqtt.discovery) for (const c of staleUnits(owned.values(), result.source, ids)) clearConfig(c);
+      } else {
+        for (const id of unitsBySource.get(result.source) ?? [result.source]) publishAvailability(id, false);
+      }
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { type AddressInfo, createServer, type Server } from 'node:net';
+import { Aedes, type AuthenticateError } from 'aedes';
+import { createWebSocketStream, WebSocketServer } from 'ws';
+import type { Logger } from '../log.ts';
+
+/**
+ * The embedded broker (aedes, MQTT 3.1.1): TCP, plus WebSocket for browsers. Like Mosquitto 2, it
+ * listens on loopback only unless credentials are configured; with credentials every client must
+ * present them, and it may then listen on all interfaces.
+ */
+
+export interface EmbeddedBrokerOptions {
+  log: Logger;
+  /** TCP port; 0 picks a free one. */
+  port: number;
+  /** WebSocket port; 0 picks a free one; undefined or null: no WebSocket listener. */
+  wsPort?: number | null;
+  /** Listen address. Default 127.0.0.1, or 0.0.0.0 when credentials are set. */
+  host?: string;
+  username?: string;
+  password?: string;
+}
+
+export interface EmbeddedBroker {
+  start(): Promise<{ port: number; wsPort: number | null; host: string }>;
+  stop(): Promise<void>;
+  /** The running aedes instance (tests inspect it; undefined before start). */
+  readonly aedes: Aedes | undefined;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+function sameSecret(a: string, b: Buffer | undefined): boolean {
+  if (b === undefined) return false;
+  const x = Buffer.from(a, 'utf8');
+  return x.length === b.length && timingSafeEqual(x, b);
+}
+
+function listen(server: Server | HttpServer, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function close(server: Server | HttpServer | undefined): Promise<void> {
+  return new Promise((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()));
+}
+
+export function createEmbeddedBroker(opts: EmbeddedBrokerOptions): EmbeddedBroker {
+  const { log } = opts;
+  const secured = Boolean(opts.username);
+  let aedes: Aedes | undefined;
+  let tcp: Server | undefined;
+  let http: HttpServer | undefined;
+  let wss: WebSocketServer | undefined;
+
+  return {
+    get aedes() {
+      return aedes;
+    },
+
+    async start() {
+      const host = opts.host ?? (secured ? '0.0.0.0' : '127.0.0.1');
+      if (!secured && !LOOPBACK.has(host)) {
+        // Mosquitto 2's rule: an anonymous broker is reachable from this machine only.
+        throw new Error(
+          `the embedded MQTT broker listens on ${host} only with a username and password configured`,
+        );
+      }
+      if (opts.password !== undefined && !opts.username) {
+        throw new Error('the embedded MQTT broker has a password but no username');
+      }
+      aedes = await Aedes.createBroker({
+        authenticate: (_client, username, password, done) => {
+          if (!secured) return done(null, true);
+          const ok = username === opts.username && sameSecret(opts.password ?? '', password);
+          if (ok) return done(null, true);
+          const err = new Error('bad username or password') as AuthenticateError;
+          err.returnCode = 4; // BAD_USERNAME_OR_PASSWORD (a const enum, not importable at run time)
+          done(err, null);
+        },
+      });
+      aedes.on('clientError', (client, err) =>
+        log.debug({ client: client.id, err: err.message }, 'mqtt client error'),
+      );
+      const broker = aedes;
+      tcp = createServer((socket) => broker.handle(socket));
+      const port = await listen(tcp, opts.port, host);
+      let wsPort: number | null = null;
+      if (opts.wsPort !== undefined && opts.wsPort !== null) {
+        http = createHttpServer((_req, res) => {
+          res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n');
+        });
+        wss = new WebSocketServer({ server: http });
+        wss.on('connection', (socket, req) => broker.handle(createWebSocketStream(socket), req));
+        wsPort = await listen(http, opts.wsPort, host);
+      }
+      log.info({ host, port, wsPort, auth: secured }, 'embedded MQTT broker listening');
+      return { port, wsPort, host };
+    },
+
+    async stop() {
+      // Stop accepting first; the servers finish closing once aedes has dropped its clients.
+      const closing = Promise.all([close(tcp), close(http)]);
+      for (const client of wss?.clients ?? []) client.terminate();
+      wss?.close();
+      const broker = aedes;
+      if (broker && !broker.closed) await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await closing;
+      tcp = http = wss = aedes = undefined;
+    },
+  };
+}

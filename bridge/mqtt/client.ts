@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { Logger } from '../log.ts';
+
+/**
+ * One MQTT connection with the bridge's last will and its own reconnect backoff (mqtt.js retries
+ * at a fixed period; a broker that is away for an hour should not see a connect every second).
+ * MQTT 3.1.1 (protocolVersion 4): the embedded aedes does not speak MQTT 5.
+ */
+
+export interface ConnectionOptions {
+  log: Logger;
+  url: string;
+  username?: string;
+  password?: string;
+  /** A PEM string, or the path of a PEM file. */
+  ca?: string;
+  clientId: string;
+  will: { topic: string; payload: string };
+  /** First retry delay and the cap of the doubling, ms. */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+export interface Connection {
+  readonly client: MqttClient;
+  readonly connected: boolean;
+  /** Publishes the given last words (if connected) and disconnects cleanly, no reconnect. */
+  close(last?: { topic: string; payload: string }): Promise<void>;
+}
+
+/** The URL for logs: never the credentials a user may have put in it. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable url)';
+  }
+}
+
+function readCa(ca: string): string | Buffer {
+  return ca.includes('-----BEGIN') ? ca : readFileSync(ca);
+}
+
+export function openConnection(o: ConnectionOptions): Connection {
+  const { log } = o;
+  const min = o.minBackoffMs ?? 1000;
+  const max = o.maxBackoffMs ?? 60_000;
+  const options: IClientOptions = {
+    protocolVersion: 4,
+    clientId: o.clientId,
+    clean: true,
+    keepalive: 30,
+    connectTimeout: 10_000,
+    // Reconnects are ours (below); while away, nothing is queued: the bridge republishes its
+    // current state on reconnect instead of replaying stale messages.
+    reconnectPeriod: 0,
+    queueQoSZero: false,
+    will: { topic: o.will.topic, payload: Buffer.from(o.will.payload), qos: 1, retain: true },
+  };
+  if (o.username) options.username = o.username;
+  if (o.password !== undefined) options.password = o.password;
+  if (o.ca) options.ca = readCa(o.ca);
+
+  const client = connect(o.url, options);
+  let attempt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let closing = false;
+
+  client.on('connect', () => {
+    attempt = 0;
+    log.info({ url: redactUrl(o.url) }, 'connected to MQTT broker');
+  });
+  client.on('error', (err) => log.warn({ url: redactUrl(o.url), err: err.message }, 'MQTT connection error'));
+  client.on('close', () => {
+    if (closing || timer) return;
+    const delay = Math.min(max, min * 2 ** attempt) * (0.8 + Math.random() * 0.4);
+    attempt = Math.min(attempt + 1, 30);
+    log.debug({ delayMs: Math.round(delay) }, 'MQTT reconnect scheduled');
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (!closing) client.reconnect();
+    }, delay);
+  });
+
+  return {
+    client,
+    get connected() {
+      return client.connected;
+    },
+    async close(last) {
+      closing = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      if (client.connected && last) {
+        try {
+          await client.publishAsync(last.topic, last.payload, { qos: 1, retain: true });
+        } catch (e) {
+          log.warn({ err: (e as Error).message }, 'could not publish the offline state');
+        }
+      }
+      await client.endAsync(!client.connected);
+    },
+  };
+}
