@@ -1,0 +1,177 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Cards } from '../history/cards.ts';
+import type { Auth } from './auth.ts';
+import { type CurrentStatusJson, outletJson, type PduJson, pduJson } from './payloads.ts';
+import {
+  type ExportQueryString,
+  exportQuery,
+  type PduQuery,
+  pduQuery,
+  type RenameBody,
+  renameBody,
+  type SeriesQueryString,
+  seriesQuery,
+} from './schemas.ts';
+import type { HttpDeps } from './types.ts';
+
+/** The original system's endpoints (DESIGN.md section 3); payloads in README.md. */
+
+export class BadRequest extends Error {}
+
+export interface ApiContext {
+  deps: HttpDeps;
+  auth: Auth;
+  now: () => number;
+}
+
+/** The history's cards, or null while it has nothing for the unit (a fresh database). */
+export function cardsOf(deps: HttpDeps, id: string, now: number): Cards | null {
+  try {
+    return deps.history.cards(id, now);
+  } catch {
+    return null;
+  }
+}
+
+export function statusPayload(ctx: ApiContext, only?: string): PduJson[] {
+  const now = ctx.now();
+  return ctx.deps.status
+    .pdus()
+    .filter((s) => only === undefined || s.id === only)
+    .map((s) => pduJson(s, cardsOf(ctx.deps, s.id, now), now));
+}
+
+function resolvePdu(ctx: ApiContext, pdu: string | undefined): string {
+  const known = ctx.deps.status.pdus().map((s) => s.id);
+  if (pdu === undefined) {
+    const first = known[0];
+    if (first === undefined) throw new BadRequest('no PDU is configured');
+    return first;
+  }
+  if (!known.includes(pdu)) throw new BadRequest(`unknown pdu ${JSON.stringify(pdu)}`);
+  return pdu;
+}
+
+function range(q: { period?: string; from?: number; to?: number }) {
+  if (q.period !== undefined) {
+    if (q.from !== undefined || q.to !== undefined)
+      throw new BadRequest('give a period or from/to, not both');
+    return { period: q.period as 'hour' };
+  }
+  if (q.from === undefined && q.to === undefined) return { period: 'day' as const };
+  if (q.from === undefined || q.to === undefined) throw new BadRequest('from and to go together (ms)');
+  if (q.to <= q.from) throw new BadRequest('to must be after from');
+  return { from: q.from, to: q.to };
+}
+
+const DEFAULT_POINTS = 500;
+/**
+ * The history's grid aligns its first cell to the step, which can add one cell to the count it
+ * was given: ask for one fewer so a chart never gets more points than it said it can show.
+ */
+const maxPoints = (points: number | undefined) => (points ?? DEFAULT_POINTS) - 1;
+
+export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
+  const { deps } = ctx;
+
+  app.get<{ Querystring: PduQuery }>(
+    '/api/current-status',
+    { schema: { querystring: pduQuery } },
+    async (req): Promise<CurrentStatusJson> => {
+      const only = req.query.pdu === undefined ? undefined : resolvePdu(ctx, req.query.pdu);
+      return { time: ctx.now(), demo: deps.demo, auth: ctx.auth.mode, pdus: statusPayload(ctx, only) };
+    },
+  );
+
+  app.get<{ Querystring: PduQuery }>('/api/ports', { schema: { querystring: pduQuery } }, async (req) => {
+    const pdu = resolvePdu(ctx, req.query.pdu);
+    const reading = deps.status.pdus().find((s) => s.id === pdu)?.reading;
+    return { pdu, time: reading?.time ?? null, ports: reading ? reading.outlets.map(outletJson) : [] };
+  });
+
+  app.get<{ Querystring: SeriesQueryString }>(
+    '/api/power-data',
+    { schema: { querystring: seriesQuery } },
+    async (req) => {
+      const q = req.query;
+      const pdu = resolvePdu(ctx, q.pdu);
+      return deps.history.powerSeries({
+        pdu,
+        ...range(q),
+        view: q.view ?? 'total',
+        maxPoints: maxPoints(q.points),
+      });
+    },
+  );
+
+  app.get<{ Querystring: SeriesQueryString }>(
+    '/api/energy-data',
+    { schema: { querystring: seriesQuery } },
+    async (req) => {
+      const q = req.query;
+      const pdu = resolvePdu(ctx, q.pdu);
+      return deps.history.energySeries({
+        pdu,
+        ...range(q),
+        view: q.view ?? 'total',
+        maxPoints: maxPoints(q.points),
+      });
+    },
+  );
+
+  app.get<{ Querystring: ExportQueryString }>(
+    '/api/export-data',
+    { schema: { querystring: exportQuery } },
+    async (req, reply) => {
+      const q = req.query;
+      const pdu = resolvePdu(ctx, q.pdu);
+      const r = range(q);
+      // exportCsv validates before its first chunk (RangeError → 400 by the error handler).
+      const chunks = deps.history.exportCsv({
+        pdu,
+        ...r,
+        view: q.view ?? 'total',
+        ...(q.resolution ? { resolution: q.resolution } : {}),
+      });
+      const span = 'period' in r ? r.period : `${isoDay(r.from)}_${isoDay(r.to)}`;
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${pdu}-${span}-${q.view ?? 'total'}.csv"`)
+        .send(Readable.from(chunks));
+    },
+  );
+
+  app.post<{ Body: RenameBody }>(
+    '/api/update-port-name',
+    { schema: { body: renameBody }, preHandler: requireAuth(ctx.auth) },
+    async (req, reply) => {
+      const b = req.body;
+      const outlet = b.outlet ?? b.port;
+      if (outlet === undefined) throw new BadRequest('give the outlet number (outlet or port)');
+      const pdu = resolvePdu(ctx, b.pdu);
+      const result = await deps.commands.rename({ pdu, outlet, name: b.name });
+      if (result.status === 'ok') return result;
+      return reply.code(commandErrorCode(result.error)).send({ status: 'error', error: result.error });
+    },
+  );
+}
+
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * The command module answers with a message only; the PDU's own refusals and silences are the
+ * gateway's failure (502), everything else is the request's (400).
+ */
+export function commandErrorCode(error: string): number {
+  return /^(the PDU|no answer|the write failed)/.test(error) ? 502 : 400;
+}
+
+export function requireAuth(auth: Auth) {
+  return async (req: { headers: { authorization?: string } }, reply: FastifyReply) => {
+    if (auth.check(req.headers.authorization)) return;
+    // No WWW-Authenticate challenge: the panel asks for credentials itself, instead of the browser's
+    // modal (which would also appear for the token mode, where it cannot help).
+    await reply.code(401).send({ error: 'authentication required' });
+  };
+}

@@ -1,0 +1,142 @@
+import type { Cards } from '../history/cards.ts';
+import type { OutletReading, PduReading } from '../readings.ts';
+import type { PduStatus } from './types.ts';
+
+/**
+ * The JSON the API and the event stream send (documented in README.md). Pure functions of the
+ * pollers' state and the history's cards; the panel imports these types. Units as on MQTT
+ * (DESIGN.md section 3): W, VA, A, V, power factor 0..1, Hz, kWh; null = the PDU has no reading.
+ */
+
+export interface OutletJson {
+  outlet: number;
+  label: string;
+  name: string;
+  state: 'on' | 'off' | null;
+  power: number | null;
+  apparent_power: number | null;
+  current: number | null;
+  voltage: number | null;
+  power_factor: number | null;
+  energy: number | null;
+}
+
+export interface PollJson {
+  time: number;
+  duration_ms: number;
+  requests: number;
+  ok: boolean;
+  error?: string;
+}
+
+export interface PduJson {
+  id: string;
+  source: string;
+  unit: number | null;
+  name: string;
+  model: string;
+  serial: string;
+  firmware: string;
+  /** null before the first poll has ended. */
+  online: boolean | null;
+  /** Online, but the last poll failed or the reading is older than `staleAfterMs`. */
+  stale: boolean;
+  /** Time of the reading, ms (null: none yet). */
+  time: number | null;
+  last_poll: PollJson | null;
+  power: number | null;
+  apparent_power: number | null;
+  current: number | null;
+  voltage: number | null;
+  power_factor: number | null;
+  frequency: number | null;
+  energy: number | null;
+  outlets_on: number;
+  outlets_total: number;
+  outlets: OutletJson[];
+  /** From the history; null when it has nothing for this unit yet. */
+  today: { energy_kwh: number; peak: { power: number; time: number } | null } | null;
+  month: { energy_kwh: number } | null;
+  /** Total power over the last hour. */
+  sparkline: { times: number[]; power: (number | null)[] } | null;
+}
+
+export interface CurrentStatusJson {
+  time: number;
+  demo: boolean;
+  /** Which credentials the write endpoints want ('none': open). */
+  auth: 'none' | 'token' | 'basic' | 'token-or-basic';
+  pdus: PduJson[];
+}
+
+/** A reading older than this is stale whatever the poller says (several missed 60-s polls). */
+export const STALE_AFTER_MS = 5 * 60_000;
+
+export function outletJson(o: OutletReading): OutletJson {
+  return {
+    outlet: o.outlet,
+    label: o.label,
+    name: o.name,
+    state: o.state,
+    power: o.power,
+    apparent_power: o.apparent_power,
+    current: o.current,
+    voltage: o.voltage,
+    power_factor: o.power_factor,
+    energy: o.energy,
+  };
+}
+
+/** Outlets in label order (the labels printed on the PDU, "1".."36"), numeric where they are numbers. */
+export function byLabel(a: { label: string; outlet: number }, b: { label: string; outlet: number }): number {
+  return a.label.localeCompare(b.label, 'en', { numeric: true }) || a.outlet - b.outlet;
+}
+
+export function pduJson(s: PduStatus, cards: Cards | null, now: number): PduJson {
+  const r: PduReading | undefined = s.reading;
+  const poll = s.lastPoll;
+  const stale =
+    s.online === true &&
+    ((poll !== undefined && !poll.ok) || (r !== undefined && now - r.time > STALE_AFTER_MS));
+  return {
+    id: s.id,
+    source: s.source,
+    unit: r?.unit ?? null,
+    name: r?.identity.name ?? cards?.pdu.name ?? '',
+    model: r?.identity.model ?? cards?.pdu.model ?? '',
+    serial: r?.identity.serial ?? cards?.pdu.serial ?? '',
+    firmware: r?.identity.firmware ?? cards?.pdu.firmware ?? '',
+    online: s.online ?? null,
+    stale,
+    time: r?.time ?? null,
+    last_poll: poll
+      ? {
+          time: poll.time,
+          duration_ms: Math.round(poll.durationMs * 10) / 10,
+          requests: poll.requests,
+          ok: poll.ok,
+          ...(poll.error ? { error: poll.error } : {}),
+        }
+      : null,
+    power: r?.inlet.power ?? null,
+    apparent_power: r?.inlet.apparent_power ?? null,
+    current: r?.inlet.current ?? null,
+    voltage: r?.inlet.voltage ?? null,
+    power_factor: r?.inlet.power_factor ?? null,
+    frequency: r?.inlet.frequency ?? null,
+    energy: r?.inlet.energy ?? null,
+    outlets_on: r?.outlets_on ?? 0,
+    outlets_total: r?.outlets.length ?? cards?.outletsTotal ?? 0,
+    outlets: r ? r.outlets.map(outletJson).sort(byLabel) : [],
+    today: cards
+      ? {
+          energy_kwh: round(cards.energyTodayKwh, 3),
+          peak: cards.peakToday ? { power: cards.peakToday.power, time: cards.peakToday.time } : null,
+        }
+      : null,
+    month: cards ? { energy_kwh: round(cards.energyMonthKwh, 3) } : null,
+    sparkline: cards ? cards.sparkline : null,
+  };
+}
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;

@@ -1,0 +1,85 @@
+/**
+ * JSON schemas of the query strings and bodies. Fastify validates them before a handler runs, and
+ * unknown parameters are refused (additionalProperties: false with removeAdditional off), so a typo
+ * such as `perod=day` is a 400 instead of a silently different answer.
+ */
+
+const pdu = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' } as const;
+const period = { type: 'string', enum: ['hour', 'day', 'week', 'month', 'year'] } as const;
+/** ms since the epoch: 2000-01-01 .. 2100-01-01. */
+const time = { type: 'integer', minimum: 946_684_800_000, maximum: 4_102_444_800_000 } as const;
+
+export const pduQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { pdu },
+} as const;
+
+export const seriesQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    pdu,
+    period,
+    from: time,
+    to: time,
+    view: { type: 'string', enum: ['total', 'ports'] },
+    /** The chart's width in points: the server never sends more (downsampling). */
+    points: { type: 'integer', minimum: 10, maximum: 2000 },
+  },
+} as const;
+
+export const exportQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    pdu,
+    period,
+    from: time,
+    to: time,
+    view: { type: 'string', enum: ['total', 'ports', 'all'] },
+    format: { type: 'string', enum: ['csv'] },
+    resolution: { type: 'string', enum: ['raw', '15m', '1h', '1d'] },
+  },
+} as const;
+
+export const renameBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: {
+    pdu,
+    /** The original system's name for an outlet number; `outlet` is accepted too. */
+    port: { type: 'integer', minimum: 1, maximum: 1024 },
+    outlet: { type: 'integer', minimum: 1, maximum: 1024 },
+    name: { type: 'string', maxLength: 255 },
+  },
+} as const;
+
+export interface PduQuery {
+  pdu?: string;
+}
+
+export interface SeriesQueryString extends PduQuery {
+  period?: 'hour' | 'day' | 'week' | 'month' | 'year';
+  from?: number;
+  to?: number;
+  view?: 'total' | 'ports';
+  points?: number;
+}
+
+export interface ExportQueryString extends PduQuery {
+  period?: 'hour' | 'day' | 'week' | 'month' | 'year';
+  from?: number;
+  to?: number;
+  view?: 'total' | 'ports' | 'all';
+  format?: 'csv';
+  resolution?: 'raw' | '15m' | '1h' | '1d';
+}
+
+export interface RenameBody {
+  pdu?: string;
+  port?: number;
+  outlet?: number;
+  name: string;
+}

@@ -1,0 +1,144 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import compress from '@fastify/compress';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyError } from 'fastify';
+import { type ApiContext, BadRequest, registerApi } from './api.ts';
+import { createAuth } from './auth.ts';
+import { type EventHub, registerEvents } from './events.ts';
+import { bridgeFamilies, renderFamilies } from './metrics.ts';
+import type { HttpDeps, HttpServer } from './types.ts';
+
+/**
+ * The bridge's HTTP side: the original system's API, the live event stream, /metrics, /healthz and
+ * the built panel, on fastify (schema validation, compression, static files). Nothing a client sends
+ * crashes it: every bad request ends as a 4xx with `{ error }` (DESIGN.md section 3).
+ */
+
+const VERSION = (() => {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+})();
+
+const PLACEHOLDER = `<!doctype html><meta charset="utf-8"><title>raritan2mqtt</title>
+<p>The panel is not built yet: run <code>npm run build</code>. The API is at <a href="/api/current-status">/api/current-status</a>.</p>`;
+
+export function createHttpServer(deps: HttpDeps): HttpServer {
+  const now = deps.now ?? Date.now;
+  const log = deps.log.child({ module: 'http' });
+  const auth = createAuth(deps.config);
+  const startedAt = now();
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 16 * 1024,
+    // Unknown query parameters are errors, not silently dropped; numbers arrive as strings.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
+  });
+  const ctx: ApiContext = { deps, auth, now };
+  let hub: EventHub | undefined;
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    return payload;
+  });
+
+  app.setErrorHandler((error: FastifyError, req, reply) => {
+    if (error.validation) {
+      const where = error.validationContext ?? 'request';
+      const unknown = error.validation[0]?.params?.additionalProperty;
+      const message =
+        typeof unknown === 'string'
+          ? `unknown parameter ${JSON.stringify(unknown.slice(0, 40))}`
+          : error.message.replace(/^(querystring|body) ?/, '');
+      return reply.code(400).send({ error: `${where}: ${message}` });
+    }
+    // Fastify's own client errors carry their status (413 too large, 415 media type: some are RangeErrors).
+    const code = error.statusCode ?? 500;
+    if (code >= 400 && code < 500) return reply.code(code).send({ error: error.message });
+    // The history refuses bad ranges with RangeError before it reads anything.
+    if (error instanceof BadRequest || error instanceof RangeError) {
+      return reply.code(400).send({ error: error.message });
+    }
+    log.error({ url: req.url, err: error.message }, 'request failed');
+    return reply.code(500).send({ error: 'internal error' });
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ error: `not found: ${req.method} ${req.url.split('?')[0]}` });
+  });
+
+  const ready = (async () => {
+    await app.register(compress, { global: true, threshold: 1024 });
+    registerApi(app, ctx);
+    hub = registerEvents(app, ctx);
+
+    app.get('/metrics', async (_req, reply) => {
+      const families = bridgeFamilies(deps.status.pdus(), {
+        startedAt,
+        now: now(),
+        version: VERSION,
+        sseClients: hub?.clients ?? 0,
+      });
+      let text = renderFamilies(families);
+      try {
+        text += renderFamilies(deps.metrics?.() ?? []);
+      } catch (err) {
+        log.warn({ err: String(err) }, 'collecting extra metrics failed');
+      }
+      return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
+    });
+
+    app.get('/healthz', async () => {
+      const pdus = deps.status.pdus();
+      const offline = pdus.filter((s) => s.online === false).map((s) => s.id);
+      // Always 200 while the process serves: a PDU being down is reported, not a reason to restart us.
+      return {
+        status: offline.length === 0 ? 'ok' : 'degraded',
+        version: VERSION,
+        uptime_s: Math.round((now() - startedAt) / 1000),
+        pdus: Object.fromEntries(pdus.map((s) => [s.id, s.online ?? null])),
+      };
+    });
+
+    if (existsSync(join(deps.uiDir, 'index.html'))) {
+      await app.register(fastifyStatic, {
+        root: deps.uiDir,
+        wildcard: false,
+        setHeaders(res, path) {
+          // Vite names assets by content hash: cache them for good; index.html always revalidates.
+          res.setHeader(
+            'cache-control',
+            path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+          );
+        },
+      });
+    } else {
+      log.warn({ uiDir: deps.uiDir }, 'panel not built (npm run build): serving a placeholder');
+      app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(PLACEHOLDER));
+    }
+  })();
+
+  return {
+    async start() {
+      await ready;
+      await app.listen({ port: deps.config.port, host: deps.config.host });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : deps.config.port;
+      log.info({ host: deps.config.host, port, auth: auth.mode }, 'HTTP server listening');
+      return { port, host: deps.config.host };
+    },
+    async stop() {
+      await ready.catch(() => undefined);
+      hub?.close();
+      await app.close();
+    },
+  };
+}

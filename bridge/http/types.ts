@@ -1,0 +1,89 @@
+import type { Commands } from '../commands.ts';
+import type { History } from '../history/history.ts';
+import type { Logger } from '../log.ts';
+import type { PduReading } from '../readings.ts';
+
+/**
+ * What the HTTP server needs from the rest of the bridge, kept to small interfaces so the server can
+ * be started in tests from real parts without the whole controller (bridge.ts implements them).
+ */
+
+export interface HttpConfig {
+  /** R2M_HTTP_PORT (default 5000); 0 = a free port, reported by start(). */
+  port: number;
+  /** R2M_HTTP_HOST: bind address ('0.0.0.0' for the LAN, '127.0.0.1' for local only). */
+  host: string;
+  /** A bearer token (`Authorization: Bearer <token>`); protects the write endpoints when set. */
+  token?: string | undefined;
+  /** Basic auth; protects the write endpoints when both are set. */
+  username?: string | undefined;
+  password?: string | undefined;
+}
+
+/** One event per poll (every unit it read) and one per availability change. */
+export type LiveEvent =
+  | { type: 'reading'; readings: readonly PduReading[] }
+  | { type: 'availability'; pdus: readonly string[]; online: boolean; time: number };
+
+export interface LiveSource {
+  /** Returns the unsubscribe function. */
+  subscribe(listener: (event: LiveEvent) => void): () => void;
+}
+
+/** The state of one PDU unit as the pollers know it now (not from the history). */
+export interface PduStatus {
+  /** Unit id (PduReading.id). */
+  id: string;
+  /** Configured PDU id it is read through. */
+  source: string;
+  /** undefined before the first poll ends. */
+  online: boolean | undefined;
+  /** The last good reading, or undefined before one. */
+  reading: PduReading | undefined;
+  /** The last poll of its source, good or failed. */
+  lastPoll?: { time: number; durationMs: number; requests: number; ok: boolean; error?: string | undefined };
+  polls: number;
+  failures: number;
+  missed: number;
+}
+
+export interface StatusSource {
+  /** Every configured unit, in configuration order. */
+  pdus(): readonly PduStatus[];
+}
+
+/** A Prometheus metric family contributed by another module (MQTT, history…). */
+export interface MetricFamily {
+  name: string;
+  help: string;
+  type: 'gauge' | 'counter';
+  samples: { labels?: Record<string, string>; value: number }[];
+}
+
+/** The history queries the API serves (bridge/history). */
+export type HistoryQueries = Pick<History, 'cards' | 'powerSeries' | 'energySeries' | 'exportCsv' | 'pdus'>;
+
+export interface HttpDeps {
+  log: Logger;
+  config: HttpConfig;
+  history: HistoryQueries;
+  commands: Pick<Commands, 'rename'>;
+  live: LiveSource;
+  status: StatusSource;
+  /** Extra metric families (bridge health from MQTT, history…), appended to /metrics. */
+  metrics?: () => MetricFamily[];
+  /** The built panel (ui/dist); a placeholder page is served when it is missing. */
+  uiDir: string;
+  /** The demo: the panel shows a "simulated" badge. */
+  demo: boolean;
+  /** SSE heartbeat, ms (default 15 s). */
+  heartbeatMs?: number;
+  /** Clock (tests). */
+  now?: () => number;
+}
+
+export interface HttpServer {
+  /** Listens; resolves the bound port (config.port 0 picks a free one). */
+  start(): Promise<{ port: number; host: string }>;
+  stop(): Promise<void>;
+}
