@@ -153,6 +153,25 @@ describe('sim agent: values', () => {
     expect(agent.stats.dropped).toBeGreaterThan(0);
     expect(agent.stats.refused).toBeGreaterThan(0);
   });
+  it('serves the test hooks: an unavailable sensor, and an energy counter wrapping at 2^32', async () => {
+    const s = open(agent.port);
+    model.setSensorAvailable(1, 2, SensorType.rmsCurrent, false);
+    const cols = [OUTLET_MEASUREMENT.isAvailable, OUTLET_MEASUREMENT.state, OUTLET_MEASUREMENT.value];
+    const gone = await get(
+      s,
+      cols.map((c) => `${c}.1.2.1`),
+    );
+    expect(gone.map((v) => v.value)).toEqual([2, SensorState.unavailable, 0]);
+    model.setSensorAvailable(1, 2, SensorType.rmsCurrent, true);
+
+    const energyOid = `${OUTLET_MEASUREMENT.value}.1.${loaded}.8`;
+    model.setEnergyCounter(1, loaded, 2 ** 32 - 3, now);
+    expect((await get(s, [energyOid]))[0]?.value).toBe(2 ** 32 - 3);
+    now += 3_600_000;
+    const wrapped = Number((await get(s, [energyOid]))[0]?.value);
+    expect(wrapped).toBe(model.sample(1, loaded, now).energyCounter);
+    expect(wrapped).toBeLessThan(1000);
+  });
 });
 
 describe('sim agent: writes', () => {
