@@ -6,6 +6,7 @@ import type { PduReading, PollResult } from '../readings.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { type Connection, openConnection } from './client.ts';
 import { buildDiscovery, type DiscoveryOptions, withRemovals } from './discovery.ts';
+import { createOutbox } from './outbox.ts';
 import { diagnosticsPayload, outletPayload, pduPayload } from './payloads.ts';
 import { handleCommandMessage } from './requests.ts';
 import { collectRetainedConfigs } from './retained.ts';
@@ -77,16 +78,11 @@ const VERSION: string = (() => {
 
 export function createMqttBridge({ log, mqtt, pdus, commands }: MqttBridgeDeps): MqttBridge {
   const t = topics(mqtt);
-  const refreshMs = mqtt.refreshInterval * 1000;
   const sources = pdus.map((p) => p.id);
-  const desired = new Map<string, string>(); // retained state we want on the broker
-  const discovery = new Map<string, string>(); // retained discovery configs we want
-  const sent = new Map<string, { payload: string; at: number }>();
   const owned = new Map<string, OwnedConfig>(); // our configs: found at start, then published
   const atStart = new Map<string, unknown>(); // configs as found at start (for removal markers)
   const unitTopics = new Map<string, Set<string>>(); // unit id -> its state topics
   const unitsBySource = new Map<string, string[]>();
-  const pendingClears = new Set<string>();
   let broker: EmbeddedBroker | undefined;
   let conn: Connection | undefined;
   let swept = !mqtt.discovery;
@@ -94,30 +90,15 @@ export function createMqttBridge({ log, mqtt, pdus, commands }: MqttBridgeDeps):
 
   const online = () => Boolean(conn?.connected) && swept && !stopping;
 
-  function send(topic: string, payload: string): void {
-    sent.set(topic, { payload, at: Date.now() });
-    conn?.client.publish(topic, payload, { qos: 1, retain: true }, (err) => {
-      if (err) log.warn({ topic, err: err.message }, 'publish failed');
-    });
-  }
-
-  function sync(topic: string, force = false): void {
-    if (!online()) return;
-    const payload = desired.get(topic) ?? discovery.get(topic);
-    if (payload === undefined) return;
-    const last = sent.get(topic);
-    const stale =
-      refreshMs > 0 && desired.has(topic) && last !== undefined && Date.now() - last.at >= refreshMs;
-    if (force || last?.payload !== payload || stale) send(topic, payload);
-  }
-
-  function clear(topic: string): void {
-    desired.delete(topic);
-    discovery.delete(topic);
-    sent.delete(topic);
-    if (online()) send(topic, '');
-    else pendingClears.add(topic);
-  }
+  const outbox = createOutbox({
+    refreshMs: mqtt.refreshInterval * 1000,
+    online,
+    send: (topic, payload) =>
+      conn?.client.publish(topic, payload, { qos: 1, retain: true }, (err) => {
+        if (err) log.warn({ topic, err: err.message }, 'publish failed');
+      }),
+  });
+  const { sync, clear } = outbox;
 
   function clearConfig(c: OwnedConfig): void {
     log.info(
@@ -132,11 +113,8 @@ export function createMqttBridge({ log, mqtt, pdus, commands }: MqttBridgeDeps):
 
   function flushAll(force: boolean): void {
     if (!online()) return;
-    send(t.bridgeState, 'online');
-    for (const topic of pendingClears) send(topic, '');
-    pendingClears.clear();
-    for (const topic of discovery.keys()) sync(topic, force);
-    for (const topic of desired.keys()) sync(topic, force);
+    conn?.client.publish(t.bridgeState, 'online', { qos: 1, retain: true });
+    outbox.flushAll(force);
   }
 
   function pduOptions(unitId: string): MqttPduOptions {
@@ -180,10 +158,10 @@ export function createMqttBridge({ log, mqtt, pdus, commands }: MqttBridgeDeps):
     const id = r.id;
     const mine = new Set<string>();
     const set = (topic: string, payload: unknown) => {
-      desired.set(topic, JSON.stringify(payload));
+      outbox.setState(topic, JSON.stringify(payload));
       mine.add(topic);
     };
-    if (!desired.has(t.availability(id))) desired.set(t.availability(id), 'online');
+    if (!outbox.hasState(t.availability(id))) outbox.setState(t.availability(id), 'online');
     set(t.pdu(id), pduPayload(r));
     for (const o of r.outlets) set(t.outlet(id, o.outlet), outletPayload(o));
     set(t.diagnostics(id), diagnosticsPayload(r.time, meta));
@@ -193,7 +171,7 @@ export function createMqttBridge({ log, mqtt, pdus, commands }: MqttBridgeDeps):
     if (mqtt.discovery) {
       const messages = buildDiscovery(r, discoveryOptions(id));
       for (const m of messages) {
-        discovery.set(m.topic, JSON.stringify(withRemovals(m.payload, atStart.get(m.topic))));
+        outbox.setDiscovery(m.topic, JSON.stringify(withRemovals(m.payload, atStart.get(m.topic))));
         owned.set(m.topic, { topic: m.topic, pdu: id, outlet: m.outlet, payload: m.payload });
       }
       for (const c of staleOutlets(owned.values(), id, r.outlets.length)) clearConfig(c);
@@ -204,7 +182,7 @@ export function createMqttBridge({ log, mqtt, pdus, commands }: MqttBridgeDeps):
   }
 
   function publishAvailability(id: string, isOnline: boolean): void {
-    desired.set(t.availability(id), isOnline ? 'online' : 'offline');
+    outbox.setState(t.availability(id), isOnline ? 'online' : 'offline');
     sync(t.availability(id));
   }
 
@@ -217,8 +195,10 @@ export function createMqttBridge({ log, mqtt, pdus, commands }: MqttBridgeDeps):
       let url = mqtt.url;
       if (!url) {
         broker = createEmbeddedBroker({ log, ...mqtt, wsPort: mqtt.wsPort ?? null });
-        const { port } = await broker.start();
-        url = `mqtt://127.0.0.1:${port}`;
+        const { port, host } = await broker.start();
+        const to =
+          host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+        url = `mqtt://${to}:${port}`;
       }
       conn = openConnection({
         log,

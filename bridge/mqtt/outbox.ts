@@ -1,0 +1,68 @@
+/**
+ * What the bridge wants retained on the broker, and what it last sent. A state payload goes out
+ * when it changed or when the refresh interval has passed; a discovery config only when it changed.
+ * While the broker is away nothing is sent (and nothing queued): `flushAll` republishes the current
+ * state once it is back, clears included.
+ */
+
+export interface OutboxDeps {
+  /** 0: republish unchanged state never. */
+  refreshMs: number;
+  online: () => boolean;
+  send: (topic: string, payload: string) => void;
+  now?: () => number;
+}
+
+export interface Outbox {
+  setState(topic: string, payload: string): void;
+  setDiscovery(topic: string, payload: string): void;
+  hasState(topic: string): boolean;
+  /** Publishes the topic if it changed (or is due for a refresh, or `force`). */
+  sync(topic: string, force?: boolean): void;
+  /** Forgets the topic and clears its retained message (now, or on the next flush). */
+  clear(topic: string): void;
+  /** Pending clears, then every discovery config, then every state topic. */
+  flushAll(force: boolean): void;
+}
+
+export function createOutbox({ refreshMs, online, send, now = Date.now }: OutboxDeps): Outbox {
+  const state = new Map<string, string>();
+  const discovery = new Map<string, string>();
+  const sent = new Map<string, { payload: string; at: number }>();
+  const pendingClears = new Set<string>();
+
+  function emit(topic: string, payload: string): void {
+    sent.set(topic, { payload, at: now() });
+    send(topic, payload);
+  }
+
+  function sync(topic: string, force = false): void {
+    if (!online()) return;
+    const payload = state.get(topic) ?? discovery.get(topic);
+    if (payload === undefined) return;
+    const last = sent.get(topic);
+    const due = refreshMs > 0 && state.has(topic) && last !== undefined && now() - last.at >= refreshMs;
+    if (force || last?.payload !== payload || due) emit(topic, payload);
+  }
+
+  return {
+    setState: (topic, payload) => void state.set(topic, payload),
+    setDiscovery: (topic, payload) => void discovery.set(topic, payload),
+    hasState: (topic) => state.has(topic),
+    sync,
+    clear(topic) {
+      state.delete(topic);
+      discovery.delete(topic);
+      sent.delete(topic);
+      if (online()) send(topic, '');
+      else pendingClears.add(topic);
+    },
+    flushAll(force) {
+      if (!online()) return;
+      for (const topic of pendingClears) send(topic, '');
+      pendingClears.clear();
+      for (const topic of discovery.keys()) sync(topic, force);
+      for (const topic of state.keys()) sync(topic, force);
+    },
+  };
+}
