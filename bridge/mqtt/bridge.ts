@@ -22,7 +22,7 @@ import { slug, topics } from './topics.ts';
 export interface MqttBridgeOptions {
   /** Empty or undefined: start the embedded broker and connect to it. */
   url?: string;
-  /** Embedded broker: TCP port, WebSocket port (null: none) and listen address. */
+  /** Embedded broker: TCP port (0: any free one), WebSocket port (0 or null: none), listen address. */
   port: number;
   wsPort?: number | null;
   host?: string;
@@ -32,7 +32,7 @@ export interface MqttBridgeOptions {
   baseTopic: string;
   discoveryPrefix: string;
   discovery: boolean;
-  /** Seconds after which an unchanged state payload is published again; 0: only on change. */
+  /** Seconds after which an unchanged state payload is published again; 0: every poll. */
   refreshInterval: number;
   /** Names this bridge's discovery configs (and its client id); distinct per bridge on one broker. */
   bridgeId: string;
@@ -194,7 +194,7 @@ export function createMqttBridge({ log, mqtt, pdus, commands }: MqttBridgeDeps):
     async start() {
       let url = mqtt.url;
       if (!url) {
-        broker = createEmbeddedBroker({ log, ...mqtt, wsPort: mqtt.wsPort ?? null });
+        broker = createEmbeddedBroker({ log, ...mqtt, wsPort: mqtt.wsPort || null });
         const { port, host } = await broker.start();
         const to =
           host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;

@@ -15,9 +15,9 @@ export interface EmbeddedBrokerOptions {
   log: Logger;
   /** TCP port; 0 picks a free one. */
   port: number;
-  /** WebSocket port; 0 picks a free one; undefined or null: no WebSocket listener. */
+  /** WebSocket port; 0, undefined or null: no WebSocket listener (as R2M_MQTT_WS_PORT). */
   wsPort?: number | null;
-  /** Listen address. Default 127.0.0.1, or 0.0.0.0 when credentials are set. */
+  /** Listen address. Default ('' or undefined) 127.0.0.1, or 0.0.0.0 when credentials are set. */
   host?: string;
   username?: string;
   password?: string;
@@ -66,7 +66,7 @@ export function createEmbeddedBroker(opts: EmbeddedBrokerOptions): EmbeddedBroke
     },
 
     async start() {
-      const host = opts.host ?? (secured ? '0.0.0.0' : '127.0.0.1');
+      const host = opts.host || (secured ? '0.0.0.0' : '127.0.0.1');
       if (!secured && !LOOPBACK.has(host)) {
         // Mosquitto 2's rule: an anonymous broker is reachable from this machine only.
         throw new Error(
@@ -93,7 +93,7 @@ export function createEmbeddedBroker(opts: EmbeddedBrokerOptions): EmbeddedBroke
       tcp = createServer((socket) => broker.handle(socket));
       const port = await listen(tcp, opts.port, host);
       let wsPort: number | null = null;
-      if (opts.wsPort !== undefined && opts.wsPort !== null) {
+      if (opts.wsPort) {
         http = createHttpServer((_req, res) => {
           res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n');
         });

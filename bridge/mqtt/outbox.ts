@@ -6,7 +6,7 @@
  */
 
 export interface OutboxDeps {
-  /** 0: republish unchanged state never. */
+  /** Republish unchanged state after this long; 0: on every sync (every poll). */
   refreshMs: number;
   online: () => boolean;
   send: (topic: string, payload: string) => void;
@@ -41,7 +41,7 @@ export function createOutbox({ refreshMs, online, send, now = Date.now }: Outbox
     const payload = state.get(topic) ?? discovery.get(topic);
     if (payload === undefined) return;
     const last = sent.get(topic);
-    const due = refreshMs > 0 && state.has(topic) && last !== undefined && now() - last.at >= refreshMs;
+    const due = state.has(topic) && last !== undefined && now() - last.at >= refreshMs;
     if (force || last?.payload !== payload || due) emit(topic, payload);
   }
 

@@ -5,6 +5,7 @@ import { silentLogger } from '../../bridge/log.ts';
 import { createMqttBridge, type MqttBridge } from '../../bridge/mqtt/bridge.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from '../../bridge/mqtt/broker.ts';
 import { retained } from '../helpers/mqtt-client.ts';
+import { freeTcpPort } from '../helpers/ports.ts';
 
 /** The embedded aedes: WebSocket for browsers, Mosquitto 2's loopback-unless-credentials rule, auth. */
 
@@ -22,7 +23,7 @@ async function broker(opts: Partial<Parameters<typeof createEmbeddedBroker>[0]> 
 
 describe('embedded broker', () => {
   it('serves MQTT over TCP and WebSocket, on loopback by default', async () => {
-    const { port, wsPort, host } = await broker({ wsPort: 0 });
+    const { port, wsPort, host } = await broker({ wsPort: await freeTcpPort() });
     expect(host).toBe('127.0.0.1');
     const tcp = await connectAsync(`mqtt://127.0.0.1:${port}`, { protocolVersion: 4, reconnectPeriod: 0 });
     await tcp.publishAsync('t/x', 'hello', { qos: 1, retain: true });
@@ -35,6 +36,10 @@ describe('embedded broker', () => {
     await ws.subscribeAsync('t/x');
     expect(await got).toBe('hello');
     await ws.endAsync();
+  });
+
+  it('has no WebSocket listener when wsPort is 0 (off, as R2M_MQTT_WS_PORT)', async () => {
+    expect((await broker({ wsPort: 0 })).wsPort).toBeNull();
   });
 
   it('refuses to listen beyond loopback without credentials', async () => {

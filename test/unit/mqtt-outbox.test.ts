@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createOutbox } from '../../bridge/mqtt/outbox.ts';
 
-function setup(refreshMs = 0) {
+function setup(refreshMs = 3_600_000) {
   const sent: Array<[string, string]> = [];
   let online = true;
   let now = 1000;
@@ -68,6 +68,17 @@ describe('outbox', () => {
       ['d', '{}'],
       ['a', '2'],
     ]);
+  });
+
+  it('with a refresh interval of 0 resends state on every sync (every poll)', () => {
+    const s = setup(0);
+    s.outbox.setState('a', '1');
+    s.outbox.setDiscovery('d', '{}');
+    for (let i = 0; i < 3; i++) {
+      s.outbox.sync('a');
+      s.outbox.sync('d');
+    }
+    expect(s.sent.map(([t]) => t)).toEqual(['a', 'd', 'a', 'a']);
   });
 
   it('a forced flush resends unchanged topics, an unforced one does not', () => {
