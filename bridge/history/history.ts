@@ -75,6 +75,7 @@ export function createHistory(opts: HistoryOptions): History {
     pruner: ReturnType<typeof createPruner>;
     meta: Map<number, Map<number, OutletMeta>>;
     timer?: NodeJS.Timeout;
+    first?: NodeJS.Timeout;
     pruning?: Promise<number>;
   } | null = null;
 
@@ -147,11 +148,16 @@ export function createHistory(opts: HistoryOptions): History {
         meta: new Map(),
       };
       const st = state;
-      st.timer = setInterval(() => {
+      const tick = () => {
+        if (state !== st) return; // stopped meanwhile
         prune()
           .then((n) => n > 0 && log.debug({ rows: n }, 'pruned history'))
           .catch((err: unknown) => log.error({ err: String(err) }, 'pruning history failed'));
-      }, opts.pruneIntervalMs ?? 600_000);
+      };
+      // A first prune soon after start (a database that sat unused for weeks), then periodically.
+      st.first = setTimeout(tick, 1000);
+      st.first.unref();
+      st.timer = setInterval(tick, opts.pruneIntervalMs ?? 600_000);
       st.timer.unref();
       log.info({ path: opts.path, ...policy }, 'history open');
     },
@@ -159,6 +165,7 @@ export function createHistory(opts: HistoryOptions): History {
       const st = state;
       if (!st) return;
       clearInterval(st.timer);
+      clearTimeout(st.first);
       await st.pruning?.catch(() => 0);
       state = null;
       st.db.close();
