@@ -1,7 +1,10 @@
-import { EventEmitter } from 'node:events';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Config, PduConfig } from '../config/load.ts';
 import { type Commands, createCommands, type OutletControl } from './commands.ts';
 import { createHistory, type History } from './history/history.ts';
+import { createHttpServer } from './http/server.ts';
+import { createLiveHub, createStatusBoard, type LiveHub, type StatusBoard } from './http/sources.ts';
 import type { Logger } from './log.ts';
 import { createMqttBridge, type MqttBridge } from './mqtt/bridge.ts';
 import { createPoller, type Poller } from './poller.ts';
@@ -17,10 +20,8 @@ import { readTarget, writeTarget } from './snmp/targets.ts';
  * in a re-poll, so a new name or state reaches every consumer the normal way.
  */
 
-export interface BridgeEvents {
-  poll: [PollResult];
-  availability: [{ id: string; online: boolean }];
-}
+/** The built panel (npm run build). */
+export const UI_DIR = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'ui/dist');
 
 export interface Bridge {
   start(): Promise<void>;
@@ -30,9 +31,12 @@ export interface Bridge {
   readonly history: History;
   readonly mqtt: MqttBridge;
   readonly commands: Commands;
-  readonly events: EventEmitter<BridgeEvents>;
-  /** Connected MQTT URL (the embedded broker's when it runs). */
+  /** Every poll and availability change, as the panel's event stream sees them. */
+  readonly live: LiveHub;
+  readonly status: StatusBoard;
   readonly config: Config;
+  /** Where the HTTP server listens, once started. */
+  readonly http: { port: number; host: string } | undefined;
 }
 
 interface PduRuntime {
@@ -42,8 +46,16 @@ interface PduRuntime {
   poller: Poller;
 }
 
-export function createBridge({ config, log }: { config: Config; log: Logger }): Bridge {
-  const events = new EventEmitter<BridgeEvents>();
+export function createBridge({
+  config,
+  log,
+  uiDir = UI_DIR,
+}: {
+  config: Config;
+  log: Logger;
+  uiDir?: string;
+}): Bridge {
+  const live = createLiveHub();
   const history = createHistory({
     path: config.db.path,
     log,
@@ -127,7 +139,8 @@ export function createBridge({ config, log }: { config: Config; log: Logger }): 
       for (const id of ids) history.recordOffline(id, result.time);
     }
     mqtt.publishPoll(result);
-    events.emit('poll', result);
+    status.observe(result);
+    if (result.ok) live.emit({ type: 'reading', readings: result.units });
   }
 
   for (const pdu of config.pdus) {
@@ -148,36 +161,60 @@ export function createBridge({ config, log }: { config: Config; log: Logger }): 
       log,
       onResult,
       onAvailability: (online, ids) => {
-        for (const id of ids) {
-          mqtt.publishAvailability(id, online);
-          events.emit('availability', { id, online });
-        }
+        for (const id of ids) mqtt.publishAvailability(id, online);
+        live.emit({ type: 'availability', pdus: ids, online, time: Date.now() });
       },
     });
     runtimes.set(pdu.id, { pdu, reader, writer, poller });
   }
 
+  const pollers = () => [...runtimes.values()].map((rt) => rt.poller);
+  const status = createStatusBoard(pollers);
+  const http = createHttpServer({
+    log,
+    config: {
+      port: config.http.port,
+      host: config.http.host,
+      token: config.http.token ?? undefined,
+      username: config.http.username ?? undefined,
+      password: config.http.password ?? undefined,
+    },
+    history,
+    commands,
+    live,
+    status,
+    uiDir,
+    demo: config.demo,
+  });
+  let httpAddress: { port: number; host: string } | undefined;
+
   return {
     async start() {
       history.start();
       await mqtt.start();
-      for (const rt of runtimes.values()) rt.poller.start();
-      log.info({ pdus: config.pdus.map((p) => p.id) }, 'bridge started');
+      httpAddress = await http.start();
+      for (const p of pollers()) p.start();
+      log.info({ pdus: config.pdus.map((p) => p.id), http: httpAddress }, 'bridge started');
     },
     async stop() {
-      await Promise.all([...runtimes.values()].map((rt) => rt.poller.stop()));
+      await Promise.all(pollers().map((p) => p.stop()));
       for (const rt of runtimes.values()) rt.writer?.close();
+      await http.stop();
       await mqtt.stop();
       await history.stop();
       log.info('bridge stopped');
     },
     get pollers() {
-      return [...runtimes.values()].map((rt) => rt.poller);
+      return pollers();
     },
     history,
     mqtt,
     commands,
-    events,
+    live,
+    status,
     config,
+    get http() {
+      return httpAddress;
+    },
   };
 }

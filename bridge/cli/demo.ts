@@ -1,0 +1,107 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import { UI_DIR } from '../bridge.ts';
+import { backfillDemo, createHistory, readingsFromSim } from '../history/index.ts';
+import { createLogger } from '../log.ts';
+import { startSimAgent } from '../sim/agent.ts';
+import { loadOrExit, startBridge } from './run.ts';
+
+/**
+ * `raritan2mqtt demo` (`npm run demo`): the whole system on a simulated PX3-5892. The simulated agent
+ * takes a free port of its own, so two demos, or a demo beside a test run, never collide; the bridge
+ * honours the usual R2M_* overrides (ports, database path). A year of history is backfilled from the
+ * same model through the same recording path as live polls, so every chart has data at once.
+ */
+
+const DEMO_ID = 'pdu1';
+
+function buildPanelIfMissing(log: ReturnType<typeof createLogger>): void {
+  if (existsSync(join(UI_DIR, 'index.html'))) return;
+  log.info('building the panel (first run)…');
+  const root = dirname(dirname(UI_DIR));
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'ui/vite.config.ts'],
+    {
+      cwd: root,
+      stdio: 'ignore',
+    },
+  );
+  if (r.status !== 0)
+    log.warn('could not build the panel: run `npm run build`; the API and MQTT work without it');
+}
+
+export async function demo(opts: { days: number }): Promise<void> {
+  const env = process.env;
+  const bootLog = createLogger(env.R2M_LOG_LEVEL ?? 'info');
+  const agent = await startSimAgent({ port: 0, communities: { read: 'public', write: 'private' } });
+  const config = loadOrExit({
+    overrides: {
+      demo: true,
+      pdus: [
+        {
+          id: DEMO_ID,
+          name: 'Simulated PX3-5892',
+          host: '127.0.0.1',
+          port: agent.port,
+          community: 'public',
+          writeCommunity: 'private',
+          allowSwitching: true,
+          pollInterval: 10,
+        },
+      ],
+      // The demo keeps its own database unless R2M_DB_PATH says otherwise.
+      ...(env.R2M_DB_PATH ? {} : { db: { path: './data/demo.db' } }),
+    },
+  });
+  const log = createLogger(config.log.level);
+  buildPanelIfMissing(log);
+
+  const started = performance.now();
+  const history = createHistory({ path: config.db.path, log });
+  history.start();
+  const result = backfillDemo({
+    history,
+    model: readingsFromSim(agent.model, DEMO_ID),
+    ids: [DEMO_ID],
+    now: Date.now(),
+    days: opts.days,
+  });
+  await history.stop();
+  if (result.error) log.warn({ error: result.error }, 'history backfill incomplete');
+  else
+    log.info(
+      { polls: result.polls, seconds: ((performance.now() - started) / 1000).toFixed(1) },
+      'history ready',
+    );
+
+  const bridge = await startBridge(config, log);
+  process.once('exit', () => void agent.stop());
+  const http = bridge.http!;
+  const host = http.host === '0.0.0.0' ? 'localhost' : http.host;
+  const mqttPort = config.mqtt.url ? undefined : config.mqtt.port;
+  process.stdout.write(
+    [
+      '',
+      'raritan2mqtt demo: a simulated PX3-5892 (36 outlets)',
+      `  panel:      http://${host}:${http.port}`,
+      `  MQTT:       ${config.mqtt.url ?? `mqtt://127.0.0.1:${mqttPort}`}`,
+      `  watch:      mosquitto_sub -h 127.0.0.1 -p ${mqttPort ?? 1883} -t '${config.mqtt.baseTopic}/#' -v`,
+      `  SNMP agent: 127.0.0.1:${agent.port} (community public, write community private)`,
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+}
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('the whole system on a simulated 36-outlet PX3-5892, with a year of history')
+    .option('--days <n>', 'days of simulated history to backfill', (v) => Number.parseInt(v, 10), 365)
+    .action(async (opts: { days: number }) => {
+      await demo(opts);
+    });
+}
