@@ -111,7 +111,6 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
     if (existsSync(join(deps.uiDir, 'index.html'))) {
       await app.register(fastifyStatic, {
         root: deps.uiDir,
-        wildcard: false,
         setHeaders(res, path) {
           // Vite names assets by content hash: cache them for good; index.html always revalidates.
           res.setHeader(
