@@ -35,7 +35,6 @@ function buildPanelIfMissing(log: ReturnType<typeof createLogger>): void {
 
 export async function demo(opts: { days: number }): Promise<void> {
   const env = process.env;
-  const bootLog = createLogger(env.R2M_LOG_LEVEL ?? 'info');
   const agent = await startSimAgent({ port: 0, communities: { read: 'public', write: 'private' } });
   const config = loadOrExit({
     overrides: {

@@ -135,7 +135,10 @@ function sensorSpecs(
     if (pdu === undefined || entity === undefined || type === undefined) continue;
     const key = `${pdu}.${entity}`;
     let specs = out.get(key);
-    if (!specs) out.set(key, (specs = new Map()));
+    if (!specs) {
+      specs = new Map();
+      out.set(key, specs);
+    }
     specs.set(type, {
       decimals: digits,
       units: asNumber(units.get(index)),
