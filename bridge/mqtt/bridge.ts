@@ -49,6 +49,8 @@ export interface MqttBridgeDeps {
   mqtt: MqttBridgeOptions;
   pdus: MqttPduOptions[];
   commands: Commands;
+  /** How long start() waits for the first connection before going on without it, ms (10 s). */
+  startWaitMs?: number;
 }
 
 export interface PollMeta {
@@ -76,7 +78,13 @@ const VERSION: string = (() => {
   }
 })();
 
-export function createMqttBridge({ log, mqtt, pdus, commands }: MqttBridgeDeps): MqttBridge {
+export function createMqttBridge({
+  log,
+  mqtt,
+  pdus,
+  commands,
+  startWaitMs = 10_000,
+}: MqttBridgeDeps): MqttBridge {
   const t = topics(mqtt);
   const sources = pdus.map((p) => p.id);
   const owned = new Map<string, OwnedConfig>(); // our configs: found at start, then published
@@ -220,7 +228,7 @@ export function createMqttBridge({ log, mqtt, pdus, commands }: MqttBridgeDeps):
           });
         });
         // Never hold the daemon back: polling and recording go on while the broker is away.
-        setTimeout(resolve, 10_000).unref();
+        setTimeout(resolve, startWaitMs).unref();
       });
       client.on('message', (topic, payload) => {
         onMessage(topic, payload).catch((e: Error) =>

@@ -20,6 +20,8 @@ export interface ConnectionOptions {
   /** First retry delay and the cap of the doubling, ms. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** close(): how long to wait for the broker to acknowledge the last words, ms. */
+  closeTimeoutMs?: number;
 }
 
 export interface Connection {
@@ -94,14 +96,30 @@ export function openConnection(o: ConnectionOptions): Connection {
       closing = true;
       if (timer) clearTimeout(timer);
       timer = undefined;
-      if (client.connected && last) {
+      let clean = client.connected;
+      if (clean && last) {
+        // A broker that vanished a moment ago may still look connected: never wait for it forever.
+        let timeout: NodeJS.Timeout | undefined;
+        const gaveUp = new Promise<'timeout'>((resolve) => {
+          timeout = setTimeout(() => resolve('timeout'), o.closeTimeoutMs ?? 2000);
+        });
         try {
-          await client.publishAsync(last.topic, last.payload, { qos: 1, retain: true });
+          const done = await Promise.race([
+            client.publishAsync(last.topic, last.payload, { qos: 1, retain: true }),
+            gaveUp,
+          ]);
+          if (done === 'timeout') {
+            clean = false;
+            log.warn('the broker did not acknowledge the offline state');
+          }
         } catch (e) {
+          clean = false;
           log.warn({ err: (e as Error).message }, 'could not publish the offline state');
+        } finally {
+          clearTimeout(timeout);
         }
       }
-      await client.endAsync(!client.connected);
+      await client.endAsync(!clean || !client.connected);
     },
   };
 }

@@ -4,7 +4,8 @@ import { createCommands } from '../../bridge/commands.ts';
 import { silentLogger } from '../../bridge/log.ts';
 import { createMqttBridge, type MqttBridge } from '../../bridge/mqtt/bridge.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from '../../bridge/mqtt/broker.ts';
-import { retained } from '../helpers/mqtt-client.ts';
+import { retained, watch } from '../helpers/mqtt-client.ts';
+import { sampleReading } from '../helpers/mqtt-sample.ts';
 import { freeTcpPort } from '../helpers/ports.ts';
 
 /** The embedded aedes: WebSocket for browsers, Mosquitto 2's loopback-unless-credentials rule, auth. */
@@ -122,5 +123,45 @@ describe('embedded broker behind the bridge, with credentials', () => {
     expect(bridge.connected).toBe(true);
     const state = await retained(`mqtt://u:p@127.0.0.1:${port}`, ['auth/bridge/state']);
     expect(state.get('auth/bridge/state')).toBe('online');
+  });
+});
+
+describe('a broker that is not there yet', () => {
+  it('does not hold the bridge back; the state reaches the broker once it is up', async () => {
+    const port = await freeTcpPort();
+    const url = `mqtt://127.0.0.1:${port}`;
+    const commands = createCommands({
+      log: silentLogger,
+      control: () => undefined,
+      afterChange: async () => {},
+    });
+    const bridge = createMqttBridge({
+      log: silentLogger,
+      mqtt: {
+        url,
+        port,
+        baseTopic: 'late',
+        discoveryPrefix: 'homeassistant',
+        discovery: true,
+        refreshInterval: 3600,
+        bridgeId: 'x',
+      },
+      pdus: [{ id: 'pdu1', allowSwitching: false, maxNameLength: 64 }],
+      commands,
+      startWaitMs: 100,
+    });
+    await bridge.start();
+    stops.push(() => bridge.stop());
+    expect(bridge.connected).toBe(false);
+    const r = sampleReading();
+    bridge.publishPoll({ ok: true, source: 'pdu1', time: r.time, units: [r], durationMs: 5, requests: 3 });
+
+    await broker({ port });
+    const w = await watch(url, ['late/pdu1/outlet/1', 'homeassistant/device/x_pdu1_outlet_1/config']);
+    const state = await w.waitFor((m) => m.topic === 'late/pdu1/outlet/1', 20_000);
+    expect(JSON.parse(state.payload).name).toBe('NAS');
+    await w.waitFor((m) => m.topic.endsWith('/config'));
+    await w.close();
+    expect(bridge.connected).toBe(true);
   });
 });
