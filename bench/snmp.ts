@@ -1,0 +1,283 @@
+/**
+ * SNMP benchmark (DESIGN.md section 5), side by side in one run:
+ *   npx tsx bench/snmp.ts [--json] [--quick] [--runs N]
+ * 1. Requests per steady-state poll of a simulated 36-outlet PX3-5892 (1,472-byte messages, counted by
+ *    the agent), beside what a GET-per-OID reader needs and what the layout refresh costs.
+ * 2. Poll-cycle time against that same agent: our reader's steady read vs a scrape of Debian's
+ *    prometheus-snmp-exporter 0.21 walking the same columns, interleaved, medians and their ratio.
+ * 3. The same comparison against a real PX3 walk served by Debian's snmpsim (when both are present).
+ * The agent runs in its own process, so neither client pays for the agent's CPU.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { pollOids } from '../bridge/snmp/decode.ts';
+import { createPduReader, type PduReader } from '../bridge/snmp/reader.ts';
+import type { SnmpTarget } from '../bridge/snmp/session.ts';
+import { fixturePath, fixtureSkipMessage, hasFixture } from '../test/helpers/fixtures.ts';
+import { startSnmpsim } from '../test/helpers/snmpsim.ts';
+import { EXPORTER_BIN, EXPORTER_INSTALL, type Exporter, startExporter } from './exporter.ts';
+import { forkSimAgents, median, pass, row } from './lib.ts';
+
+const TARGET_REQUESTS = 8;
+const WALK = 'raritan-pdu_px3';
+
+const { values: args } = parseArgs({
+  options: {
+    json: { type: 'boolean' },
+    quick: { type: 'boolean' },
+    runs: { type: 'string' },
+    'max-repetitions': { type: 'string' },
+  },
+});
+const runs = Number(args.runs ?? (args.quick ? 15 : 30));
+// The exporter's default is 25; 50 is what fits a 1,472-byte response, its fewest requests and best time.
+const maxRepetitions = Number(args['max-repetitions'] ?? 50);
+
+interface Side {
+  medianMs: number;
+  /** Requests per read/scrape as the agent counted them (undefined where the agent cannot count). */
+  requests: number | undefined;
+}
+
+interface Comparison {
+  agent: string;
+  ours: Side & { clientRequests: number };
+  exporter: Side & { samples: number; walkMs: number | undefined };
+  /** ours ÷ exporter, medians: ≤ 1 is the target. */
+  ratio: number;
+  /** ours ÷ the exporter's own walk time (its SNMP part, without HTTP and text formatting). */
+  walkRatio: number | undefined;
+}
+
+function target(port: number, community: string): SnmpTarget {
+  // The config's defaults: 3 s timeout, one retry, 60 varbinds to start with.
+  return { host: '127.0.0.1', port, version: '2c', community, timeout: 3000, retries: 1, maxVarbinds: 60 };
+}
+
+/** N steady reads of ours and N exporter scrapes, interleaved so that both see the same machine load. */
+async function compare(opts: {
+  agent: string;
+  reader: PduReader;
+  exporter: Exporter;
+  exporterTarget: string;
+  module: string;
+  count?: () => Promise<number>;
+}): Promise<Comparison> {
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  const walks: number[] = [];
+  let oursAgent = 0;
+  let theirsAgent = 0;
+  let clientRequests = 0;
+  let samples = Number.POSITIVE_INFINITY;
+  for (let i = -3; i < runs; i++) {
+    // Three warm-up rounds (JIT, the exporter's first connection) are not measured.
+    let before = (await opts.count?.()) ?? 0;
+    let t = performance.now();
+    const read = await opts.reader.read();
+    const oursMs = performance.now() - t;
+    if (read.units.length === 0 || read.layoutRefreshed) throw new Error('our steady read went wrong');
+    let after = (await opts.count?.()) ?? 0;
+    if (i >= 0) {
+      ours.push(oursMs);
+      oursAgent += after - before;
+      clientRequests += read.requests;
+    }
+    before = after;
+    t = performance.now();
+    const scrape = await opts.exporter.scrape(opts.exporterTarget, opts.module);
+    after = (await opts.count?.()) ?? 0;
+    samples = Math.min(samples, scrape.samples);
+    if (scrape.samples === 0) {
+      throw new Error(`the exporter's scrape of ${opts.agent} returned no PDU2-MIB samples: check snmp.yml`);
+    }
+    if (i >= 0) {
+      theirs.push(scrape.ms);
+      if (scrape.walkS !== undefined) walks.push(scrape.walkS * 1000);
+      theirsAgent += after - before;
+    }
+  }
+  const counted = opts.count !== undefined;
+  return {
+    agent: opts.agent,
+    ours: {
+      medianMs: median(ours),
+      requests: counted ? oursAgent / runs : undefined,
+      clientRequests: clientRequests / runs,
+    },
+    exporter: {
+      medianMs: median(theirs),
+      requests: counted ? theirsAgent / runs : undefined,
+      samples,
+      walkMs: walks.length ? median(walks) : undefined,
+    },
+    ratio: median(ours) / median(theirs),
+    walkRatio: walks.length ? median(ours) / median(walks) : undefined,
+  };
+}
+
+function hasSnmpsim(): boolean {
+  try {
+    execFileSync('sh', ['-c', 'command -v snmpsimd'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function main() {
+  const notes: string[] = [];
+  const agents = await forkSimAgents(1);
+  const port = agents.ports[0]!;
+  const count = async () => (await agents.stats()).requests[0]!;
+  const reader = createPduReader({
+    source: 'pdu1',
+    target: target(port, 'public'),
+    layoutRefreshMs: 3_600_000,
+  });
+  let exporter: Exporter | undefined;
+  const comparisons: Comparison[] = [];
+  try {
+    let before = await count();
+    const first = await reader.read();
+    const layoutRequests = (await count()) - before;
+    if (!first.layoutRefreshed) throw new Error('the first read did not read the layout');
+    const layout = reader.layout!;
+    const oids = pollOids(layout).length;
+    const outlets = layout.units.reduce((n, u) => n + u.outlets.length, 0);
+    before = await count();
+    const steady = await reader.read();
+    const steadyRequests = (await count()) - before;
+    const poll = {
+      outlets,
+      oids,
+      layoutRequests,
+      steadyRequests,
+      clientRequests: steady.requests,
+      maxVarbinds: reader.client.maxVarbinds,
+    };
+
+    if (!existsSync(EXPORTER_BIN)) {
+      notes.push(`prometheus-snmp-exporter skipped: ${EXPORTER_BIN} not found; install: ${EXPORTER_INSTALL}`);
+    } else {
+      const snmpsim = hasSnmpsim() && hasFixture(`${WALK}.snmprec`);
+      exporter = await startExporter([
+        { name: 'raritan', community: 'public', maxRepetitions },
+        { name: 'raritan_px3_walk', community: WALK, maxRepetitions },
+      ]);
+      comparisons.push(
+        await compare({
+          agent: 'simulated PX3-5892 (36 outlets)',
+          reader,
+          exporter,
+          exporterTarget: `127.0.0.1:${port}`,
+          module: 'raritan',
+          count,
+        }),
+      );
+      if (!snmpsim) {
+        notes.push(
+          hasSnmpsim()
+            ? `snmpsim comparison skipped: ${fixtureSkipMessage(`${WALK}.snmprec`)}`
+            : 'snmpsim comparison skipped: snmpsimd not found (apt-get install snmpsim)',
+        );
+      } else {
+        // 40 varbinds per response, as the reader-snmpsim test: a real agent's ~1,500-byte limit.
+        const sim = await startSnmpsim([fixturePath(`${WALK}.snmprec`)], { maxVarbinds: 40 });
+        const walkReader = createPduReader({
+          source: WALK,
+          target: target(sim.port, sim.community),
+          layoutRefreshMs: 3_600_000,
+        });
+        try {
+          await walkReader.read();
+          comparisons.push(
+            await compare({
+              agent: 'real PX3 walk on snmpsim (24 outlets)',
+              reader: walkReader,
+              exporter,
+              exporterTarget: `127.0.0.1:${sim.port}`,
+              module: 'raritan_px3_walk',
+            }),
+          );
+        } finally {
+          walkReader.close();
+          await sim.stop();
+        }
+      }
+    }
+    report(poll, comparisons, notes);
+  } finally {
+    reader.close();
+    await exporter?.stop();
+    await agents.stop();
+  }
+}
+
+function report(
+  poll: {
+    outlets: number;
+    oids: number;
+    layoutRequests: number;
+    steadyRequests: number;
+    clientRequests: number;
+    maxVarbinds: number;
+  },
+  comparisons: Comparison[],
+  notes: string[],
+): void {
+  const verdict = {
+    requests: poll.steadyRequests <= TARGET_REQUESTS,
+    // Skipped comparisons are not a pass: the verdict says so.
+    speed: comparisons.length > 0 ? comparisons.every((c) => c.ratio <= 1) : undefined,
+  };
+  if (args.json) {
+    console.log(JSON.stringify({ poll, comparisons, notes, verdict }, null, 2));
+  } else {
+    console.log(
+      `SNMP benchmark: simulated ${poll.outlets}-outlet PX3-5892 (1,472-byte messages) in its own process; ` +
+        `exporter max_repetitions ${maxRepetitions}`,
+    );
+    row(
+      'requests, steady poll (agent-counted)',
+      `${poll.steadyRequests} (client says ${poll.clientRequests})`,
+    );
+    row('requests, GET per OID (OIDs a poll reads)', `${poll.oids}`);
+    row('requests, layout refresh (at start, every 5 min)', `${poll.layoutRequests}`);
+    row('varbinds per request the agent accepted', `${poll.maxVarbinds}`);
+    for (const c of comparisons) {
+      const req = (n: number | undefined) => (n === undefined ? '' : `, ${n.toFixed(1)} requests`);
+      const ourReq =
+        c.ours.requests === undefined
+          ? `, ${c.ours.clientRequests.toFixed(1)} requests (client-counted)`
+          : req(c.ours.requests);
+      console.log(`  against ${c.agent}, median of ${runs} interleaved cycles:`);
+      row('  poll cycle, raritan2mqtt steady read', `${c.ours.medianMs.toFixed(2)} ms${ourReq}`);
+      row(
+        '  poll cycle, snmp_exporter 0.21 scrape',
+        `${c.exporter.medianMs.toFixed(2)} ms${req(c.exporter.requests)}, ${c.exporter.samples} samples` +
+          (c.exporter.walkMs === undefined ? '' : ` (its walk: ${c.exporter.walkMs.toFixed(2)} ms)`),
+      );
+      row(
+        '  ratio raritan2mqtt / exporter',
+        `${c.ratio.toFixed(2)} (scrape)` +
+          (c.walkRatio === undefined ? '' : `, ${c.walkRatio.toFixed(2)} (its walk alone)`),
+      );
+    }
+    for (const n of notes) console.log(`  note: ${n}`);
+    const ratios = comparisons.map((c) => c.ratio.toFixed(2)).join(', ');
+    console.log(
+      `verdict: requests ${pass(verdict.requests)} (${poll.steadyRequests} ≤ ${TARGET_REQUESTS}), ` +
+        (verdict.speed === undefined
+          ? 'poll cycle SKIPPED (no exporter)'
+          : `poll cycle ${pass(verdict.speed)} (ours/exporter ${ratios} ≤ 1)`),
+    );
+  }
+  if (!verdict.requests || verdict.speed === false) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(2);
+});
