@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Commands } from '../commands.ts';
 import type { Logger } from '../log.ts';
 import type { PduReading, PollResult } from '../readings.ts';
+import { createAnnouncer } from './announcer.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { type Connection, openConnection } from './client.ts';
-import { buildDiscovery, type DiscoveryOptions, withRemovals } from './discovery.ts';
 import { createOutbox } from './outbox.ts';
 import { diagnosticsPayload, outletPayload, pduPayload } from './payloads.ts';
 import { handleCommandMessage } from './requests.ts';
 import { collectRetainedConfigs } from './retained.ts';
-import { type OwnedConfig, sourceOf, staleForRemovedPdus, staleOutlets, staleUnits } from './sweep.ts';
 import { slug, topics } from './topics.ts';
 
 /**
@@ -68,16 +66,6 @@ export interface MqttBridge {
   readonly connected: boolean;
 }
 
-const VERSION: string = (() => {
-  try {
-    return (
-      JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-    ).version;
-  } catch {
-    return '0.0.0';
-  }
-})();
-
 export function createMqttBridge({
   log,
   mqtt,
@@ -86,9 +74,6 @@ export function createMqttBridge({
   startWaitMs = 10_000,
 }: MqttBridgeDeps): MqttBridge {
   const t = topics(mqtt);
-  const sources = pdus.map((p) => p.id);
-  const owned = new Map<string, OwnedConfig>(); // our configs: found at start, then published
-  const atStart = new Map<string, unknown>(); // configs as found at start (for removal markers)
   const unitTopics = new Map<string, Set<string>>(); // unit id -> its state topics
   const unitsBySource = new Map<string, string[]>();
   let broker: EmbeddedBroker | undefined;
@@ -107,17 +92,7 @@ export function createMqttBridge({
       }),
   });
   const { sync, clear } = outbox;
-
-  function clearConfig(c: OwnedConfig): void {
-    log.info(
-      { topic: c.topic, pdu: c.pdu, outlet: c.outlet },
-      'clearing a discovery config the bridge no longer owns',
-    );
-    owned.delete(c.topic);
-    clear(c.topic);
-    if (c.outlet !== undefined) clear(t.outlet(c.pdu, c.outlet));
-    else for (const topic of [t.pdu(c.pdu), t.availability(c.pdu), t.diagnostics(c.pdu)]) clear(topic);
-  }
+  const announcer = createAnnouncer({ log, topics: t, options: mqtt, pdus, outbox });
 
   function flushAll(force: boolean): void {
     if (!online()) return;
@@ -125,25 +100,11 @@ export function createMqttBridge({
     outbox.flushAll(force);
   }
 
-  function pduOptions(unitId: string): MqttPduOptions {
-    const source = sourceOf(unitId, sources);
-    return pdus.find((p) => p.id === source) ?? { id: unitId, allowSwitching: false, maxNameLength: 64 };
-  }
-
-  function discoveryOptions(unitId: string): DiscoveryOptions {
-    const p = pduOptions(unitId);
-    return { ...mqtt, swVersion: VERSION, allowSwitching: p.allowSwitching, maxNameLength: p.maxNameLength };
-  }
-
   async function onConnect(): Promise<void> {
     if (!swept && conn) {
       const found = await collectRetainedConfigs({ client: conn.client, log, ...mqtt });
-      for (const c of found) {
-        owned.set(c.topic, c);
-        atStart.set(c.topic, c.payload);
-      }
       swept = true;
-      for (const c of staleForRemovedPdus(owned.values(), sources)) clearConfig(c);
+      announcer.adopt(found);
     }
     flushAll(true);
   }
@@ -176,15 +137,7 @@ export function createMqttBridge({
     // Outlets that vanished at run time (a re-read outlet count) leave no retained ghost.
     for (const topic of unitTopics.get(id) ?? []) if (!mine.has(topic)) clear(topic);
     unitTopics.set(id, mine);
-    if (mqtt.discovery) {
-      const messages = buildDiscovery(r, discoveryOptions(id));
-      for (const m of messages) {
-        outbox.setDiscovery(m.topic, JSON.stringify(withRemovals(m.payload, atStart.get(m.topic))));
-        owned.set(m.topic, { topic: m.topic, pdu: id, outlet: m.outlet, payload: m.payload });
-      }
-      for (const c of staleOutlets(owned.values(), id, r.outlets.length)) clearConfig(c);
-      for (const m of messages) sync(m.topic);
-    }
+    if (mqtt.discovery) announcer.announce(r);
     sync(t.availability(id));
     for (const topic of mine) sync(topic);
   }
@@ -263,7 +216,7 @@ export function createMqttBridge({
         for (const gone of unitsBySource.get(result.source) ?? [])
           if (!ids.includes(gone)) publishAvailability(gone, false);
         unitsBySource.set(result.source, ids);
-        if (mqtt.discovery) for (const c of staleUnits(owned.values(), result.source, ids)) clearConfig(c);
+        if (mqtt.discovery) announcer.unitsSeen(result.source, ids);
       } else {
         for (const id of unitsBySource.get(result.source) ?? [result.source]) publishAvailability(id, false);
       }

@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import type { Logger } from '../log.ts';
+import type { PduReading } from '../readings.ts';
+import { buildDiscovery, type DiscoveryOptions, withRemovals } from './discovery.ts';
+import type { Outbox } from './outbox.ts';
+import { type OwnedConfig, sourceOf, staleForRemovedPdus, staleOutlets, staleUnits } from './sweep.ts';
+import type { Topics } from './topics.ts';
+
+/**
+ * Home Assistant discovery with its hygiene (DESIGN.md section 3): which retained configs are ours,
+ * announcing each unit's devices, and clearing what the bridge no longer owns (a PDU gone from the
+ * config, fewer outlets, a linked unit gone), with the state topics those configs pointed at.
+ */
+
+export interface AnnouncerDeps {
+  log: Logger;
+  topics: Topics;
+  options: { baseTopic: string; discoveryPrefix: string; bridgeId: string };
+  pdus: ReadonlyArray<{ id: string; allowSwitching: boolean; maxNameLength: number }>;
+  outbox: Outbox;
+}
+
+export interface Announcer {
+  /** The configs found retained at start: clears those of PDUs no longer configured. */
+  adopt(found: readonly OwnedConfig[]): void;
+  /** Announces a unit's devices (when identity or names changed) and clears its vanished outlets. */
+  announce(r: PduReading): void;
+  /** After a successful poll of a source: clears the devices of linked units it no longer has. */
+  unitsSeen(source: string, ids: readonly string[]): void;
+}
+
+export const VERSION: string = (() => {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    return (pkg as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+export function createAnnouncer({ log, topics: t, options, pdus, outbox }: AnnouncerDeps): Announcer {
+  const sources = pdus.map((p) => p.id);
+  const owned = new Map<string, OwnedConfig>(); // our configs: found at start, then published
+  const atStart = new Map<string, unknown>(); // configs as found at start (for removal markers)
+  const built = new Map<string, string>(); // unit id -> what its discovery was built from
+  const serials = new Map<string, string>(); // serial -> unit id
+
+  function clearConfig(c: OwnedConfig): void {
+    log.info(
+      { topic: c.topic, pdu: c.pdu, outlet: c.outlet },
+      'clearing a discovery config the bridge no longer owns',
+    );
+    owned.delete(c.topic);
+    built.delete(c.pdu);
+    outbox.clear(c.topic);
+    if (c.outlet !== undefined) outbox.clear(t.outlet(c.pdu, c.outlet));
+    else for (const topic of [t.pdu(c.pdu), t.availability(c.pdu), t.diagnostics(c.pdu)]) outbox.clear(topic);
+  }
+
+  function discoveryOptions(unitId: string): DiscoveryOptions {
+    const source = sourceOf(unitId, sources);
+    const p = pdus.find((x) => x.id === source) ?? { allowSwitching: false, maxNameLength: 64 };
+    return {
+      ...options,
+      swVersion: VERSION,
+      allowSwitching: p.allowSwitching,
+      maxNameLength: p.maxNameLength,
+    };
+  }
+
+  return {
+    adopt(found) {
+      for (const c of found) {
+        owned.set(c.topic, c);
+        atStart.set(c.topic, c.payload);
+      }
+      for (const c of staleForRemovedPdus(owned.values(), sources)) clearConfig(c);
+    },
+
+    announce(r) {
+      const id = r.id;
+      // Discovery depends only on identity, outlet labels and names: rebuilt when those change, not
+      // every poll (200 PDUs of 36 outlets would otherwise rebuild 7,400 configs per cycle).
+      const key = JSON.stringify([r.identity, r.outlets.map((o) => [o.outlet, o.label, o.name])]);
+      if (built.get(id) === key) return;
+      built.set(id, key);
+      const serial = r.identity.serial;
+      const twin = serial ? serials.get(serial) : undefined;
+      if (twin !== undefined && twin !== id) {
+        log.warn(
+          { pdu: id, other: twin, serial },
+          'two PDUs report one serial: Home Assistant will see duplicate unique ids',
+        );
+      }
+      if (serial) serials.set(serial, id);
+      const messages = buildDiscovery(r, discoveryOptions(id));
+      for (const m of messages) {
+        outbox.setDiscovery(m.topic, JSON.stringify(withRemovals(m.payload, atStart.get(m.topic))));
+        owned.set(m.topic, { topic: m.topic, pdu: id, outlet: m.outlet, payload: m.payload });
+      }
+      for (const c of staleOutlets(owned.values(), id, r.outlets.length)) clearConfig(c);
+      for (const m of messages) outbox.sync(m.topic);
+    },
+
+    unitsSeen(source, ids) {
+      for (const c of staleUnits(owned.values(), source, ids)) clearConfig(c);
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../bridge/log.ts';
+import { createAnnouncer } from '../../bridge/mqtt/announcer.ts';
+import { buildDiscovery } from '../../bridge/mqtt/discovery.ts';
+import { createOutbox } from '../../bridge/mqtt/outbox.ts';
+import { parseOwnedConfig } from '../../bridge/mqtt/sweep.ts';
+import { topics } from '../../bridge/mqtt/topics.ts';
+import { sampleReading } from '../helpers/mqtt-sample.ts';
+
+const options = { baseTopic: 'r2m', discoveryPrefix: 'ha', bridgeId: 'b' };
+
+function setup(pdus = [{ id: 'pdu1', allowSwitching: false, maxNameLength: 64 }]) {
+  const sent: Array<[string, string]> = [];
+  const outbox = createOutbox({
+    refreshMs: 3_600_000,
+    online: () => true,
+    send: (t, p) => sent.push([t, p]),
+  });
+  const announcer = createAnnouncer({ log: silentLogger, topics: topics(options), options, pdus, outbox });
+  return { sent, announcer };
+}
+
+describe('announcer', () => {
+  it('announces once, and again only when a name changes', () => {
+    const s = setup();
+    s.announcer.announce(sampleReading());
+    expect(s.sent).toHaveLength(5);
+    s.announcer.announce(sampleReading());
+    expect(s.sent).toHaveLength(5);
+    s.announcer.announce(sampleReading({ names: ['NAS', 'Printer', '', ''] }));
+    expect(s.sent.map(([t]) => t)).toEqual([
+      ...s.sent.slice(0, 5).map(([t]) => t),
+      'ha/device/b_pdu1_outlet_2/config',
+    ]);
+    expect(JSON.parse(s.sent.at(-1)?.[1] ?? '{}').device.name).toBe('Printer');
+  });
+
+  it('clears the configs and state topics of a PDU removed from the config, at adoption', () => {
+    const s = setup();
+    const old = buildDiscovery(sampleReading({ id: 'gone', outlets: 1 }), {
+      ...options,
+      swVersion: '0',
+      allowSwitching: false,
+      maxNameLength: 64,
+    });
+    const found = old
+      .map((m) => parseOwnedConfig(m.topic, JSON.stringify(m.payload), options))
+      .filter((c) => c !== undefined);
+    s.announcer.adopt(found);
+    expect(s.sent).toEqual(
+      expect.arrayContaining([
+        ['ha/device/b_gone/config', ''],
+        ['ha/device/b_gone_outlet_1/config', ''],
+        ['r2m/gone', ''],
+        ['r2m/gone/availability', ''],
+        ['r2m/gone/outlet/1', ''],
+      ]),
+    );
+  });
+
+  it('clears the outlets a unit no longer has and the linked units a source no longer has', () => {
+    const s = setup();
+    s.announcer.announce(sampleReading({ outlets: 3 }));
+    s.announcer.announce({
+      ...sampleReading({ id: 'pdu1-2', serial: 'S2', outlets: 1 }),
+      source: 'pdu1',
+      unit: 2,
+    });
+    s.sent.length = 0;
+    s.announcer.announce(sampleReading({ outlets: 2 }));
+    expect(s.sent).toContainEqual(['ha/device/b_pdu1_outlet_3/config', '']);
+    s.sent.length = 0;
+    s.announcer.unitsSeen('pdu1', ['pdu1']);
+    expect(s.sent.map(([t]) => t)).toEqual(
+      expect.arrayContaining(['ha/device/b_pdu1_2/config', 'ha/device/b_pdu1_2_outlet_1/config']),
+    );
+    expect(s.sent.every(([, p]) => p === '')).toBe(true);
+  });
+});
