@@ -20,9 +20,9 @@ export class ApiError extends Error {
 
 async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   const r = await fetch(path, { signal });
-  const body = (await r.json().catch(() => ({ error: r.statusText }))) as T & { error?: string };
-  if (!r.ok) throw new ApiError(r.status, body.error ?? r.statusText);
-  return body;
+  if (r.ok) return (await r.json()) as T;
+  const body = (await r.json().catch(() => ({}))) as { error?: string };
+  throw new ApiError(r.status, body.error ?? r.statusText);
 }
 
 export function rangeParams(range: Range): string {
