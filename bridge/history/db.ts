@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
@@ -15,6 +17,8 @@ export interface Migration {
  * last ones), and a busy timeout so a second process (the CLI, a backup) waits instead of failing.
  */
 export function openDb(path: string, migrations: readonly Migration[]): Db {
+  // A fresh install has no ./data yet; the default path must work on first start.
+  if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

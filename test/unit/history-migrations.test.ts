@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate, openDb, schemaVersion } from '../../bridge/history/db.ts';
@@ -53,5 +56,16 @@ describe('history migrations on :memory:', () => {
     expect(schemaVersion(db)).toBe(migrations.length);
     expect(tables(db)).not.toContain('x');
     db.close();
+  });
+});
+
+describe('opening a database file on a fresh install', () => {
+  it('creates the missing data folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'r2m-fresh-'));
+    const path = join(dir, 'data', 'nested', 'r2m.db');
+    const db = openDb(path, migrations);
+    db.close();
+    expect(existsSync(path)).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
