@@ -130,6 +130,7 @@ function build(raw: RawConfig, file: string | null): Config {
     mqtt: {
       ...mqtt,
       url: orNull(mqtt.url),
+      host: mqtt.host || (mqtt.username !== '' && mqtt.password !== '' ? '0.0.0.0' : '127.0.0.1'),
       wsPort: mqtt.wsPort === 0 ? null : mqtt.wsPort,
       username: orNull(mqtt.username),
       password: orNull(mqtt.password),

@@ -106,9 +106,10 @@ export const schema: convict.Schema<RawConfig> = {
       env: 'R2M_MQTT_URL',
     },
     host: {
-      doc: 'Bind address of the embedded broker (loopback: it accepts anonymous rename commands).',
+      doc: 'Bind address of the embedded broker; empty = 127.0.0.1 without credentials (anonymous clients may rename outlets), all interfaces once username and password are set, as Mosquitto 2 does.',
       format: 'r2m-host',
-      default: '127.0.0.1',
+      optional: true,
+      default: '',
       env: 'R2M_MQTT_HOST',
     },
     port: {

@@ -113,6 +113,16 @@ describe('loadConfig from the environment', () => {
     expect(hasWriteAccess(requirePdus(config)[0])).toBe(true);
   });
 
+  it('binds the embedded broker to loopback unless credentials are set, as Mosquitto 2 does', () => {
+    expect(loadConfig({ env: {} }).mqtt.host).toBe('127.0.0.1');
+    const secured = loadConfig({ env: { R2M_MQTT_USERNAME: 'ha', R2M_MQTT_PASSWORD: 'secret-pass' } });
+    expect(secured.mqtt.host).toBe('0.0.0.0');
+    const pinned = loadConfig({
+      env: { R2M_MQTT_USERNAME: 'ha', R2M_MQTT_PASSWORD: 'secret-pass', R2M_MQTT_HOST: '127.0.0.1' },
+    });
+    expect(pinned.mqtt.host).toBe('127.0.0.1');
+  });
+
   it('uses pdu1 as the default id and treats empty variables as unset', () => {
     const config = loadConfig({
       env: { R2M_PDU_HOST: 'pdu.lan', R2M_HTTP_PORT: '', R2M_PDU_WRITE_COMMUNITY: '' },
