@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// `npm run bench [-- --json] [-- --quick]`: the benchmarks of DESIGN.md section 5, one after another (never
+// in parallel: each measures time and CPU), each in its own Node process through tsx. Prints each one's
+// output, then a one-line summary per benchmark; exits 1 when any target was missed or a bench broke.
+// --quick: the scale run lasts 20 s instead of 60 s and the SNMP comparison does fewer cycles.
+// --json: one JSON document on stdout ({ benches: { name: { exitCode, seconds, result } }, passed });
+//         the progress and the summary go to stderr.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const json = argv.includes('--json');
+const quick = argv.includes('--quick');
+const flags = [json && '--json', quick && '--quick'].filter(Boolean);
+const unknown = argv.filter((a) => a !== '--json' && a !== '--quick');
+if (unknown.length > 0) {
+  process.stderr.write(`bench: unknown argument(s) ${unknown.join(' ')} (use --json, --quick)\n`);
+  process.exit(2);
+}
+
+const benches = ['snmp', 'history', 'scale', 'panel'].filter((name) =>
+  existsSync(join(root, 'bench', `${name}.ts`)),
+);
+const say = (line) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+
+function run(name) {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', join('bench', `${name}.ts`), ...flags], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (!json) process.stdout.write(chunk);
+    });
+    child.on('close', (code, signal) =>
+      resolve({ exitCode: code ?? (signal ? 2 : 0), seconds: (performance.now() - started) / 1000, out }),
+    );
+  });
+}
+
+/** The one-line outcome: the bench's own verdict line, or its JSON verdict object. */
+function outcome(result) {
+  if (json) {
+    try {
+      const parsed = JSON.parse(result.out);
+      const verdict = parsed.verdict ?? {};
+      const parts = Object.entries(verdict).map(
+        ([k, v]) => `${k} ${v === true ? 'PASS' : v === false ? 'FAIL' : 'SKIPPED'}`,
+      );
+      return { parsed, line: parts.join(', ') || 'no verdict in its JSON (exit code decides)' };
+    } catch {
+      return { parsed: undefined, line: 'no JSON output' };
+    }
+  }
+  const lines = result.out.split('\n');
+  const verdict = lines.find((l) => l.startsWith('verdict:'));
+  if (verdict) return { parsed: undefined, line: verdict.slice('verdict:'.length).trim() };
+  // A bench without a verdict line: its PASS/FAIL rows, squeezed onto one line.
+  const rows = lines.filter((l) => /\b(PASS|FAIL)\b/.test(l)).map((l) => l.trim().replace(/\s{2,}/g, ' '));
+  return { parsed: undefined, line: rows.join('; ') || 'no verdict line' };
+}
+
+const results = {};
+const summary = [];
+for (const name of benches) {
+  say(`\n=== bench/${name}.ts ${flags.join(' ')}`);
+  const result = await run(name);
+  const { parsed, line } = outcome(result);
+  results[name] = { exitCode: result.exitCode, seconds: Number(result.seconds.toFixed(1)), result: parsed };
+  const status =
+    result.exitCode === 0 ? 'passed' : result.exitCode === 1 ? 'MISSED' : `BROKE (exit ${result.exitCode})`;
+  summary.push(`${name.padEnd(8)} ${status.padEnd(8)} ${result.seconds.toFixed(0).padStart(4)} s  ${line}`);
+}
+
+const passed = Object.values(results).every((r) => r.exitCode === 0);
+if (json) process.stdout.write(`${JSON.stringify({ benches: results, passed }, null, 2)}\n`);
+say('\n=== summary');
+for (const line of summary) say(line);
+say(passed ? 'all targets met' : 'some targets missed (see above)');
+process.exitCode = passed ? 0 : 1;
