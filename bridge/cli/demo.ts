@@ -76,8 +76,10 @@ export async function demo(opts: { days: number }): Promise<void> {
       'history ready',
     );
 
-  const bridge = await startBridge(config, log);
-  process.once('exit', () => void agent.stop());
+  const bridge = await startBridge(config, log, {
+    after: () => agent.stop(),
+    stopped: 'raritan2mqtt demo stopped.',
+  });
   const http = bridge.http!;
   const host = http.host === '0.0.0.0' ? 'localhost' : http.host;
   const mqttPort = config.mqtt.url ? undefined : config.mqtt.port;

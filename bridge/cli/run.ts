@@ -46,11 +46,23 @@ export function stopOnSignals(log: Logger, stop: () => Promise<void>): void {
   process.on('SIGTERM', handler);
 }
 
-export async function startBridge(config: Config, log: Logger): Promise<Bridge> {
+/**
+ * Starts the bridge and stops it on SIGINT/SIGTERM; `after` runs once the bridge has stopped (the demo
+ * stops its simulated agent there) and the line `stopped` is printed, so a user sees the stop completed.
+ */
+export async function startBridge(
+  config: Config,
+  log: Logger,
+  opts: { after?: () => Promise<void>; stopped?: string } = {},
+): Promise<Bridge> {
   log.debug({ config: redactConfig(config) }, 'configuration');
   const bridge = createBridge({ config, log });
   await bridge.start();
-  stopOnSignals(log, () => bridge.stop());
+  stopOnSignals(log, async () => {
+    await bridge.stop();
+    await opts.after?.();
+    if (opts.stopped) process.stdout.write(`${opts.stopped}\n`);
+  });
   return bridge;
 }
 
