@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
+import { runCli } from '../helpers/cli.ts';
+
+/** `raritan2mqtt probe` against our simulated PX3-5892: a user's first check of a new install. */
+describe('raritan2mqtt probe against the simulator', () => {
+  let agent: SimAgent;
+  const user = {
+    name: 'probe',
+    authProtocol: 'sha256' as const,
+    authKey: 'probe-auth-1',
+    privKey: 'probe-priv-1',
+  };
+  beforeAll(async () => {
+    agent = await startSimAgent({ model: { outlets: 36 }, users: [user] });
+  });
+  afterAll(async () => {
+    await agent?.stop();
+  });
+
+  it('prints the decoded reading of all 36 outlets as a table', async () => {
+    const r = await runCli(['probe', '--host', '127.0.0.1', '--port', String(agent.port)]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const id = agent.model.identity(1);
+    expect(r.stdout).toContain(`PX3-5892  serial ${id.serial}  firmware ${id.firmware}`);
+    const rows = r.stdout.split('\n').filter((l) => /^\s*\d+\s+\d+\s/.test(l));
+    expect(rows).toHaveLength(36);
+    expect(r.stdout).toMatch(/\d+ SNMP requests/);
+  });
+
+  it('reads over SNMPv3 authPriv and prints JSON whose outlets match the simulator', async () => {
+    const r = await runCli([
+      'probe',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(agent.port),
+      '--v3-user',
+      user.name,
+      '--auth-protocol',
+      'sha256',
+      '--auth-key',
+      user.authKey,
+      '--priv-key',
+      user.privKey,
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as {
+      units: { outlets: { outlet: number; name: string; state: string }[] }[];
+    };
+    const outlets = json.units[0]!.outlets;
+    expect(outlets).toHaveLength(36);
+    for (const o of outlets) {
+      expect(o.name).toBe(agent.model.outletName(1, o.outlet));
+      expect(o.state).toBe(agent.model.isOn(1, o.outlet, Date.now()) ? 'on' : 'off');
+    }
+    // The v3 key is a secret: never echoed.
+    expect(r.stdout + r.stderr).not.toContain(user.privKey);
+  });
+
+  it('says SNMPv3 needs a user when the version is 3 without one', async () => {
+    const r = await runCli(['probe', '--host', '127.0.0.1', '--port', String(agent.port), '--version', '3']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/SNMPv3 needs --v3-user/);
+  });
+});
