@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type Help } from 'commander';
 import { registerDemo } from './demo.ts';
 import { registerProbe } from './probe.ts';
 import { registerRun } from './run.ts';
@@ -13,7 +13,20 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerSim(program);
   registerProbe(program);
+  // `raritan2mqtt --help` shows every command with its options, so one screen answers "how do I…".
+  program.addHelpText(
+    'after',
+    () => `\n${program.commands.map((c) => commandSummary(c, program.createHelp())).join('\n')}`,
+  );
   return program;
+}
+
+function commandSummary(cmd: Command, help: Help): string {
+  const options = help
+    .visibleOptions(cmd)
+    .filter((o) => o.long !== '--help')
+    .map((o) => `    ${help.optionTerm(o).padEnd(28)} ${help.optionDescription(o)}`);
+  return [`${cmd.name()}: ${cmd.description()}`, ...options].join('\n');
 }
 
 await buildProgram().parseAsync(process.argv);
