@@ -185,6 +185,15 @@ export function createBridge({
     status,
     uiDir,
     demo: config.demo,
+    // Bridge health that lives outside the pollers: is the MQTT side connected?
+    metrics: () => [
+      {
+        name: 'raritan2mqtt_mqtt_connected',
+        help: '1 while the bridge is connected to its MQTT broker',
+        type: 'gauge',
+        samples: [{ value: mqtt.connected ? 1 : 0 }],
+      },
+    ],
   });
   let httpAddress: { port: number; host: string } | undefined;
 

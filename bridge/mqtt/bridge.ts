@@ -4,7 +4,7 @@ import type { Logger } from '../log.ts';
 import type { PduReading, PollResult } from '../readings.ts';
 import { createAnnouncer } from './announcer.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
-import { type Connection, openConnection } from './client.ts';
+import { type Connection, openConnection, redactUrl } from './client.ts';
 import { createOutbox } from './outbox.ts';
 import { diagnosticsPayload, outletPayload, pduPayload } from './payloads.ts';
 import { handleCommandMessage } from './requests.ts';
@@ -64,6 +64,8 @@ export interface MqttBridge {
   /** A whole poll: every unit's reading, availability, and the sweep of linked units gone. */
   publishPoll(result: PollResult): void;
   readonly connected: boolean;
+  /** The broker URL in use once started (the embedded broker's, with its real port), without credentials. */
+  readonly url: string | undefined;
 }
 
 export function createMqttBridge({
@@ -147,9 +149,13 @@ export function createMqttBridge({
     sync(t.availability(id));
   }
 
+  let brokerUrl: string | undefined;
   return {
     get connected() {
       return Boolean(conn?.connected);
+    },
+    get url() {
+      return brokerUrl === undefined ? undefined : redactUrl(brokerUrl);
     },
 
     async start() {
@@ -161,6 +167,7 @@ export function createMqttBridge({
           host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
         url = `mqtt://${to}:${port}`;
       }
+      brokerUrl = url;
       conn = openConnection({
         log,
         url,
