@@ -88,3 +88,21 @@ export type PollResult =
 export function unitId(source: string, unit: number): string {
   return unit === 1 ? source : `${source}-${unit}`;
 }
+
+/** An outlet as every consumer shows it (MQTT, HTTP, `probe --json`): the reading without internals. */
+export type OutletView = Omit<OutletReading, 'energy_counter'>;
+
+export function outletView(o: OutletReading): OutletView {
+  return {
+    outlet: o.outlet,
+    label: o.label,
+    name: o.name,
+    state: o.state,
+    power: o.power,
+    apparent_power: o.apparent_power,
+    current: o.current,
+    voltage: o.voltage,
+    power_factor: o.power_factor,
+    energy: o.energy,
+  };
+}

@@ -1,4 +1,4 @@
-import type { PduReading } from '../readings.ts';
+import { outletView, type PduReading } from '../readings.ts';
 
 /** Human-readable tables for `probe`: fixed-width columns, units in the header, '—' for no reading. */
 
@@ -50,17 +50,6 @@ export function readingJson(unit: PduReading): object {
     ...unit.identity,
     inlet: unit.inlet,
     outlets_on: unit.outlets_on,
-    outlets: unit.outlets.map((o) => ({
-      outlet: o.outlet,
-      label: o.label,
-      name: o.name,
-      state: o.state,
-      power: o.power,
-      apparent_power: o.apparent_power,
-      current: o.current,
-      voltage: o.voltage,
-      power_factor: o.power_factor,
-      energy: o.energy,
-    })),
+    outlets: unit.outlets.map(outletView),
   };
 }

@@ -1,5 +1,5 @@
 import type { Cards } from '../history/cards.ts';
-import type { OutletReading, PduReading } from '../readings.ts';
+import { type OutletReading, type OutletView, outletView, type PduReading } from '../readings.ts';
 import type { PduStatus } from './types.ts';
 
 /**
@@ -8,18 +8,7 @@ import type { PduStatus } from './types.ts';
  * (DESIGN.md section 3): W, VA, A, V, power factor 0..1, Hz, kWh; null = the PDU has no reading.
  */
 
-export interface OutletJson {
-  outlet: number;
-  label: string;
-  name: string;
-  state: 'on' | 'off' | null;
-  power: number | null;
-  apparent_power: number | null;
-  current: number | null;
-  voltage: number | null;
-  power_factor: number | null;
-  energy: number | null;
-}
+export type OutletJson = OutletView;
 
 export interface PollJson {
   time: number;
@@ -72,20 +61,7 @@ export interface CurrentStatusJson {
 /** A reading older than this is stale whatever the poller says (several missed 60-s polls). */
 export const STALE_AFTER_MS = 5 * 60_000;
 
-export function outletJson(o: OutletReading): OutletJson {
-  return {
-    outlet: o.outlet,
-    label: o.label,
-    name: o.name,
-    state: o.state,
-    power: o.power,
-    apparent_power: o.apparent_power,
-    current: o.current,
-    voltage: o.voltage,
-    power_factor: o.power_factor,
-    energy: o.energy,
-  };
-}
+export const outletJson: (o: OutletReading) => OutletJson = outletView;
 
 /** Outlets in label order (the labels printed on the PDU, "1".."36"), numeric where they are numbers. */
 export function byLabel(a: { label: string; outlet: number }, b: { label: string; outlet: number }): number {

@@ -1,21 +1,12 @@
-import type { OutletReading, PduReading } from '../readings.ts';
+import { type OutletReading, type OutletView, outletView, type PduReading } from '../readings.ts';
 
 /**
  * The JSON state payloads of DESIGN.md section 3, field for field, in SI units. `null` means the PDU
  * has no reading (never zero): HA renders it as unknown, Node-RED sees a JSON null.
  */
 
-export interface OutletPayload {
-  name: string;
-  label: string;
-  state: 'on' | 'off' | null;
-  power: number | null;
-  apparent_power: number | null;
-  current: number | null;
-  voltage: number | null;
-  power_factor: number | null;
-  energy: number | null;
-}
+/** The outlet topic: the shared outlet view without `outlet`, which the topic already names. */
+export type OutletPayload = Omit<OutletView, 'outlet'>;
 
 export interface PduPayload {
   name: string;
@@ -42,17 +33,8 @@ export interface DiagnosticsPayload {
 }
 
 export function outletPayload(o: OutletReading): OutletPayload {
-  return {
-    name: o.name,
-    label: o.label,
-    state: o.state,
-    power: o.power,
-    apparent_power: o.apparent_power,
-    current: o.current,
-    voltage: o.voltage,
-    power_factor: o.power_factor,
-    energy: o.energy,
-  };
+  const { outlet: _, ...payload } = outletView(o);
+  return payload;
 }
 
 export function pduPayload(r: PduReading): PduPayload {
