@@ -26,9 +26,25 @@ if (!hasNodeRed) console.warn(`${RED_JS} not found: npm ci installs node-red (a 
 interface FlowNode {
   id: string;
   type: string;
+  z?: string;
   broker?: string;
   port?: string;
+  wires?: string[][];
 }
+
+/** Nodes every Node-RED 4 has (the flow must import without installing anything). */
+const CORE_TYPES = [
+  'tab',
+  'comment',
+  'mqtt-broker',
+  'mqtt in',
+  'mqtt out',
+  'function',
+  'debug',
+  'inject',
+  'change',
+  'json',
+];
 
 interface SummaryOutlet {
   pdu: string;
@@ -157,6 +173,24 @@ describe.skipIf(!hasNodeRed)('the Node-RED example flow in a real Node-RED 4.1',
     return JSON.parse(m.payload) as Summary;
   }
 
+  it('uses core nodes only, wired to nodes and a broker that exist', () => {
+    const flow = JSON.parse(readFileSync(FLOW, 'utf8')) as FlowNode[];
+    const ids = new Set(flow.map((n) => n.id));
+    expect(ids.size).toBe(flow.length);
+    for (const n of flow) {
+      expect(CORE_TYPES).toContain(n.type);
+      if (n.broker !== undefined && n.type !== 'mqtt-broker') expect(ids.has(n.broker)).toBe(true);
+      for (const out of n.wires ?? []) for (const target of out) expect(ids.has(target)).toBe(true);
+    }
+    expect(flow.filter((n) => n.type === 'mqtt in').map((n) => (n as { topic?: string }).topic)).toEqual(
+      expect.arrayContaining([
+        'raritan2mqtt/+/outlet/+',
+        'raritan2mqtt/+',
+        'raritan2mqtt/bridge/response/outlet/rename',
+      ]),
+    );
+  });
+
   it('keeps a table of the 36 outlets that matches the simulator, and republishes it as a summary', async () => {
     const s = await summary(0);
     const now = Date.now();
@@ -184,7 +218,7 @@ describe.skipIf(!hasNodeRed)('the Node-RED example flow in a real Node-RED 4.1',
     expect(pdu?.model).toBe(agent.model.identity(1).model);
     expect(typeof pdu?.power).toBe('number');
     expect(redLog).not.toMatch(/\[error\]/);
-  });
+  }, 40_000);
 
   it('renames an outlet through the bridge with a transaction and reports the answer', async () => {
     const name = 'Node-RED renamed 5';
