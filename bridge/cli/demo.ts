@@ -82,14 +82,15 @@ export async function demo(opts: { days: number }): Promise<void> {
   });
   const http = bridge.http!;
   const host = http.host === '0.0.0.0' ? 'localhost' : http.host;
-  const mqttPort = config.mqtt.url ? undefined : config.mqtt.port;
+  // The broker the demo publishes to: its own embedded one, or R2M_MQTT_URL's.
+  const broker = new URL(bridge.mqtt.url ?? `mqtt://127.0.0.1:${config.mqtt.port}`);
   process.stdout.write(
     [
       '',
       'raritan2mqtt demo: a simulated PX3-5892 (36 outlets)',
       `  panel:      http://${host}:${http.port}`,
-      `  MQTT:       ${config.mqtt.url ?? `mqtt://127.0.0.1:${mqttPort}`}`,
-      `  watch:      mosquitto_sub -h 127.0.0.1 -p ${mqttPort ?? 1883} -t '${config.mqtt.baseTopic}/#' -v`,
+      `  MQTT:       ${broker.href}`,
+      `  watch:      mosquitto_sub -h ${broker.hostname} -p ${broker.port || 1883} -t '${config.mqtt.baseTopic}/#' -v`,
       `  SNMP agent: 127.0.0.1:${agent.port} (community public, write community private)`,
       '  Ctrl-C stops everything.',
       '',
