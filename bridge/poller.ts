@@ -137,15 +137,20 @@ export function createPoller(deps: PollerDeps): Poller {
     return inFlight;
   }
 
+  // The next boundary a poll is due at. Kept explicitly: timers may fire a millisecond early, and a
+  // due time recomputed from "now" would then land on the same boundary twice (a poll, then a "miss").
+  let due = 0;
+
   function schedule(): void {
     if (!running) return;
     const t = now();
-    const wait = deps.intervalMs - (t % deps.intervalMs);
+    while (due <= t) due += deps.intervalMs;
     timer = setTimeout(() => {
       if (inFlight) stats.missed++;
       else void pollNow();
+      due += deps.intervalMs;
       schedule();
-    }, wait);
+    }, due - t);
   }
 
   return {
@@ -154,6 +159,11 @@ export function createPoller(deps: PollerDeps): Poller {
       if (running) return;
       running = true;
       void pollNow();
+      // The first aligned poll comes at least half an interval after the start-up poll, so the two
+      // never overlap (that would count as a missed cycle on a healthy PDU).
+      const t = now();
+      due = t - (t % deps.intervalMs) + deps.intervalMs;
+      if (due - t < deps.intervalMs / 2) due += deps.intervalMs;
       schedule();
     },
     async stop() {
