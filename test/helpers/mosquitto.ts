@@ -8,6 +8,8 @@ import { freeTcpPort } from './ports.ts';
 /**
  * A real Mosquitto 2 (Debian's) for integration tests: its own config in a temp dir, one loopback
  * listener on a free port, anonymous access, no persistence (every start is a fresh broker).
+ * Options add lines to that listener (TLS files, `protocol websockets`), more loopback listeners,
+ * global lines (`password_file`), or turn anonymous access off.
  */
 
 export const MOSQUITTO = '/usr/sbin/mosquitto';
@@ -31,18 +33,34 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-export async function startMosquitto(options: { port?: number } = {}): Promise<Mosquitto> {
+export interface MosquittoOptions {
+  port?: number;
+  /** Lines that configure the main listener (Mosquitto applies them to the `listener` above them). */
+  listenerLines?: string[];
+  /** More loopback listeners, each with its own lines; every one must accept before start resolves. */
+  extraListeners?: Array<{ port: number; lines: string[] }>;
+  /** Global lines, e.g. `password_file /path`. */
+  globalLines?: string[];
+  /** Default true. */
+  allowAnonymous?: boolean;
+}
+
+export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'r2m-mosquitto-'));
   const port = options.port ?? (await freeTcpPort());
+  const extra = options.extraListeners ?? [];
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(
     conf,
     [
-      `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
+      `allow_anonymous ${options.allowAnonymous ?? true}`,
       'persistence false',
       'log_dest stderr',
       'log_type error',
+      ...(options.globalLines ?? []),
+      `listener ${port} 127.0.0.1`,
+      ...(options.listenerLines ?? []),
+      ...extra.flatMap((l) => [`listener ${l.port} 127.0.0.1`, ...l.lines]),
       '',
     ].join('\n'),
   );
@@ -56,13 +74,15 @@ export async function startMosquitto(options: { port?: number } = {}): Promise<M
     exited = true;
   });
   const deadline = Date.now() + 10_000;
-  while (!(await accepts(port))) {
-    if (exited || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error(`mosquitto did not start on port ${port}: ${stderr.trim()}`);
+  for (const p of [port, ...extra.map((l) => l.port)]) {
+    while (!(await accepts(p))) {
+      if (exited || Date.now() > deadline) {
+        child.kill('SIGKILL');
+        rmSync(dir, { recursive: true, force: true });
+        throw new Error(`mosquitto did not start on port ${p}: ${stderr.trim()}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
     }
-    await new Promise((r) => setTimeout(r, 50));
   }
   return {
     port,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { connectAsync, type MqttClient } from 'mqtt';
+import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 
 /** MQTT test clients (mqtt.js, MQTT 3.1.1) that observe what the bridge left on a real broker. */
 
@@ -20,11 +20,13 @@ export interface Watcher {
   close(): Promise<void>;
 }
 
-export async function watch(url: string, filters: string[]): Promise<Watcher> {
+/** `options`: more client options for brokers that want them (username/password, a TLS `ca`). */
+export async function watch(url: string, filters: string[], options: IClientOptions = {}): Promise<Watcher> {
   const client = await connectAsync(url, {
     protocolVersion: 4,
     reconnectPeriod: 0,
     clientId: `test_${randomUUID()}`,
+    ...options,
   });
   const seen: Seen[] = [];
   const waiters = new Set<{ pred: (m: Seen) => boolean; resolve: (m: Seen) => void }>();
@@ -68,8 +70,12 @@ export async function watch(url: string, filters: string[]): Promise<Watcher> {
 }
 
 /** The retained messages a late subscriber gets for `filters`: topic -> payload (empty ones dropped). */
-export async function retained(url: string, filters: string[]): Promise<Map<string, string>> {
-  const w = await watch(url, filters);
+export async function retained(
+  url: string,
+  filters: string[],
+  options: IClientOptions = {},
+): Promise<Map<string, string>> {
+  const w = await watch(url, filters, options);
   await w.settle();
   await w.close();
   const out = new Map<string, string>();
