@@ -71,11 +71,19 @@ export function openConnection(o: ConnectionOptions): Connection {
   let timer: NodeJS.Timeout | undefined;
   let closing = false;
 
+  // mqtt.js reports a TLS failure twice (its TLS stream and the client both emit it): one warning
+  // per connection attempt is enough, or an hour-long outage doubles the log.
+  let reported: string | undefined;
   client.on('connect', () => {
     attempt = 0;
+    reported = undefined;
     log.info({ url: redactUrl(o.url) }, 'connected to MQTT broker');
   });
-  client.on('error', (err) => log.warn({ url: redactUrl(o.url), err: err.message }, 'MQTT connection error'));
+  client.on('error', (err) => {
+    if (err.message === reported) return;
+    reported = err.message;
+    log.warn({ url: redactUrl(o.url), err: err.message }, 'MQTT connection error');
+  });
   client.on('close', () => {
     if (closing || timer) return;
     const delay = Math.min(max, min * 2 ** attempt) * (0.8 + Math.random() * 0.4);
@@ -83,6 +91,7 @@ export function openConnection(o: ConnectionOptions): Connection {
     log.debug({ delayMs: Math.round(delay) }, 'MQTT reconnect scheduled');
     timer = setTimeout(() => {
       timer = undefined;
+      reported = undefined;
       if (!closing) client.reconnect();
     }, delay);
   });

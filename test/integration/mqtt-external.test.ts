@@ -7,7 +7,7 @@ import type { Logger } from '../../bridge/log.ts';
 import { silentLogger } from '../../bridge/log.ts';
 import { createMqttBridge, type MqttBridge, type MqttBridgeOptions } from '../../bridge/mqtt/bridge.ts';
 import type { PollResult } from '../../bridge/readings.ts';
-import { type CapturedLog, captureLog, WARN } from '../helpers/log-capture.ts';
+import { type CapturedLog, captureLog, type LogEntry, WARN } from '../helpers/log-capture.ts';
 import { hasMosquitto, type Mosquitto, mosquittoSkipMessage, startMosquitto } from '../helpers/mosquitto.ts';
 import {
   hasMosquittoPasswd,
@@ -102,13 +102,23 @@ async function stateArrives(
 }
 
 /**
- * A refused bridge: start() resolved, not connected, a warning that says why (matching `reason`),
- * a second attempt after the backoff (it keeps trying), polls accepted, and no secret in any line.
+ * A refused bridge: start() resolved, not connected, one warning per attempt that says why (matching
+ * `reason`; mqtt.js reports a TLS failure twice), a second attempt after the backoff (it keeps
+ * trying), polls accepted, and no secret in any line.
  */
 async function refusedAndStillUp(bridge: MqttBridge, cap: CapturedLog, reason: RegExp): Promise<void> {
   expect(bridge.connected).toBe(false);
-  const errors = await cap.waitFor((e) => e.level === WARN && e.msg === 'MQTT connection error', 2);
-  for (const e of errors) expect(String(e.err)).toMatch(reason);
+  const isError = (e: LogEntry) => e.level === WARN && e.msg === 'MQTT connection error';
+  const isRetry = (e: LogEntry) => e.msg === 'MQTT reconnect scheduled';
+  await cap.waitFor(isRetry, 2);
+  const attempts = cap.entries().filter((e) => isError(e) || isRetry(e));
+  expect(attempts.slice(0, 4).map((e) => (isError(e) ? 'error' : 'retry'))).toEqual([
+    'error',
+    'retry',
+    'error',
+    'retry',
+  ]);
+  for (const e of attempts.filter(isError)) expect(String(e.err)).toMatch(reason);
   expect(() => bridge.publishPoll(poll())).not.toThrow();
   expect(bridge.connected).toBe(false);
   for (const line of cap.lines) {
