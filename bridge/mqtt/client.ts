@@ -42,8 +42,21 @@ export function redactUrl(url: string): string {
   }
 }
 
-function readCa(ca: string): string | Buffer {
-  return ca.includes('-----BEGIN') ? ca : readFileSync(ca);
+/**
+ * Node silently drops a CA that is not PEM (a DER file, a key): the user would then only see
+ * "self-signed certificate" and suspect the broker. Say what is wrong with the file instead.
+ */
+function readCa(ca: string, log: Logger): string | Buffer {
+  if (ca.includes('-----BEGIN')) return ca;
+  let pem: Buffer;
+  try {
+    pem = readFileSync(ca);
+  } catch (e) {
+    throw new Error(`mqtt.ca: cannot read ${ca}: ${(e as Error).message}`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+    log.warn({ ca }, 'mqtt.ca holds no PEM certificate (-----BEGIN CERTIFICATE-----): TLS cannot trust it');
+  return pem;
 }
 
 export function openConnection(o: ConnectionOptions): Connection {
@@ -64,7 +77,7 @@ export function openConnection(o: ConnectionOptions): Connection {
   };
   if (o.username) options.username = o.username;
   if (o.password !== undefined) options.password = o.password;
-  if (o.ca) options.ca = readCa(o.ca);
+  if (o.ca) options.ca = readCa(o.ca, log);
 
   const client = connect(o.url, options);
   let attempt = 0;

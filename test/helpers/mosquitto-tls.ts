@@ -79,6 +79,13 @@ export function makeServerCert(dir: string, ca: TestCa, name = 'server'): Server
   return { certFile, keyFile };
 }
 
+/** The CA certificate in DER (binary) form, the wrong format for `mqtt.ca`: a user's likely mistake. */
+export function caAsDer(dir: string, ca: TestCa): string {
+  const der = join(dir, 'ca.der');
+  openssl(['x509', '-in', ca.caFile, '-outform', 'DER', '-out', der], dir);
+  return der;
+}
+
 /** The lines that turn a Mosquitto listener into a TLS one with this certificate. */
 export function tlsListenerLines(ca: TestCa, cert: ServerCert): string[] {
   return [`cafile ${ca.caFile}`, `certfile ${cert.certFile}`, `keyfile ${cert.keyFile}`];

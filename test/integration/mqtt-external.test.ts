@@ -1,15 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCommands } from '../../bridge/commands.ts';
-import type { Logger } from '../../bridge/log.ts';
-import { silentLogger } from '../../bridge/log.ts';
-import { createMqttBridge, type MqttBridge, type MqttBridgeOptions } from '../../bridge/mqtt/bridge.ts';
-import type { PollResult } from '../../bridge/readings.ts';
-import { type CapturedLog, captureLog, type LogEntry, WARN } from '../helpers/log-capture.ts';
+import { externalKit, PASSWORD, refusedAndStillUp, stateArrives, WRONG } from '../helpers/external-bridge.ts';
+import { captureLog, WARN } from '../helpers/log-capture.ts';
 import { hasMosquitto, type Mosquitto, mosquittoSkipMessage, startMosquitto } from '../helpers/mosquitto.ts';
 import {
+  caAsDer,
   hasMosquittoPasswd,
   hasOpenssl,
   makeCa,
@@ -18,11 +13,11 @@ import {
   mosquittoPasswdSkipMessage,
   opensslSkipMessage,
   readableByMosquitto,
+  type ServerCert,
   type TestCa,
   tlsListenerLines,
 } from '../helpers/mosquitto-tls.ts';
 import { retained } from '../helpers/mqtt-client.ts';
-import { sampleReading } from '../helpers/mqtt-sample.ts';
 import { freeTcpPort } from '../helpers/ports.ts';
 
 /**
@@ -33,99 +28,9 @@ import { freeTcpPort } from '../helpers/ports.ts';
  * that carries no secret. Each test has its own base topic; brokers and certificates are throwaway.
  */
 
-const PASSWORD = 'pw-Right-7f3a9c';
-const WRONG = 'pw-Wrong-91c2e4';
-const commands = createCommands({ log: silentLogger, control: () => undefined, afterChange: async () => {} });
-let seq = 0;
-const bridges: MqttBridge[] = [];
-const dirs: string[] = [];
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'r2m-external-'));
-  dirs.push(dir);
-  return dir;
-}
-
-afterAll(async () => {
-  for (const b of bridges) await b.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function poll(): PollResult {
-  return { ok: true, source: 'pdu1', time: Date.now(), units: [sampleReading()], durationMs: 1, requests: 1 };
-}
-
-async function startBridge(
-  over: Partial<MqttBridgeOptions> & { url: string },
-  log: Logger = silentLogger,
-  startWaitMs = 10_000,
-): Promise<{ bridge: MqttBridge; baseTopic: string }> {
-  seq++;
-  const baseTopic = `ext${seq}`;
-  const bridge = createMqttBridge({
-    log,
-    mqtt: {
-      port: 0,
-      baseTopic,
-      discoveryPrefix: `haext${seq}`,
-      discovery: true,
-      refreshInterval: 3600,
-      bridgeId: 'r2m',
-      ...over,
-    },
-    pdus: [{ id: 'pdu1', allowSwitching: false, maxNameLength: 64 }],
-    commands,
-    startWaitMs,
-  });
-  bridges.push(bridge);
-  await bridge.start();
-  return { bridge, baseTopic };
-}
-
-/** What a subscriber (with `options` to get in) finds retained once the bridge has published a poll. */
-async function stateArrives(
-  bridge: MqttBridge,
-  baseTopic: string,
-  url: string,
-  options: Parameters<typeof retained>[2] = {},
-): Promise<void> {
-  expect(bridge.connected).toBe(true);
-  bridge.publishPoll(poll());
-  const deadline = Date.now() + 10_000;
-  let got = new Map<string, string>();
-  while (!got.has(`${baseTopic}/pdu1/outlet/4`) && Date.now() < deadline)
-    got = await retained(url, [`${baseTopic}/#`], options);
-  expect(got.get(`${baseTopic}/bridge/state`)).toBe('online');
-  expect(got.get(`${baseTopic}/pdu1/availability`)).toBe('online');
-  expect(JSON.parse(got.get(`${baseTopic}/pdu1`) ?? '{}')).toMatchObject({ serial: 'QV12345678' });
-  expect(JSON.parse(got.get(`${baseTopic}/pdu1/outlet/4`) ?? '{}')).toHaveProperty('state');
-}
-
-/**
- * A refused bridge: start() resolved, not connected, one warning per attempt that says why (matching
- * `reason`; mqtt.js reports a TLS failure twice), a second attempt after the backoff (it keeps
- * trying), polls accepted, and no secret in any line.
- */
-async function refusedAndStillUp(bridge: MqttBridge, cap: CapturedLog, reason: RegExp): Promise<void> {
-  expect(bridge.connected).toBe(false);
-  const isError = (e: LogEntry) => e.level === WARN && e.msg === 'MQTT connection error';
-  const isRetry = (e: LogEntry) => e.msg === 'MQTT reconnect scheduled';
-  await cap.waitFor(isRetry, 2);
-  const attempts = cap.entries().filter((e) => isError(e) || isRetry(e));
-  expect(attempts.slice(0, 4).map((e) => (isError(e) ? 'error' : 'retry'))).toEqual([
-    'error',
-    'retry',
-    'error',
-    'retry',
-  ]);
-  for (const e of attempts.filter(isError)) expect(String(e.err)).toMatch(reason);
-  expect(() => bridge.publishPoll(poll())).not.toThrow();
-  expect(bridge.connected).toBe(false);
-  for (const line of cap.lines) {
-    expect(line).not.toContain(PASSWORD);
-    expect(line).not.toContain(WRONG);
-  }
-}
+const kit = externalKit();
+const { startBridge } = kit;
+afterAll(() => kit.cleanup());
 
 describe.skipIf(!hasMosquitto || !hasOpenssl)('external Mosquitto over TLS (mqtts://, a private CA)', () => {
   if (!hasMosquitto) it.skip(mosquittoSkipMessage, () => {});
@@ -133,13 +38,14 @@ describe.skipIf(!hasMosquitto || !hasOpenssl)('external Mosquitto over TLS (mqtt
   let broker: Mosquitto;
   let ca: TestCa;
   let otherCa: TestCa;
+  let cert: ServerCert;
   let url: string;
 
   beforeAll(async () => {
-    const dir = tempDir();
+    const dir = kit.tempDir();
     ca = makeCa(dir, 'ca');
     otherCa = makeCa(dir, 'other-ca');
-    const cert = makeServerCert(dir, ca);
+    cert = makeServerCert(dir, ca);
     readableByMosquitto(dir);
     broker = await startMosquitto({ listenerLines: tlsListenerLines(ca, cert) });
     url = `mqtts://localhost:${broker.port}`;
@@ -180,6 +86,40 @@ describe.skipIf(!hasMosquitto || !hasOpenssl)('external Mosquitto over TLS (mqtt
     );
     await refusedAndStillUp(bridge, cap, /certificate/i);
   });
+
+  it('a CA file that is not PEM (DER) is named in a warning instead of failing silently', async () => {
+    const cap = captureLog();
+    const der = caAsDer(kit.tempDir(), ca);
+    const { bridge } = await startBridge({ url, ca: der, username: 'r2m', password: PASSWORD }, cap.log, 500);
+    const [warning] = await cap.waitFor((e) => e.level === WARN && String(e.msg).startsWith('mqtt.ca'));
+    expect(warning).toMatchObject({ ca: der });
+    await refusedAndStillUp(bridge, cap, /certificate/i);
+  });
+
+  it('a CA file that cannot be read stops start() with a message naming mqtt.ca', async () => {
+    const missing = `${kit.tempDir()}/gone.pem`;
+    await expect(startBridge({ url, ca: missing })).rejects.toThrow(`mqtt.ca: cannot read ${missing}`);
+  });
+
+  it('wss://: the same CA on a TLS WebSocket listener', async (ctx) => {
+    const wssPort = await freeTcpPort();
+    let wss: Mosquitto;
+    try {
+      wss = await startMosquitto({
+        extraListeners: [{ port: wssPort, lines: ['protocol websockets', ...tlsListenerLines(ca, cert)] }],
+      });
+    } catch (e) {
+      ctx.skip(`this mosquitto has no TLS WebSocket listener: ${(e as Error).message}`);
+      return;
+    }
+    try {
+      const { bridge, baseTopic } = await startBridge({ url: `wss://localhost:${wssPort}`, ca: ca.caFile });
+      await stateArrives(bridge, baseTopic, wss.url);
+      await bridge.stop();
+    } finally {
+      await wss.stop();
+    }
+  });
 });
 
 describe.skipIf(!hasMosquitto || !hasMosquittoPasswd)('external Mosquitto with a password file', () => {
@@ -189,7 +129,7 @@ describe.skipIf(!hasMosquitto || !hasMosquittoPasswd)('external Mosquitto with a
   const auth = { username: 'r2m', password: PASSWORD };
 
   beforeAll(async () => {
-    const dir = tempDir();
+    const dir = kit.tempDir();
     const file = makePasswordFile(dir, 'r2m', PASSWORD);
     readableByMosquitto(dir);
     broker = await startMosquitto({ allowAnonymous: false, globalLines: [`password_file ${file}`] });
