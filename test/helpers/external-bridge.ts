@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import { createCommands } from '../../bridge/commands.ts';
 import { type Logger, silentLogger } from '../../bridge/log.ts';
 import { createMqttBridge, type MqttBridge, type MqttBridgeOptions } from '../../bridge/mqtt/bridge.ts';
-import type { PollResult } from '../../bridge/readings.ts';
+import type { PduReading, PollResult } from '../../bridge/readings.ts';
 import { type CapturedLog, type LogEntry, WARN } from './log-capture.ts';
 import { retained } from './mqtt-client.ts';
 import { sampleReading } from './mqtt-sample.ts';
@@ -22,8 +22,8 @@ export const WRONG = 'pw-Wrong-91c2e4';
 const commands = createCommands({ log: silentLogger, control: () => undefined, afterChange: async () => {} });
 let seq = 0;
 
-export function poll(): PollResult {
-  return { ok: true, source: 'pdu1', time: Date.now(), units: [sampleReading()], durationMs: 1, requests: 1 };
+export function poll(units: PduReading[] = [sampleReading()]): PollResult {
+  return { ok: true, source: 'pdu1', time: Date.now(), units, durationMs: 1, requests: 1 };
 }
 
 export interface ExternalKit {

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { externalKit, PASSWORD, refusedAndStillUp, stateArrives, WRONG } from '../helpers/external-bridge.ts';
+import {
+  externalKit,
+  PASSWORD,
+  poll,
+  refusedAndStillUp,
+  stateArrives,
+  WRONG,
+} from '../helpers/external-bridge.ts';
 import { captureLog, WARN } from '../helpers/log-capture.ts';
 import { hasMosquitto, type Mosquitto, mosquittoSkipMessage, startMosquitto } from '../helpers/mosquitto.ts';
 import {
@@ -17,7 +24,8 @@ import {
   type TestCa,
   tlsListenerLines,
 } from '../helpers/mosquitto-tls.ts';
-import { retained } from '../helpers/mqtt-client.ts';
+import { retained, watch } from '../helpers/mqtt-client.ts';
+import { sampleReading } from '../helpers/mqtt-sample.ts';
 import { freeTcpPort } from '../helpers/ports.ts';
 
 /**
@@ -207,3 +215,48 @@ describe.skipIf(!hasMosquitto)('external Mosquitto over WebSockets (ws://)', () 
     expect((await retained(url, [`${baseTopic}/pdu1`])).has(`${baseTopic}/pdu1`)).toBe(true);
   });
 });
+
+describe.skipIf(!hasMosquitto || !hasOpenssl || !hasMosquittoPasswd)(
+  'external Mosquitto with TLS and a password file, through a broker restart',
+  () => {
+    if (!hasMosquitto) it.skip(mosquittoSkipMessage, () => {});
+    else if (!hasOpenssl) it.skip(opensslSkipMessage, () => {});
+    else if (!hasMosquittoPasswd) it.skip(mosquittoPasswdSkipMessage, () => {});
+
+    it('reconnects with the same CA and credentials and republishes the state kept while away', async () => {
+      const dir = kit.tempDir();
+      const ca = makeCa(dir);
+      const cert = makeServerCert(dir, ca);
+      const file = makePasswordFile(dir, 'r2m', PASSWORD);
+      readableByMosquitto(dir);
+      const options = {
+        allowAnonymous: false,
+        globalLines: [`password_file ${file}`],
+        listenerLines: tlsListenerLines(ca, cert),
+      };
+      let broker = await startMosquitto(options);
+      const url = `mqtts://localhost:${broker.port}`;
+      const auth = { username: 'r2m', password: PASSWORD };
+      const client = { ...auth, ca: readFileSync(ca.caFile) };
+      try {
+        const cap = captureLog();
+        const { bridge, baseTopic } = await startBridge({ url, ca: ca.caFile, ...auth }, cap.log);
+        await stateArrives(bridge, baseTopic, url, client);
+        await broker.stop();
+        // Polling goes on while the broker is away (a fresh one comes back without retained state).
+        const reading = sampleReading({ names: ['while away', '', '', ''] });
+        bridge.publishPoll(poll([reading]));
+        expect(bridge.connected).toBe(false);
+        broker = await startMosquitto({ ...options, port: broker.port });
+        const w = await watch(url, [`${baseTopic}/pdu1/outlet/1`], client);
+        const state = await w.waitFor((m) => m.payload.includes('while away'), 20_000);
+        await w.close();
+        expect(JSON.parse(state.payload).name).toBe('while away');
+        expect(bridge.connected).toBe(true);
+        expect(cap.lines.join('')).not.toContain(PASSWORD);
+      } finally {
+        await broker.stop();
+      }
+    });
+  },
+);
