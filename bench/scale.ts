@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { createBridge } from '../bridge/bridge.ts';
 import { createLogger } from '../bridge/log.ts';
 import { loadConfig } from '../config/load.ts';
+import { startMosquitto } from '../test/helpers/mosquitto.ts';
 import { freeTcpPort } from '../test/helpers/ports.ts';
 import { forkSimAgents, median, pass, quantile, row, sum } from './lib.ts';
 
@@ -30,8 +31,12 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean' },
     seconds: { type: 'string' },
     count: { type: 'string' },
+    broker: { type: 'string' },
   },
 });
+// 'embedded' (default: the whole system in one process, as `npm start` runs without R2M_MQTT_URL) or
+// 'mosquitto' (the README's advice for large sites: the broker's retained copies live elsewhere).
+const brokerKind = args.broker === 'mosquitto' ? 'mosquitto' : 'embedded';
 const count = Number(args.count ?? 200);
 const cycles = Math.max(1, Math.round(Number(args.seconds ?? (args.quick ? 20 : 60)) / INTERVAL_S));
 const seconds = cycles * INTERVAL_S;
@@ -78,8 +83,9 @@ function subscribe(port: number): { count: () => number; stop: () => Promise<voi
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'r2m-bench-scale-'));
   const agents = await forkSimAgents(count);
-  // A known port for the embedded broker, so that the subscriber can find it.
+  // A known port for the broker, so that the subscriber can find it.
   const mqttPort = await freeTcpPort();
+  const mosquitto = brokerKind === 'mosquitto' ? await startMosquitto({ port: mqttPort }) : undefined;
   const config = loadConfig({
     env: {},
     overrides: {
@@ -89,7 +95,7 @@ async function main() {
         port,
         pollInterval: INTERVAL_S,
       })),
-      mqtt: { port: mqttPort, wsPort: 0 },
+      mqtt: mosquitto ? { url: mosquitto.url } : { port: mqttPort, wsPort: 0 },
       http: { port: 0, host: '127.0.0.1' },
       db: { path: join(dir, 'scale.db') },
       log: { level: 'warn' },
@@ -177,6 +183,7 @@ async function main() {
     await bridge.stop();
     await sub?.stop();
     await agents.stop();
+    await mosquitto?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -210,11 +217,11 @@ function report(r: Result): void {
     rss: r.peakRssMb < TARGET_RSS_MB,
   };
   if (args.json) {
-    console.log(JSON.stringify({ ...r, verdict }, null, 2));
+    console.log(JSON.stringify({ ...r, broker: brokerKind, verdict }, null, 2));
   } else {
     console.log(
       `scale benchmark: ${r.pdus} simulated PX3-5892 (${r.outlets} outlets) every ${INTERVAL_S} s, one bridge ` +
-        `(SNMP, history, MQTT, HTTP), ${r.cycles} cycles measured`,
+        `(SNMP, history, MQTT, HTTP), ${brokerKind === 'embedded' ? 'embedded broker' : 'external Mosquitto'}, ${r.cycles} cycles measured`,
     );
     row(
       'startup (first poll of every PDU, layout read)',

@@ -96,7 +96,10 @@ export function createAnnouncer({ log, topics: t, options, pdus, outbox }: Annou
       const messages = buildDiscovery(r, discoveryOptions(id));
       for (const m of messages) {
         outbox.setDiscovery(m.topic, JSON.stringify(withRemovals(m.payload, atStart.get(m.topic))));
-        owned.set(m.topic, { topic: m.topic, pdu: id, outlet: m.outlet, payload: m.payload });
+        // Only the JSON string is kept (in the outbox): at 7,200 outlets the payload objects alone
+        // held ~90 MB. The config found at start served its purpose once its removal markers are out.
+        atStart.delete(m.topic);
+        owned.set(m.topic, { topic: m.topic, pdu: id, outlet: m.outlet, payload: undefined });
       }
       for (const c of staleOutlets(owned.values(), id, r.outlets.length)) clearConfig(c);
       for (const m of messages) outbox.sync(m.topic);
