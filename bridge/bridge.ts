@@ -143,7 +143,7 @@ export function createBridge({
     if (result.ok) live.emit({ type: 'reading', readings: result.units });
   }
 
-  for (const pdu of config.pdus) {
+  for (const [index, pdu] of config.pdus.entries()) {
     const target = readTarget(pdu, config.snmp.maxVarbinds);
     const reader = createPduReader({
       source: pdu.id,
@@ -155,6 +155,7 @@ export function createBridge({
     const poller = createPoller({
       id: pdu.id,
       intervalMs: pdu.pollInterval * 1000,
+      phaseMs: Math.floor((index / config.pdus.length) * pdu.pollInterval * 1000),
       offlineAfter: config.snmp.offlineAfter,
       reader,
       target,

@@ -36,6 +36,11 @@ export interface PollerDeps {
   id: string;
   /** ms */
   intervalMs: number;
+  /**
+   * ms after each interval boundary this PDU is polled at (0..intervalMs). The controller spreads its
+   * PDUs over the interval, so 200 PDUs are not all read, decoded and published in the same instant.
+   */
+  phaseMs?: number;
   offlineAfter: number;
   reader: PduReader;
   target: { host: string; port: number; version: '1' | '2c' | '3' };
@@ -162,7 +167,8 @@ export function createPoller(deps: PollerDeps): Poller {
       // The first aligned poll comes at least half an interval after the start-up poll, so the two
       // never overlap (that would count as a missed cycle on a healthy PDU).
       const t = now();
-      due = t - (t % deps.intervalMs) + deps.intervalMs;
+      const phase = (deps.phaseMs ?? 0) % deps.intervalMs;
+      due = t - ((t - phase) % deps.intervalMs) + deps.intervalMs;
       if (due - t < deps.intervalMs / 2) due += deps.intervalMs;
       schedule();
     },
