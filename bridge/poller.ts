@@ -66,6 +66,7 @@ export function createPoller(deps: PollerDeps): Poller {
   let last: PduReading[] = [];
   let inFlight: Promise<PollResult> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let startTimer: NodeJS.Timeout | undefined;
   let running = false;
 
   function trackEnergy(units: PduReading[]): PduReading[] {
@@ -163,7 +164,14 @@ export function createPoller(deps: PollerDeps): Poller {
     start() {
       if (running) return;
       running = true;
-      void pollNow();
+      // Start-up polls (the layout reads, the first discovery) spread over at most 10 s in phase order,
+      // so a bridge with 200 PDUs does not read and announce them all in one burst.
+      const startDelay = ((deps.phaseMs ?? 0) / deps.intervalMs) * Math.min(deps.intervalMs, 10_000);
+      if (startDelay < 1) void pollNow();
+      else
+        startTimer = setTimeout(() => {
+          if (running && !inFlight) void pollNow();
+        }, startDelay);
       // The first aligned poll comes at least half an interval after the start-up poll, so the two
       // never overlap (that would count as a missed cycle on a healthy PDU).
       const t = now();
@@ -175,6 +183,7 @@ export function createPoller(deps: PollerDeps): Poller {
     async stop() {
       running = false;
       if (timer) clearTimeout(timer);
+      if (startTimer) clearTimeout(startTimer);
       await inFlight;
       deps.reader.close();
     },

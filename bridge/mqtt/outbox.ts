@@ -33,6 +33,16 @@ export interface Outbox {
 
 type Stored = string | Buffer;
 
+/**
+ * zlib hands back its 16 kB output chunk, and a small Buffer.from() copy lands in an 8 kB pool slab that
+ * one long-lived buffer keeps alive: only an unpooled exact-size copy keeps just the ~500 bytes that count.
+ */
+function exactCopy(data: Buffer): Buffer {
+  const copy = Buffer.allocUnsafeSlow(data.length);
+  data.copy(copy);
+  return copy;
+}
+
 function same(a: Stored | undefined, b: Stored): boolean {
   if (a === undefined) return false;
   if (typeof a === 'string' || typeof b === 'string') return a === b;
@@ -59,7 +69,7 @@ export function createOutbox({ refreshMs, online, send, now = Date.now }: Outbox
 
   return {
     setState: (topic, payload) => void state.set(topic, payload),
-    setDiscovery: (topic, payload) => void discovery.set(topic, deflateRawSync(payload)),
+    setDiscovery: (topic, payload) => void discovery.set(topic, exactCopy(deflateRawSync(payload))),
     hasState: (topic) => state.has(topic),
     sync,
     clear(topic) {
