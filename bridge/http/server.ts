@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import compress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError } from 'fastify';
+import { VERSION } from '../version.ts';
 import { type ApiContext, BadRequest, registerApi } from './api.ts';
 import { createAuth } from './auth.ts';
 import { type EventHub, registerEvents } from './events.ts';
@@ -14,17 +15,6 @@ import type { HttpDeps, HttpServer } from './types.ts';
  * the built panel, on fastify (schema validation, compression, static files). Nothing a client sends
  * crashes it: every bad request ends as a 4xx with `{ error }` (DESIGN.md section 3).
  */
-
-const VERSION = (() => {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version?: string;
-    };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-})();
 
 const PLACEHOLDER = `<!doctype html><meta charset="utf-8"><title>raritan2mqtt</title>
 <p>The panel is not built yet: run <code>npm run build</code>. The API is at <a href="/api/current-status">/api/current-status</a>.</p>`;

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Logger } from '../log.ts';
 import type { PduReading } from '../readings.ts';
+import { VERSION } from '../version.ts';
 import { buildDiscovery, type DiscoveryOptions, withRemovals } from './discovery.ts';
 import type { Outbox } from './outbox.ts';
 import { type OwnedConfig, sourceOf, staleForRemovedPdus, staleOutlets, staleUnits } from './sweep.ts';
@@ -28,15 +28,6 @@ export interface Announcer {
   /** After a successful poll of a source: clears the devices of linked units it no longer has. */
   unitsSeen(source: string, ids: readonly string[]): void;
 }
-
-export const VERSION: string = (() => {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    return (pkg as { version: string }).version;
-  } catch {
-    return '0.0.0';
-  }
-})();
 
 export function createAnnouncer({ log, topics: t, options, pdus, outbox }: AnnouncerDeps): Announcer {
   const sources = pdus.map((p) => p.id);
