@@ -1,0 +1,65 @@
+import snmp from 'net-snmp';
+import type { SnmpTarget, SnmpValue } from './session.ts';
+
+/**
+ * net-snmp's shapes turned into ours: the v3 user, a varbind's value as a plain JS value, and every
+ * failure as an SnmpError whose kind the poller can act on (a silent agent is retried, a refusal not).
+ */
+
+export type SnmpErrorKind = 'timeout' | 'tooBig' | 'refused' | 'protocol' | 'closed';
+
+export class SnmpError extends Error {
+  constructor(
+    readonly kind: SnmpErrorKind,
+    message: string,
+    /** SNMP error-status name (e.g. 'NoAccess'), when the agent sent one. */
+    readonly status?: string,
+  ) {
+    super(message);
+    this.name = 'SnmpError';
+  }
+}
+
+export function v3User(target: SnmpTarget): snmp.User {
+  const v3 = target.v3;
+  if (!v3) throw new SnmpError('protocol', 'SNMPv3 needs a user');
+  const level = snmp.SecurityLevel[v3.level];
+  const user: snmp.User = { name: v3.user, level };
+  if (v3.level !== 'noAuthNoPriv') {
+    user.authProtocol = v3.authProtocol === 'sha256' ? snmp.AuthProtocols.sha256 : snmp.AuthProtocols.sha;
+    user.authKey = v3.authKey ?? '';
+  }
+  if (v3.level === 'authPriv') {
+    user.privProtocol = snmp.PrivProtocols.aes;
+    user.privKey = v3.privKey ?? '';
+  }
+  return user;
+}
+
+/** A varbind's value as a plain JS value, or undefined when the agent has no such object. */
+export function toValue(vb: snmp.Varbind): SnmpValue | undefined {
+  if (snmp.isVarbindError(vb)) return undefined;
+  const v: unknown = vb.value;
+  switch (vb.type) {
+    case snmp.ObjectType.OctetString:
+      return Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
+    case snmp.ObjectType.Counter64:
+      return Buffer.isBuffer(v) ? BigInt(`0x${v.toString('hex') || '0'}`) : BigInt(v as number);
+    case snmp.ObjectType.Null:
+      return undefined;
+    default:
+      return typeof v === 'number' || typeof v === 'string' ? v : undefined;
+  }
+}
+
+export function mapError(error: unknown): SnmpError {
+  if (error instanceof SnmpError) return error;
+  const e = error as { name?: string; message?: string; status?: number };
+  if (e?.name === 'RequestTimedOutError') return new SnmpError('timeout', 'no answer (timeout)');
+  if (e?.name === 'RequestFailedError') {
+    const status = snmp.ErrorStatus[e.status ?? -1] as string | undefined;
+    if (e.status === snmp.ErrorStatus.TooBig) return new SnmpError('tooBig', 'response too big', 'TooBig');
+    return new SnmpError('refused', `the agent refused the request (${status ?? e.status})`, status);
+  }
+  return new SnmpError('protocol', `SNMP error: ${e?.message ?? String(error)}`);
+}
