@@ -53,6 +53,17 @@ function merge(pdus: PduJson[]): void {
   }
 }
 
+/**
+ * Show another PDU. The choice goes into the address (?pdu=) so a reload, a bookmark or a shared link
+ * opens the same PDU; replaceState, not a history entry per switch.
+ */
+export function selectPdu(id: string): void {
+  app.selected = id;
+  const url = new URL(location.href);
+  url.searchParams.set('pdu', id);
+  history.replaceState(history.state, '', url);
+}
+
 export async function load(): Promise<void> {
   try {
     app.status = await fetchStatus();
