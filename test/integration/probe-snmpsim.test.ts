@@ -42,17 +42,17 @@ describe.skipIf(!have)('raritan2mqtt probe against snmpsim serving the real PX3 
     rmSync(otherDir, { recursive: true, force: true });
   });
 
+  const probeArgs = (...rest: string[]) => [
+    'probe',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(sim.port),
+    ...rest,
+  ];
+
   it('--json prints one object per outlet and the inlet', async () => {
-    const r = await runCli([
-      'probe',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(sim.port),
-      '--community',
-      sim.community,
-      '--json',
-    ]);
+    const r = await runCli(probeArgs('--community', sim.community, '--json'));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout) as ProbeJson;
@@ -71,15 +71,7 @@ describe.skipIf(!have)('raritan2mqtt probe against snmpsim serving the real PX3 
   });
 
   it('prints a readable table', async () => {
-    const r = await runCli([
-      'probe',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(sim.port),
-      '--community',
-      sim.community,
-    ]);
+    const r = await runCli(probeArgs('--community', sim.community));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('PX3-5493U-K2');
     expect(r.stdout).toMatch(/DEVICE 8:PS1:Planned\s+on\s+\d+/);
@@ -87,36 +79,23 @@ describe.skipIf(!have)('raritan2mqtt probe against snmpsim serving the real PX3 
   });
 
   it('explains a wrong community in one line and exits 1', async () => {
-    const r = await runCli([
-      'probe',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(sim.port),
-      '--community',
-      'nope',
-      '--timeout',
-      '300',
-      '--retries',
-      '0',
-    ]);
+    const r = await runCli(probeArgs('--community', 'nope', '--timeout', '300', '--retries', '0'));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^probe: no answer from 127\.0\.0\.1:\d+ \(timeout\).*community/);
   });
 
   it('says when the agent is not a Raritan PDU', async () => {
-    // Another walk in the same snmpsim without PDU2-MIB: a plain SNMPv2-MIB system group.
-    const r = await runCli([
-      'probe',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(sim.port),
-      '--community',
-      sim.community,
-      '--version',
-      '1',
-    ]);
-    expect(r.code).toBe(0); // the PX3 walk answers v1 too
+    // Our own walk of a Linux box, served by the same snmpsim under its own community.
+    const r = await runCli(probeArgs('--community', 'linux-box'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /not a Raritan PDU \(sysObjectID 1\.3\.6\.1\.4\.1\.8072\.3\.2\.10, sysDescr "Linux box 6\.1\.0"\)/,
+    );
+  });
+
+  it('reads the real PX3 walk over SNMPv1 too', async () => {
+    const r = await runCli(probeArgs('--community', sim.community, '--version', '1', '--json'));
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as ProbeJson).units[0]!.outlets).toHaveLength(24);
   });
 });
