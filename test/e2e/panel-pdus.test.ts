@@ -170,7 +170,9 @@ describe('the panel with two PDUs', () => {
   it('a rename started on one PDU does not carry over to the other', async () => {
     await page.click('[data-testid=outlet][data-outlet="3"] [data-testid=outlet-name]');
     await page.waitForSelector('[data-testid=rename-input]');
-    await page.selectOption(SELECT, BIG.id);
+    // Switched from the keyboard this time: the selector is a native select, arrows change it.
+    await page.focus(SELECT);
+    await page.keyboard.press('ArrowUp');
     await expectShowing(BIG);
     expect(await page.$('[data-testid=rename-input]')).toBeNull();
   });
@@ -195,6 +197,9 @@ describe('the panel with two PDUs', () => {
     ).resolves.toBeLessThanOrEqual(0);
     await page.keyboard.press('Escape');
     await page.locator('header').screenshot({ path: join(SHOTS, 'pdus-phone-header.png') });
+    await page.click('header button[aria-label^="Switch to the light"]');
+    await page.locator('header').screenshot({ path: join(SHOTS, 'pdus-phone-header-light.png') });
+    await page.click('header button[aria-label^="Switch to the dark"]');
     expect(problems).toEqual([]);
   });
 });
