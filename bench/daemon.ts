@@ -28,12 +28,20 @@ export function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-/** VmRSS (now) and VmHWM (peak RSS over the process's life) in bytes, from /proc/<pid>/status. */
-export function memory(pid: number): { rss: number; hwm: number } {
+/**
+ * VmRSS (now), VmHWM (peak RSS over the process's life) and VmRSS's parts (RssAnon: heap and buffers;
+ * RssFile: mapped files, mostly the node binary's pages) in bytes, from /proc/<pid>/status.
+ */
+export function memory(pid: number): { rss: number; hwm: number; anon: number; file: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) =>
     Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-  return { rss: kb('VmRSS') * 1024, hwm: kb('VmHWM') * 1024 };
+  return {
+    rss: kb('VmRSS') * 1024,
+    hwm: kb('VmHWM') * 1024,
+    anon: kb('RssAnon') * 1024,
+    file: kb('RssFile') * 1024,
+  };
 }
 
 function newestSource(dir: string): number {

@@ -97,6 +97,8 @@ export interface ScaleResult {
   peakRssMb: number;
   steadyPeakRssMb: number;
   hwmMb: number;
+  /** VmRSS at the window's start and end (growth over a run of steady cycles), and the end's parts. */
+  windowRssMb: { start: number; end: number; anon: number; file: number };
   /** From the daemon's MQTT diagnostics, polls published in the window (n). */
   pollMs: { n: number; median: number; p95: number; max: number };
   requestsPerPoll: number;
@@ -157,6 +159,11 @@ export function report(r: ScaleResult, json: boolean): void {
       `${r.baseRssMb.toFixed(0)} / ${r.peakRssMb.toFixed(0)} / ${r.steadyPeakRssMb.toFixed(0)} MB (1 s samples)`,
     );
     row('bridge VmHWM (kernel peak RSS) at the end', `${r.hwmMb.toFixed(0)} MB`);
+    const w = r.windowRssMb;
+    row(
+      'bridge RSS window start → end (anon + file)',
+      `${w.start.toFixed(0)} → ${w.end.toFixed(0)} MB (${w.anon.toFixed(0)} + ${w.file.toFixed(0)} MB)`,
+    );
     row(
       'SIGTERM → exit',
       `${r.exit.killed ? 'KILLED after 30 s, ' : ''}code ${r.exit.code}${r.exit.signal ? ` signal ${r.exit.signal}` : ''}, ${r.exit.ms.toFixed(0)} ms`,

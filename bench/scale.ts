@@ -136,6 +136,7 @@ async function main() {
     if (unpolled.length > 0) throw new Error(`raritan_pdu_polls_total < 1 for ${unpolled.join(', ')}`);
     const agentsBefore = await agents.stats();
     const subBefore = sub?.count() ?? 0;
+    const rss0 = memory(pid).rss;
     const c0 = cpuTicks(pid);
     const w0 = performance.now();
     measuring = true;
@@ -180,13 +181,18 @@ async function main() {
         peakRssMb: peakRss / 1e6,
         steadyPeakRssMb: peakRssWindow / 1e6,
         hwmMb: mem.hwm / 1e6,
+        windowRssMb: { start: rss0 / 1e6, end: mem.rss / 1e6, anon: mem.anon / 1e6, file: mem.file / 1e6 },
         pollMs: {
           n: durations.length,
           median: median(durations),
           p95: quantile(durations, 0.95),
           max: Math.max(...durations),
         },
-        requestsPerPoll: (sum(agentsAfter.requests) - sum(agentsBefore.requests)) / Math.max(1, polls),
+        // Over the polls published in the window (the agents' window); the /metrics counters' window is
+        // a scrape's time longer (its snapshots are taken just before and just after).
+        requestsPerPoll:
+          (sum(agentsAfter.requests) - sum(agentsBefore.requests)) /
+          Math.max(1, sub ? requests.length : polls),
         requestsPerPollDaemon: sum(requests) / Math.max(1, requests.length),
         agentsCpu: (agentsAfter.cpuMs - agentsBefore.cpuMs) / 1000 / wallS,
         mqttMessages,
