@@ -177,6 +177,34 @@ describe('the panel with two PDUs', () => {
     expect(await page.$('[data-testid=rename-input]')).toBeNull();
   });
 
+  it('a line hidden through the legend on one PDU is not hidden on the other, nor when back', async () => {
+    const legend = '[data-testid=power-chart] [data-testid=legend] button[data-outlet]';
+    const pressed = () =>
+      page.evaluate<string[]>(
+        `[...document.querySelectorAll('${legend}')].map((b) => b.getAttribute('aria-pressed'))`,
+      );
+    const visible = () =>
+      page.evaluate<boolean[]>(
+        'window.r2mCharts.power.data.datasets.map((_, i) => window.r2mCharts.power.isDatasetVisible(i))',
+      );
+    await page.click('[aria-label=Lines] button:text-is("per outlet")');
+    await waitForChart(page, 'power', 'day', 'ports');
+    await page.click(`${legend} >> nth=0`);
+    expect((await pressed())[0]).toBe('false');
+    expect((await visible())[0]).toBe(false);
+    await page.selectOption(SELECT, SMALL.id);
+    await expectShowing(SMALL);
+    await waitForChart(page, 'power', 'day', 'ports');
+    expect((await pressed()).every((p) => p === 'true')).toBe(true);
+    expect((await visible()).every(Boolean)).toBe(true);
+    await page.selectOption(SELECT, BIG.id);
+    await expectShowing(BIG);
+    await waitForChart(page, 'power', 'day', 'ports');
+    await page.waitForFunction(`document.querySelectorAll('${legend}').length === ${BIG.outlets}`);
+    expect((await pressed()).every((p) => p === 'true')).toBe(true);
+    expect((await visible()).every(Boolean)).toBe(true);
+  });
+
   it('takes screenshots of the two-PDU header, desktop and phone', async () => {
     await page.click('[aria-label=Lines] button:text-is("total")');
     await waitForChart(page, 'power', 'day', 'total');

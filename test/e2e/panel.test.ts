@@ -58,13 +58,14 @@ async function waitForChart(kind: 'power' | 'energy', period: string, view: 'tot
   await page.waitForSelector(`${chart(kind)}[data-ready=true][data-period=${period}][data-view=${view}]`, {
     timeout: 15_000,
   });
-  return page.evaluate<{ points: number; lines: number; painted: number }>(`(() => {
+  return page.evaluate<{ points: number; lines: number; painted: number; legend: number }>(`(() => {
     const fig = document.querySelector('${chart(kind)}');
     const canvas = fig.querySelector('canvas');
     const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
     let painted = 0;
     for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
-    return { points: Number(fig.dataset.points), lines: Number(fig.dataset.lines), painted };
+    const legend = fig.querySelectorAll('[data-testid=legend] button[data-outlet]').length;
+    return { points: Number(fig.dataset.points), lines: Number(fig.dataset.lines), painted, legend };
   })()`);
 }
 
@@ -143,6 +144,8 @@ describe('the panel on the simulated PDU', () => {
           expect(c.points, `${kind} ${period} ${view}`).toBeGreaterThan(0);
           expect(c.painted, `${kind} ${period} ${view} painted`).toBeGreaterThan(1000);
           if (view === 'ports') expect(c.lines).toBeGreaterThan(20);
+          // The HTML legend (ChartLegend.svelte): a button per line per outlet, none for the total.
+          expect(c.legend, `${kind} ${period} ${view} legend`).toBe(view === 'ports' ? c.lines : 0);
         }
       }
     }

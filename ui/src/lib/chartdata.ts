@@ -11,13 +11,29 @@ export type XY = { x: number; y: number | null };
 export const lineName = (l: { outlet: number; label: string; name: string }) =>
   l.outlet === 0 ? 'Total' : l.name ? `${l.label} · ${l.name}` : `Outlet ${l.label}`;
 
+/** A line's color by its place in the series (top consumers first): the chart and the legend share it. */
+export const lineColorOf = (outlet: number, i: number, theme: Theme) =>
+  outlet === 0 ? themeColors().accent : lineColor(i, theme);
+
+export interface LegendItem {
+  outlet: number;
+  name: string;
+  color: string;
+}
+
+/** The HTML legend's entries, in the series' order (top consumers first), one per line. */
+export const legendItems = (lines: { outlet: number; label: string; name: string }[], theme: Theme) =>
+  lines.map(
+    (l, i): LegendItem => ({ outlet: l.outlet, name: lineName(l), color: lineColorOf(l.outlet, i, theme) }),
+  );
+
 export function powerDatasets(
   s: PowerSeries,
   theme: Theme,
   hidden: Set<number>,
 ): ChartDataset<'line', XY[]>[] {
   return s.lines.map((l, i) => {
-    const color = l.outlet === 0 ? themeColors().accent : lineColor(i, theme);
+    const color = lineColorOf(l.outlet, i, theme);
     return {
       label: lineName(l),
       data: l.avg.map((y, j) => ({ x: s.times[j] ?? 0, y })),
@@ -42,7 +58,7 @@ export function energyDatasets(
   return s.lines.map((l, i) => ({
     label: lineName(l),
     data: l.kwh,
-    backgroundColor: l.outlet === 0 ? themeColors().accent : lineColor(i, theme),
+    backgroundColor: lineColorOf(l.outlet, i, theme),
     borderWidth: 0,
     hidden: hidden.has(l.outlet),
     stack: 'energy',
@@ -52,17 +68,13 @@ export function energyDatasets(
 /** Chart.js types `parsed` per chart type; both of ours have a numeric y. */
 const yOf = (item: { parsed: unknown }): number | null => (item.parsed as { y?: number | null }).y ?? null;
 
-function legendAndTooltip<T extends 'line' | 'bar'>(
+/** The legend is HTML (ChartLegend.svelte: buttons a keyboard reaches), so only the tooltip is Chart.js'. */
+function tooltip<T extends 'line' | 'bar'>(
   unit: string,
   digits: number,
   title: (items: TooltipItem<T>[]) => string,
 ) {
-  const c = themeColors();
   return {
-    legend: {
-      position: 'bottom' as const,
-      labels: { color: c.text, boxWidth: 10, boxHeight: 10, font: { size: 11 } },
-    },
     tooltip: {
       mode: 'index' as const,
       intersect: false,
@@ -117,7 +129,7 @@ export function powerOptions(s: PowerSeries): ChartOptions<'line'> {
         title: { display: true, text: 'W', color: c.text },
       },
     },
-    plugins: legendAndTooltip<'line'>('W', 0, (items) =>
+    plugins: tooltip<'line'>('W', 0, (items) =>
       items[0] ? fullTime((items[0].parsed as { x?: number }).x ?? 0) : '',
     ),
   };
@@ -139,7 +151,7 @@ export function energyOptions(s: EnergySeries, stacked: boolean): ChartOptions<'
         title: { display: true, text: 'kWh', color: c.text },
       },
     },
-    plugins: legendAndTooltip<'bar'>('kWh', 3, (items) => {
+    plugins: tooltip<'bar'>('kWh', 3, (items) => {
       const t = s.times[items[0]?.dataIndex ?? 0];
       return t === undefined ? '' : fullTime(t);
     }),

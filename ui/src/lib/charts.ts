@@ -4,7 +4,6 @@ import {
   CategoryScale,
   Chart,
   Filler,
-  Legend,
   LinearScale,
   LineController,
   LineElement,
@@ -15,7 +14,8 @@ import {
 /**
  * Chart.js, tree-shaken: only the controllers, elements, scales and plugins the two charts use are
  * registered (`chart.js/auto` would pull in every one of them). Time axes are linear scales over ms
- * with our own labels, which saves a date adapter.
+ * with our own labels, which saves a date adapter. No Legend plugin: the legend is HTML
+ * (ChartLegend.svelte), drawn inside the canvas it could not be reached by keyboard.
  */
 Chart.register(
   LineController,
@@ -26,7 +26,6 @@ Chart.register(
   LinearScale,
   CategoryScale,
   Tooltip,
-  Legend,
   Filler,
 );
 
