@@ -34,11 +34,14 @@ export function cardsOf(deps: HttpDeps, id: string, now: number): Cards | null {
   }
 }
 
-export function statusPayload(ctx: ApiContext, only?: string): PduJson[] {
+/** Every unit's status, or only those named: cards are built for the units returned, no others. */
+export function statusPayload(ctx: ApiContext, only?: string | ReadonlySet<string>): PduJson[] {
   const now = ctx.now();
+  const wanted = (id: string) =>
+    only === undefined || (typeof only === 'string' ? id === only : only.has(id));
   return ctx.deps.status
     .pdus()
-    .filter((s) => only === undefined || s.id === only)
+    .filter((s) => wanted(s.id))
     .map((s) => pduJson(s, cardsOf(ctx.deps, s.id, now), now));
 }
 
