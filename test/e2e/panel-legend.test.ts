@@ -237,6 +237,14 @@ describe('the chart legend by keyboard only', () => {
       await charts?.screenshot({ path: join(SHOTS, size.shot) });
     }
     await page.setViewportSize({ width: 1400, height: 900 });
+    // The light theme: swatches take the lines' light-theme colors.
+    await page.click('header button[aria-label^="Switch to the light"]');
+    await expect(page.getAttribute('html', 'data-theme')).resolves.toBe('light');
+    await page.waitForFunction('innerWidth === 1400 && document.documentElement.scrollWidth <= innerWidth');
+    expect((await legend('power')).map((s) => s.color)).toEqual((await drawn('power')).map((d) => d.color));
+    await (await page.$('[aria-label=History]'))?.screenshot({
+      path: join(SHOTS, 'legend-desktop-light.png'),
+    });
     expect(problems).toEqual([]);
   });
 });
