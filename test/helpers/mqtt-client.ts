@@ -83,6 +83,24 @@ export async function retained(
   return out;
 }
 
+/**
+ * Waits until the broker holds at least `count` retained messages under `filters`: what a bridge just
+ * published may still be on its way, and a subscriber arriving first would get it live, not retained.
+ */
+export async function waitForRetained(
+  url: string,
+  filters: string[],
+  count: number,
+  timeoutMs = 5000,
+): Promise<Map<string, string>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await retained(url, filters);
+    if (found.size >= count || Date.now() > deadline) return found;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** Publishes a retained message and waits for the broker's acknowledgement. */
 export async function publishRetained(url: string, messages: Array<[string, string]>): Promise<void> {
   const client = await connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0 });

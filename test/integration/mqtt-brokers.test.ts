@@ -9,7 +9,7 @@ import { buildDiscovery } from '../../bridge/mqtt/discovery.ts';
 import type { PduReading, PollResult } from '../../bridge/readings.ts';
 import { validateDiscovery } from '../helpers/ha-validator.ts';
 import { hasMosquitto, mosquittoSkipMessage, startMosquitto } from '../helpers/mosquitto.ts';
-import { publishRetained, retained, watch } from '../helpers/mqtt-client.ts';
+import { publishRetained, retained, waitForRetained, watch } from '../helpers/mqtt-client.ts';
 import { sampleReading } from '../helpers/mqtt-sample.ts';
 import { freeTcpPort } from '../helpers/ports.ts';
 
@@ -246,10 +246,9 @@ for (const [name, start, available] of brokers) {
       const o = options();
       const b = await startBridge(o);
       b.publishPoll(poll(sampleReading()));
-      const w = await watch(broker.url, [
-        `${o.discoveryPrefix}/device/+/config`,
-        `${o.baseTopic}/pdu1/outlet/3`,
-      ]);
+      const filters = [`${o.discoveryPrefix}/device/+/config`, `${o.baseTopic}/pdu1/outlet/3`];
+      await waitForRetained(broker.url, filters, 6);
+      const w = await watch(broker.url, filters);
       await w.settle();
       const before = w.seen.length;
       expect(w.seen.filter((m) => m.retain).length).toBe(6); // 5 configs + outlet 3, as retained
