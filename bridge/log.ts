@@ -1,13 +1,23 @@
-import { type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
 /**
  * One pino logger for the process. Secrets never reach it: configs are logged through
  * `redactConfig` (config/), and the paths below are censored as a second line of defence.
+ * On a terminal the lines are human-readable (pino-pretty, in-process); under a service manager or in
+ * a container they stay JSON, one object per line, for journald, Docker and log shippers.
  */
-export function createLogger(level = process.env.R2M_LOG_LEVEL ?? 'info'): Logger {
-  return pino({
+export function createLogger(
+  level = process.env.R2M_LOG_LEVEL ?? 'info',
+  opts: { pretty?: boolean } = {},
+): Logger {
+  const usePretty = opts.pretty ?? Boolean(process.stdout.isTTY);
+  const destination: DestinationStream | undefined = usePretty
+    ? pretty({ sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
+    : undefined;
+  const options = {
     level,
     base: undefined,
     redact: {
@@ -25,7 +35,8 @@ export function createLogger(level = process.env.R2M_LOG_LEVEL ?? 'info'): Logge
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** A logger that drops everything, for tests and library use. */

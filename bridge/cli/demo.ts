@@ -59,7 +59,12 @@ export async function demo(opts: { days: number }): Promise<void> {
   buildPanelIfMissing(log);
 
   const started = performance.now();
-  const history = createHistory({ path: config.db.path, log });
+  const history = createHistory({
+    path: config.db.path,
+    log,
+    rawRetentionDays: config.db.rawRetentionDays,
+    rollupRetentionYears: config.db.rollupRetentionYears,
+  });
   history.start();
   const result = backfillDemo({
     history,
