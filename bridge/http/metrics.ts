@@ -59,6 +59,11 @@ export interface BridgeFacts {
 export function bridgeFamilies(pdus: readonly PduStatus[], facts: BridgeFacts): MetricFamily[] {
   const outlet = MEASURES.map(([, n, h, t]) => family(`raritan_outlet_${n}`, `Outlet ${h}`, t));
   const outletOn = family('raritan_outlet_on', 'Outlet switched on (1) or off (0)', 'gauge');
+  const outletInfo = family(
+    'raritan_outlet_info',
+    'Outlet label and name (value always 1; join on pdu and outlet)',
+    'gauge',
+  );
   const pdu = MEASURES.map(([, n, h, t]) => family(`raritan_pdu_${n}`, `PDU inlet ${h}`, t));
   const frequency = family('raritan_pdu_frequency_hertz', 'PDU inlet line frequency, Hz', 'gauge');
   const outletsOn = family('raritan_pdu_outlets_on', 'Outlets switched on', 'gauge');
@@ -94,7 +99,10 @@ export function bridgeFamilies(pdus: readonly PduStatus[], facts: BridgeFacts): 
     if (r.inlet.frequency !== null) frequency.samples.push({ labels: base, value: r.inlet.frequency });
     outletsOn.samples.push({ labels: base, value: r.outlets_on });
     for (const o of r.outlets) {
-      const labels = { pdu: s.id, outlet: String(o.outlet), label: o.label, name: o.name };
+      // Names live on the info series only: a rename must not start new series for every metric (and
+      // at 7,200 outlets the names on every sample doubled the scrape).
+      const labels = { pdu: s.id, outlet: String(o.outlet) };
+      outletInfo.samples.push({ labels: { ...labels, label: o.label, name: o.name }, value: 1 });
       MEASURES.forEach(([key], i) => {
         const v = o[key];
         if (v !== null) outlet[i]?.samples.push({ labels, value: v });
@@ -152,6 +160,7 @@ export function bridgeFamilies(pdus: readonly PduStatus[], facts: BridgeFacts): 
     polls,
     failures,
     missed,
+    outletInfo,
     ...outlet,
     outletOn,
     ...bridge,

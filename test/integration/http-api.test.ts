@@ -282,9 +282,11 @@ describe('/metrics and /healthz', () => {
       );
     }
     const o1 = reading.outlets[0]!;
-    expect(text).toContain(
-      `raritan_outlet_power_watts{pdu="pdu1",outlet="1",label="1",name="${o1.name}"} ${o1.power}`,
-    );
+    expect(text).toContain(`raritan_outlet_power_watts{pdu="pdu1",outlet="1"} ${o1.power}`);
+    // Label and name on the info series only, so a rename keeps every other series going.
+    expect(text).toContain(`raritan_outlet_info{pdu="pdu1",outlet="1",label="1",name="${o1.name}"} 1`);
+    expect(text.match(/^raritan_outlet_info\{/gm)?.length).toBe(36);
+    expect(text).not.toMatch(/^raritan_outlet_(?!info)[a-z_]+\{[^}]*name=/m);
     expect(text).toContain(`raritan_pdu_power_watts{pdu="pdu1"} ${reading.inlet.power}`);
     expect(text).toContain('raritan_pdu_online{pdu="pdu1"} 1');
     expect(text).toMatch(/raritan_pdu_poll_duration_seconds\{pdu="pdu1"\} [0-9.]+/);
