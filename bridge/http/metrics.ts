@@ -23,7 +23,8 @@ export function renderFamilies(families: readonly MetricFamily[]): string {
   for (const f of families) {
     if (f.samples.length === 0) continue;
     out += `# HELP ${f.name} ${f.help.replaceAll('\\', '\\\\').replaceAll('\n', '\\n')}\n# TYPE ${f.name} ${f.type}\n`;
-    for (const s of f.samples) out += `${f.name}${labelText(s.labels)} ${formatValue(s.value)}\n`;
+    for (const s of f.samples)
+      out += `${f.name}${s.labelText ?? labelText(s.labels)} ${formatValue(s.value)}\n`;
   }
   return out;
 }
@@ -101,13 +102,16 @@ export function bridgeFamilies(pdus: readonly PduStatus[], facts: BridgeFacts): 
     for (const o of r.outlets) {
       // Names live on the info series only: a rename must not start new series for every metric (and
       // at 7,200 outlets the names on every sample doubled the scrape).
-      const labels = { pdu: s.id, outlet: String(o.outlet) };
-      outletInfo.samples.push({ labels: { ...labels, label: o.label, name: o.name }, value: 1 });
+      const text = labelText({ pdu: s.id, outlet: String(o.outlet) });
+      outletInfo.samples.push({
+        labels: { pdu: s.id, outlet: String(o.outlet), label: o.label, name: o.name },
+        value: 1,
+      });
       MEASURES.forEach(([key], i) => {
         const v = o[key];
-        if (v !== null) outlet[i]?.samples.push({ labels, value: v });
+        if (v !== null) outlet[i]?.samples.push({ labelText: text, value: v });
       });
-      if (o.state !== null) outletOn.samples.push({ labels, value: o.state === 'on' ? 1 : 0 });
+      if (o.state !== null) outletOn.samples.push({ labelText: text, value: o.state === 'on' ? 1 : 0 });
     }
   }
 

@@ -57,7 +57,11 @@ export interface MetricFamily {
   name: string;
   help: string;
   type: 'gauge' | 'counter';
-  samples: { labels?: Record<string, string>; value: number }[];
+  /**
+   * `labelText` is the rendered `{k="v",…}` when the caller already has it: 7,200 outlets × 7 metrics
+   * share one per outlet instead of building 50,000 label objects per scrape.
+   */
+  samples: { labels?: Record<string, string>; labelText?: string; value: number }[];
 }
 
 /** The history queries the API serves (bridge/history). */
