@@ -26,6 +26,30 @@ export interface DevicePayload {
   device: Record<string, unknown>;
   origin: { name: string; sw_version?: string; support_url?: string };
   components: Record<string, Component>;
+  /** Shared options HA applies to every component that does not set its own (discovery.py). */
+  state_topic?: string;
+  availability?: unknown;
+  availability_mode?: string;
+}
+
+/**
+ * Moves the options every component repeats (state topic, availability) to the root of the device
+ * config, where HA's device discovery shares them: an outlet config shrinks by about a third, which
+ * counts at 7,200 retained configs. A component whose value differs keeps its own.
+ */
+function shareOptions(
+  components: Record<string, Component>,
+  shared: { state_topic: string; availability: unknown; availability_mode: string },
+): Pick<DevicePayload, 'components' | 'state_topic' | 'availability' | 'availability_mode'> {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const out: Record<string, Component> = {};
+  for (const [key, c] of Object.entries(components)) {
+    const copy: Component = { ...c };
+    for (const k of ['state_topic', 'availability', 'availability_mode'] as const)
+      if (k in copy && same(copy[k], shared[k])) delete copy[k];
+    out[key] = copy;
+  }
+  return { ...shared, components: out };
 }
 
 export interface DiscoveryMessage {
@@ -121,7 +145,12 @@ export function pduDiscovery(r: PduReading, o: DiscoveryOptions): DiscoveryMessa
   if (r.identity.serial) device.serial_number = r.identity.serial;
   if (r.identity.firmware) device.sw_version = r.identity.firmware;
   const id = nodeId(o.bridgeId, r.id);
-  return { topic: t.deviceConfig(id), id, pdu: r.id, payload: { device, origin: origin(o), components } };
+  const payload = {
+    device,
+    origin: origin(o),
+    ...shareOptions(components, { state_topic: t.pdu(r.id), ...avail }),
+  };
+  return { topic: t.deviceConfig(id), id, pdu: r.id, payload };
 }
 
 export function outletDiscovery(r: PduReading, outlet: OutletReading, o: DiscoveryOptions): DiscoveryMessage {
@@ -200,7 +229,11 @@ export function outletDiscovery(r: PduReading, outlet: OutletReading, o: Discove
     id,
     pdu: r.id,
     outlet: n,
-    payload: { device, origin: origin(o), components },
+    payload: {
+      device,
+      origin: origin(o),
+      ...shareOptions(components, { state_topic: stateTopic, ...avail }),
+    },
   };
 }
 

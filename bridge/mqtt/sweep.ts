@@ -35,12 +35,14 @@ export function parseOwnedConfig(topic: string, raw: string, o: SweepOptions): O
   if (typeof payload !== 'object' || payload === null) return undefined;
   const p = payload as {
     origin?: { name?: unknown };
+    state_topic?: unknown;
     components?: Record<string, { state_topic?: unknown }>;
   };
   if (p.origin?.name !== ORIGIN_NAME || typeof p.components !== 'object' || p.components === null)
     return undefined;
-  for (const c of Object.values(p.components)) {
-    const st = c?.state_topic;
+  // The shared state topic at the root (current configs), else the components' own (older ones).
+  const stateTopics = [p.state_topic, ...Object.values(p.components).map((c) => c?.state_topic)];
+  for (const st of stateTopics) {
     if (typeof st !== 'string' || !st.startsWith(`${o.baseTopic}/`)) continue;
     const parts = st.slice(o.baseTopic.length + 1).split('/');
     const pdu = parts[0];

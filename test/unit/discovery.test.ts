@@ -85,13 +85,25 @@ describe('device-based discovery', () => {
     expect(c?.power_factor).not.toHaveProperty('unit_of_measurement');
   });
 
-  it('requires both the bridge and the PDU to be online (availability mode all)', () => {
-    const c = byOutlet(1)?.payload.components.voltage;
-    expect(c?.availability).toEqual([
+  it('requires both the bridge and the PDU to be online (availability mode all), shared by every component', () => {
+    const p = byOutlet(1)!.payload;
+    expect(p.availability).toEqual([
       { topic: 'raritan2mqtt/bridge/state' },
       { topic: 'raritan2mqtt/pdu1/availability' },
     ]);
-    expect(c?.availability_mode).toBe('all');
+    expect(p.availability_mode).toBe('all');
+    expect(p.state_topic).toBe('raritan2mqtt/pdu1/outlet/1');
+    for (const c of Object.values(p.components)) {
+      expect(c).not.toHaveProperty('availability');
+      expect(c).not.toHaveProperty('state_topic');
+    }
+  });
+
+  it('keeps a component its own state topic where it differs from the shared one', () => {
+    const pdu = buildDiscovery(r, opts)[0]!.payload;
+    expect(pdu.state_topic).toBe('raritan2mqtt/pdu1');
+    expect(pdu.components.power).not.toHaveProperty('state_topic');
+    expect(pdu.components.last_poll_duration?.state_topic).toBe('raritan2mqtt/pdu1/diagnostics');
   });
 
   it('offers a switch and a power-cycle button only when switching is allowed', () => {
