@@ -3,16 +3,15 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTLET_CONFIG } from '../../bridge/snmp/mib.ts';
-import { type Browser, launchBrowser } from '../helpers/browser.ts';
-import { type BridgeStack, startBridgeStack } from './bridge-stack.ts';
+import type { BridgeStack } from './bridge-stack.ts';
 import {
-  buildPanel,
   focused,
+  type OpenPanel,
+  openPanel,
   outletCount,
   ringShown,
   tabTo,
   waitForChart,
-  watchProblems,
 } from './panel-kit.ts';
 
 /**
@@ -21,9 +20,7 @@ import {
  * shows where the focus is, and does its job without a mouse.
  */
 
-let ui: ReturnType<typeof buildPanel>;
 let stack: BridgeStack;
-let browser: Browser;
 let page: Page;
 let problems: string[] = [];
 
@@ -56,22 +53,15 @@ async function snmpName(outlet: number): Promise<string> {
   return stdout;
 }
 
+let app: OpenPanel;
+
 beforeAll(async () => {
-  ui = buildPanel();
-  stack = await startBridgeStack({ days: 10, pollInterval: 5, uiDir: ui.dir });
-  browser = await launchBrowser({ width: 1400, height: 900 });
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  problems = watchProblems(page);
-  await page.goto(stack.url);
-  await page.waitForSelector('[data-health=live]', { timeout: 20_000 });
-  await page.waitForFunction(outletCount(36));
-  await waitForChart(page, 'power', 'day', 'total');
+  app = await openPanel({ pollInterval: 5 });
+  ({ stack, page, problems } = app);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  ui?.remove();
+  await app?.close();
 });
 
 describe('the panel by keyboard only', () => {

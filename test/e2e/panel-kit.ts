@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { type Browser, launchBrowser } from '../helpers/browser.ts';
+import { type BridgeStack, startBridgeStack } from './bridge-stack.ts';
 import { repoRoot } from './harness.ts';
 
 /**
@@ -124,4 +126,45 @@ export async function tabTo(
     if (await page.evaluate<boolean>(match)) return i;
   }
   throw new Error(`${key} never reached ${sel}`);
+}
+
+export interface OpenPanel {
+  ui: { dir: string; remove(): void };
+  stack: BridgeStack;
+  browser: Browser;
+  page: Page;
+  problems: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The panel built into its own folder, served by the whole bridge on the simulated PX3-5892 with some
+ * history, loaded at desktop size and settled: live, 36 outlets, the day chart drawn.
+ */
+export async function openPanel(opts: { pollInterval: number; days?: number }): Promise<OpenPanel> {
+  const ui = buildPanel();
+  const stack = await startBridgeStack({
+    days: opts.days ?? 10,
+    pollInterval: opts.pollInterval,
+    uiDir: ui.dir,
+  });
+  const browser = await launchBrowser({ width: 1400, height: 900 });
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  const problems = watchProblems(page);
+  await page.goto(stack.url);
+  await page.waitForSelector('[data-health=live]', { timeout: 20_000 });
+  await page.waitForFunction(outletCount(36));
+  await waitForChart(page, 'power', 'day', 'total');
+  return {
+    ui,
+    stack,
+    browser,
+    page,
+    problems,
+    async close() {
+      await browser.close();
+      await stack.stop();
+      ui.remove();
+    },
+  };
 }

@@ -2,18 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, launchBrowser } from '../helpers/browser.ts';
-import { type BridgeStack, startBridgeStack } from './bridge-stack.ts';
-import {
-  buildPanel,
-  focused,
-  outletCount,
-  ringShown,
-  SHOTS,
-  tabTo,
-  waitForChart,
-  watchProblems,
-} from './panel-kit.ts';
+import { focused, type OpenPanel, openPanel, ringShown, SHOTS, tabTo, waitForChart } from './panel-kit.ts';
 
 /**
  * The charts' HTML legend (ChartLegend.svelte) used by keyboard only, against the whole bridge on the
@@ -23,9 +12,6 @@ import {
  */
 
 type Kind = 'power' | 'energy';
-let ui: ReturnType<typeof buildPanel>;
-let stack: BridgeStack;
-let browser: Browser;
 let page: Page;
 let problems: string[] = [];
 
@@ -74,23 +60,16 @@ function legend(kind: Kind): Promise<Shown[]> {
 const focusedOutlet = () =>
   page.evaluate<number>('Number(document.activeElement?.getAttribute("data-outlet") ?? NaN)');
 
+let app: OpenPanel;
+
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  ui = buildPanel();
-  stack = await startBridgeStack({ days: 10, pollInterval: 3, uiDir: ui.dir });
-  browser = await launchBrowser({ width: 1400, height: 900 });
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  problems = watchProblems(page);
-  await page.goto(stack.url);
-  await page.waitForSelector('[data-health=live]', { timeout: 20_000 });
-  await page.waitForFunction(outletCount(36));
-  await waitForChart(page, 'power', 'day', 'total');
+  app = await openPanel({ pollInterval: 3 });
+  ({ page, problems } = app);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  ui?.remove();
+  await app?.close();
 });
 
 describe('the chart legend by keyboard only', () => {
