@@ -3,10 +3,12 @@
  * CPU and memory from /proc/<pid>, poll counters from its /metrics. Nothing of the benchmark's own
  * process (tsx, test helpers, the harness) is counted against the bridge.
  */
+
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { useBundle } from '../bin/bundle.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -44,34 +46,12 @@ export function memory(pid: number): { rss: number; hwm: number; anon: number; f
   };
 }
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
 /**
- * What bin/raritan2mqtt.js will run, by its own rule (the bundle when newer than every source under
- * bridge/ and config/ and package.json, unless R2M_NO_BUNDLE=1): the two differ by ~30 MB of RSS, so the
- * report says which one it measured. Checked at spawn; an edit during the run is not seen.
+ * What bin/raritan2mqtt.js will run, by its own rule (bin/bundle.js): the two differ by ~30 MB of RSS,
+ * so the report says which one it measured. Checked at spawn; an edit during the run is not seen.
  */
 export function daemonCode(): 'bundle' | 'sources (tsx)' {
-  if (process.env.R2M_NO_BUNDLE === '1') return 'sources (tsx)';
-  try {
-    const built = statSync(join(root, 'dist/raritan2mqtt.mjs')).mtimeMs;
-    const sources = Math.max(
-      newestSource(join(root, 'bridge')),
-      newestSource(join(root, 'config')),
-      statSync(join(root, 'package.json')).mtimeMs,
-    );
-    return built >= sources ? 'bundle' : 'sources (tsx)';
-  } catch {
-    return 'sources (tsx)';
-  }
+  return useBundle() ? 'bundle' : 'sources (tsx)';
 }
 
 export interface Daemon {
