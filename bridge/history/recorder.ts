@@ -146,7 +146,7 @@ export function createRecorder(db: Db, integrateMaxGapS = DEFAULT_INTEGRATE_MAX_
     // A poll at or before the last recorded one (a duplicate after a restart, a clock step back) is
     // dropped whole: recording it again would double its energy and its rollup contribution.
     if (ts <= c.lastTs) return 0;
-    const ident = JSON.stringify([
+    const identity = [
       r.source,
       r.unit,
       r.identity.name,
@@ -154,18 +154,10 @@ export function createRecorder(db: Db, integrateMaxGapS = DEFAULT_INTEGRATE_MAX_
       r.identity.serial,
       r.identity.firmware,
       r.outlets.length,
-    ]);
+    ] as const;
+    const ident = JSON.stringify(identity);
     if (ident !== c.identity) {
-      q.updateIdentity.run(
-        r.source,
-        r.unit,
-        r.identity.name,
-        r.identity.model,
-        r.identity.serial,
-        r.identity.firmware,
-        r.outlets.length,
-        c.id,
-      );
+      q.updateIdentity.run(...identity, c.id);
       c.identity = ident;
     }
     const inlet = inletMetrics(r);

@@ -1,5 +1,11 @@
 import type { Cards } from '../history/cards.ts';
-import { type OutletReading, type OutletView, outletView, type PduReading } from '../readings.ts';
+import {
+  type InletReading,
+  type OutletReading,
+  type OutletView,
+  outletView,
+  type PduReading,
+} from '../readings.ts';
 import type { PduStatus } from './types.ts';
 
 /**
@@ -18,7 +24,8 @@ export interface PollJson {
   error?: string;
 }
 
-export interface PduJson {
+/** A unit's status; the inlet's totals are the reading model's fields (null before a reading). */
+export interface PduJson extends InletReading {
   id: string;
   source: string;
   unit: number | null;
@@ -33,13 +40,6 @@ export interface PduJson {
   /** Time of the reading, ms (null: none yet). */
   time: number | null;
   last_poll: PollJson | null;
-  power: number | null;
-  apparent_power: number | null;
-  current: number | null;
-  voltage: number | null;
-  power_factor: number | null;
-  frequency: number | null;
-  energy: number | null;
   outlets_on: number;
   outlets_total: number;
   outlets: OutletJson[];

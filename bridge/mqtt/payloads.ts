@@ -1,4 +1,11 @@
-import { type OutletReading, type OutletView, outletView, type PduReading } from '../readings.ts';
+import {
+  type InletReading,
+  type OutletReading,
+  type OutletView,
+  outletView,
+  type PduIdentity,
+  type PduReading,
+} from '../readings.ts';
 
 /**
  * The JSON state payloads of DESIGN.md section 3, field for field, in SI units. `null` means the PDU
@@ -8,18 +15,8 @@ import { type OutletReading, type OutletView, outletView, type PduReading } from
 /** The outlet topic: the shared outlet view without `outlet`, which the topic already names. */
 export type OutletPayload = Omit<OutletView, 'outlet'>;
 
-export interface PduPayload {
-  name: string;
-  model: string;
-  serial: string;
-  firmware: string;
-  power: number | null;
-  apparent_power: number | null;
-  current: number | null;
-  voltage: number | null;
-  power_factor: number | null;
-  frequency: number | null;
-  energy: number | null;
+/** The PDU topic: its identity, the inlet's totals (the reading model's fields), outlets on. */
+export interface PduPayload extends PduIdentity, InletReading {
   outlets_on: number;
 }
 
