@@ -1,23 +1,28 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config, PduConfig } from '../config/load.ts';
+import { type Bus, type Consumer, createBus } from './bus.ts';
 import { type Commands, createCommands, type OutletControl } from './commands.ts';
+import { createHistoryConsumer } from './history/consumer.ts';
 import { createHistory, type History } from './history/history.ts';
 import { createHttpServer } from './http/server.ts';
-import { createLiveHub, createStatusBoard, type LiveHub, type StatusBoard } from './http/sources.ts';
+import { createStatusBoard } from './http/status.ts';
+import type { MetricFamily, StatusSource } from './http/types.ts';
 import type { Logger } from './log.ts';
 import { createMqttBridge, type MqttBridge } from './mqtt/bridge.ts';
 import { createPoller, type Poller } from './poller.ts';
-import type { PollResult } from './readings.ts';
+import { unitId } from './readings.ts';
 import { createOutletControl } from './snmp/control.ts';
 import { createPduReader, type PduReader } from './snmp/reader.ts';
 import { createSnmpClient, type SnmpClient } from './snmp/session.ts';
 import { readTarget, writeTarget } from './snmp/targets.ts';
 
 /**
- * The controller: wires one poller per PDU to its consumers. Data flows one way, poll → reading →
- * {history, MQTT, live events}; commands (MQTT and HTTP alike) go through one command module and end
- * in a re-poll, so a new name or state reaches every consumer the normal way.
+ * The controller (docs/architecture.md): one poller per PDU is a source on the bus; the consumers
+ * (history, MQTT, the HTTP server's live stream, and whatever a caller adds) each subscribe to the
+ * bus and never to each other. Commands (MQTT and HTTP alike) go through one command module and end
+ * in a re-poll, so a new name or state reaches every consumer the normal way. The daemon, the demo
+ * and the tests build the bridge with this one function.
  */
 
 /** The built panel (npm run build). */
@@ -28,15 +33,36 @@ export interface Bridge {
   /** Graceful: the poll in flight is recorded, `offline` published, the database closed. */
   stop(): Promise<void>;
   readonly pollers: readonly Poller[];
+  readonly bus: Bus;
   readonly history: History;
   readonly mqtt: MqttBridge;
   readonly commands: Commands;
-  /** Every poll and availability change, as the panel's event stream sees them. */
-  readonly live: LiveHub;
-  readonly status: StatusBoard;
+  readonly status: StatusSource;
+  readonly consumers: readonly Consumer[];
   readonly config: Config;
   /** Where the HTTP server listens, once started. */
   readonly http: { port: number; host: string } | undefined;
+}
+
+/** What an added consumer may use: the bus, the shared stores and the pollers' state. */
+export interface ConsumerContext {
+  bus: Bus;
+  history: History;
+  status: StatusSource;
+  config: Config;
+  log: Logger;
+}
+
+export interface BridgeOptions {
+  config: Config;
+  log: Logger;
+  uiDir?: string;
+  /** More consumers, started after the built-in ones (one entry each). */
+  consumers?: readonly ((ctx: ConsumerContext) => Consumer)[];
+  /** Extra /metrics families (tests). */
+  metrics?: () => MetricFamily[];
+  /** SSE heartbeat, ms (tests). */
+  heartbeatMs?: number;
 }
 
 interface PduRuntime {
@@ -46,16 +72,9 @@ interface PduRuntime {
   poller: Poller;
 }
 
-export function createBridge({
-  config,
-  log,
-  uiDir = UI_DIR,
-}: {
-  config: Config;
-  log: Logger;
-  uiDir?: string;
-}): Bridge {
-  const live = createLiveHub();
+export function createBridge(options: BridgeOptions): Bridge {
+  const { config, log, uiDir = UI_DIR } = options;
+  const bus = createBus(log);
   const history = createHistory({
     path: config.db.path,
     log,
@@ -67,9 +86,7 @@ export function createBridge({
   /** unit topic id ("pdu1", "pdu1-2") → its PDU runtime and unit number. */
   function resolveUnit(id: string): { rt: PduRuntime; unit: number } | undefined {
     for (const rt of runtimes.values()) {
-      const unit = rt.reader.layout?.units.find(
-        (u) => (u.unit === 1 ? rt.pdu.id : `${rt.pdu.id}-${u.unit}`) === id,
-      );
+      const unit = rt.reader.layout?.units.find((u) => unitId(rt.pdu.id, u.unit) === id);
       if (unit) return { rt, unit: unit.unit };
     }
     return undefined;
@@ -104,8 +121,35 @@ export function createBridge({
     },
   });
 
+  for (const [index, pdu] of config.pdus.entries()) {
+    const target = readTarget(pdu, config.snmp.maxVarbinds);
+    const reader = createPduReader({
+      source: pdu.id,
+      target,
+      layoutRefreshMs: config.snmp.namesRefresh * 1000,
+    });
+    const wt = writeTarget(pdu);
+    const writer = wt ? createSnmpClient(wt) : undefined;
+    const poller = createPoller({
+      id: pdu.id,
+      intervalMs: pdu.pollInterval * 1000,
+      phaseMs: Math.floor((index / config.pdus.length) * pdu.pollInterval * 1000),
+      offlineAfter: config.snmp.offlineAfter,
+      reader,
+      target,
+      log,
+      onResult: (result) => bus.emit('poll', result),
+      onAvailability: (change) => bus.emit('availability', change),
+    });
+    runtimes.set(pdu.id, { pdu, reader, writer, poller });
+  }
+
+  const pollers = () => [...runtimes.values()].map((rt) => rt.poller);
+  const status = createStatusBoard(pollers);
+
   const mqtt = createMqttBridge({
     log,
+    bus,
     mqtt: {
       url: config.mqtt.url ?? undefined,
       port: config.mqtt.port,
@@ -128,50 +172,7 @@ export function createBridge({
     commands,
   });
 
-  function onResult(result: PollResult): void {
-    if (result.ok) {
-      const recorded = history.record(result.units);
-      if (!recorded.ok)
-        log.error({ pdu: result.source, error: recorded.error }, 'history: poll not recorded');
-    } else {
-      const rt = runtimes.get(result.source);
-      const ids = rt?.poller.last.length ? rt.poller.last.map((u) => u.id) : [result.source];
-      for (const id of ids) history.recordOffline(id, result.time);
-    }
-    mqtt.publishPoll(result);
-    status.observe(result);
-    if (result.ok) live.emit({ type: 'reading', readings: result.units });
-  }
-
-  for (const [index, pdu] of config.pdus.entries()) {
-    const target = readTarget(pdu, config.snmp.maxVarbinds);
-    const reader = createPduReader({
-      source: pdu.id,
-      target,
-      layoutRefreshMs: config.snmp.namesRefresh * 1000,
-    });
-    const wt = writeTarget(pdu);
-    const writer = wt ? createSnmpClient(wt) : undefined;
-    const poller = createPoller({
-      id: pdu.id,
-      intervalMs: pdu.pollInterval * 1000,
-      phaseMs: Math.floor((index / config.pdus.length) * pdu.pollInterval * 1000),
-      offlineAfter: config.snmp.offlineAfter,
-      reader,
-      target,
-      log,
-      onResult,
-      onAvailability: (online, ids) => {
-        for (const id of ids) mqtt.publishAvailability(id, online);
-        live.emit({ type: 'availability', pdus: ids, online, time: Date.now() });
-      },
-    });
-    runtimes.set(pdu.id, { pdu, reader, writer, poller });
-  }
-
-  const pollers = () => [...runtimes.values()].map((rt) => rt.poller);
-  const status = createStatusBoard(pollers);
-  const http = createHttpServer({
+  const httpServer = createHttpServer({
     log,
     config: {
       port: config.http.port,
@@ -182,10 +183,11 @@ export function createBridge({
     },
     history,
     commands,
-    live,
+    bus,
     status,
     uiDir,
     demo: config.demo,
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
     // Bridge health that lives outside the pollers: is the MQTT side connected?
     metrics: () => [
       {
@@ -194,34 +196,50 @@ export function createBridge({
         type: 'gauge',
         samples: [{ value: mqtt.connected ? 1 : 0 }],
       },
+      ...(options.metrics?.() ?? []),
     ],
   });
   let httpAddress: { port: number; host: string } | undefined;
+  const http: Consumer = {
+    name: 'http',
+    async start() {
+      httpAddress = await httpServer.start();
+    },
+    stop: () => httpServer.stop(),
+  };
+
+  const context: ConsumerContext = { bus, history, status, config, log };
+  const consumers: Consumer[] = [
+    createHistoryConsumer({ bus, history, log }),
+    mqtt,
+    http,
+    ...(options.consumers ?? []).map((make) => make(context)),
+  ];
 
   return {
     async start() {
       history.start();
-      await mqtt.start();
-      httpAddress = await http.start();
+      for (const c of consumers) await c.start();
       for (const p of pollers()) p.start();
       log.info({ pdus: config.pdus.map((p) => p.id), http: httpAddress }, 'bridge started');
     },
     async stop() {
+      // Sources first, so the poll in flight still reaches every consumer; then consumers in reverse.
       await Promise.all(pollers().map((p) => p.stop()));
       for (const rt of runtimes.values()) rt.writer?.close();
-      await http.stop();
-      await mqtt.stop();
+      for (const c of [...consumers].reverse()) await c.stop();
       await history.stop();
       log.info('bridge stopped');
     },
     get pollers() {
       return pollers();
     },
+    bus,
     history,
     mqtt,
     commands,
-    live,
     status,
+    consumers,
     config,
     get http() {
       return httpAddress;

@@ -1,3 +1,4 @@
+import type { AvailabilityChange } from './bus.ts';
 import type { Logger } from './log.ts';
 import type { PduReading, PollResult } from './readings.ts';
 import { createEnergyTracker } from './snmp/energy.ts';
@@ -6,9 +7,22 @@ import { describeReadError, type PduReader } from './snmp/reader.ts';
 /**
  * One poller per configured PDU, each with its own timer and SNMP session, so an unreachable PDU only
  * ever delays itself. Polls are aligned to the interval; a poll still running when the next is due makes
- * that cycle "missed" instead of queueing up. Availability: online after a good poll, offline after
- * `offlineAfter` failed ones in a row (one lost UDP packet is not an outage).
+ * that cycle "missed" instead of queueing up.
+ *
+ * The poller is the only owner of availability (docs/architecture.md): online after a good poll,
+ * offline after `offlineAfter` failed ones in a row (one lost UDP packet is not an outage), and a linked
+ * unit that a good poll no longer reports goes offline on its own. Every consumer (MQTT, history, the
+ * panel, /metrics) takes availability from these changes and from `online`, never from a poll's `ok`.
  */
+
+/** The last poll of this PDU, good or failed. */
+export interface LastPoll {
+  time: number;
+  durationMs: number;
+  requests: number;
+  ok: boolean;
+  error: string | undefined;
+}
 
 export interface PollerStats {
   polls: number;
@@ -17,10 +31,14 @@ export interface PollerStats {
   lastDurationMs: number;
   lastRequests: number;
   lastError: string | undefined;
+  /** undefined before the first poll has ended. */
+  lastPoll: LastPoll | undefined;
 }
 
 export interface Poller {
   readonly id: string;
+  /** ms between polls. */
+  readonly intervalMs: number;
   start(): void;
   /** Stops the timer and waits for a poll in flight, so its result is delivered. */
   stop(): Promise<void>;
@@ -46,7 +64,8 @@ export interface PollerDeps {
   target: { host: string; port: number; version: '1' | '2c' | '3' };
   log: Logger;
   onResult: (result: PollResult) => void;
-  onAvailability: (online: boolean, unitIds: readonly string[]) => void;
+  /** Emitted before the poll result that caused it. */
+  onAvailability: (change: AvailabilityChange) => void;
   now?: () => number;
 }
 
@@ -60,6 +79,7 @@ export function createPoller(deps: PollerDeps): Poller {
     lastDurationMs: 0,
     lastRequests: 0,
     lastError: undefined,
+    lastPoll: undefined,
   };
   let online: boolean | undefined;
   let failuresInRow = 0;
@@ -84,6 +104,10 @@ export function createPoller(deps: PollerDeps): Poller {
     return energy.track(key, kwh === null ? null : Math.round(kwh * 1000), time);
   }
 
+  const change = (units: readonly string[], isOnline: boolean, time: number) => {
+    if (units.length > 0) deps.onAvailability({ source: deps.id, units, online: isOnline, time });
+  };
+
   async function poll(): Promise<PollResult> {
     const time = now();
     const started = performance.now();
@@ -92,46 +116,72 @@ export function createPoller(deps: PollerDeps): Poller {
       const read = await deps.reader.read(time);
       if (read.problems.length > 0)
         deps.log.warn({ pdu: deps.id, problems: read.problems.slice(0, 5) }, 'incomplete reading');
+      const before = last.map((u) => u.id);
       last = trackEnergy(read.units);
+      const ids = last.map((u) => u.id);
+      failuresInRow = 0;
+      if (online !== true) {
+        online = true;
+        deps.log.info({ pdu: deps.id, units: ids }, 'PDU online');
+        change(ids, true, time);
+      } else {
+        // A linked unit that appeared (a unit daisy-chained at run time) is online from now on.
+        change(
+          ids.filter((id) => !before.includes(id)),
+          true,
+          time,
+        );
+      }
+      // A linked unit the PDU no longer reports is offline, whatever the others do.
+      change(
+        before.filter((id) => !ids.includes(id)),
+        false,
+        time,
+      );
       result = {
         ok: true,
         source: deps.id,
         time,
         units: last,
+        online: true,
+        intervalMs: deps.intervalMs,
         durationMs: performance.now() - started,
         requests: read.requests,
       };
-      failuresInRow = 0;
-      if (online !== true) {
-        online = true;
-        deps.log.info({ pdu: deps.id, units: last.length }, 'PDU online');
-        deps.onAvailability(
-          true,
-          last.map((u) => u.id),
-        );
-      }
     } catch (error) {
       const message = describeReadError(error, deps.target);
+      stats.failures++;
+      failuresInRow++;
+      // One warning per outage, not one per poll for as long as a PDU stays away.
+      if (failuresInRow === 1) deps.log.warn({ pdu: deps.id, error: message }, 'poll failed');
+      else deps.log.debug({ pdu: deps.id, error: message, failuresInRow }, 'poll failed');
+      if (online !== false && failuresInRow >= deps.offlineAfter) {
+        online = false;
+        deps.log.warn({ pdu: deps.id, failures: failuresInRow, error: message }, 'PDU offline');
+        change(last.length ? last.map((u) => u.id) : [deps.id], false, time);
+      }
       result = {
         ok: false,
         source: deps.id,
         time,
         error: message,
+        online,
+        intervalMs: deps.intervalMs,
         durationMs: performance.now() - started,
         requests: 0,
       };
-      stats.failures++;
-      failuresInRow++;
-      deps.log.warn({ pdu: deps.id, error: message }, 'poll failed');
-      if (online !== false && failuresInRow >= deps.offlineAfter) {
-        online = false;
-        deps.onAvailability(false, last.length ? last.map((u) => u.id) : [deps.id]);
-      }
     }
     stats.polls++;
     stats.lastDurationMs = result.durationMs;
     stats.lastRequests = result.requests;
     stats.lastError = result.ok ? undefined : result.error;
+    stats.lastPoll = {
+      time,
+      durationMs: result.durationMs,
+      requests: result.requests,
+      ok: result.ok,
+      error: result.ok ? undefined : result.error,
+    };
     deps.onResult(result);
     return result;
   }
@@ -161,6 +211,7 @@ export function createPoller(deps: PollerDeps): Poller {
 
   return {
     id: deps.id,
+    intervalMs: deps.intervalMs,
     start() {
       if (running) return;
       running = true;

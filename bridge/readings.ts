@@ -78,12 +78,30 @@ export type PollResult =
       source: string;
       time: number;
       units: PduReading[];
+      /** The poller's availability after this poll (always true after a good one). */
+      online: true;
+      /** The PDU's poll interval, ms (freshness is judged against it). */
+      intervalMs: number;
       /** Wall time of the poll, ms. */
       durationMs: number;
       /** SNMP requests sent (retries and tooBig splits included). */
       requests: number;
     }
-  | { ok: false; source: string; time: number; error: string; durationMs: number; requests: number };
+  | {
+      ok: false;
+      source: string;
+      time: number;
+      error: string;
+      /**
+       * The poller's debounced availability after this failure: still true (or undefined before the
+       * first answer) until `snmp.offlineAfter` polls in a row have failed. One failed poll is not an
+       * outage: consumers never mark anything offline from `ok: false` alone.
+       */
+      online: boolean | undefined;
+      intervalMs: number;
+      durationMs: number;
+      requests: number;
+    };
 
 export function unitId(source: string, unit: number): string {
   return unit === 1 ? source : `${source}-${unit}`;

@@ -48,7 +48,6 @@ export interface Peak {
 
 export interface Cards {
   pdu: PduInfo;
-  online: boolean;
   /** Inlet (total) power now, W, and when it was read. */
   powerW: number | null;
   time: number | null;
@@ -90,7 +89,7 @@ const lastValues = (s: SampleRow): LastValues => ({
   power_factor: div(s.pf, 1000),
 });
 
-export function createCards(db: Db, staleAfterS: number) {
+export function createCards(db: Db) {
   const q = {
     pdus: db.prepare<[], Record<string, string | number | null>>('SELECT * FROM pdu ORDER BY key'),
     pdu: db.prepare<[string], Record<string, string | number | null>>('SELECT * FROM pdu WHERE key = ?'),
@@ -195,10 +194,8 @@ export function createCards(db: Db, staleAfterS: number) {
     const today = q.energySince.get(id, localDayStart(now));
     const month = q.energySince.get(id, localMonthStart(now));
     const states = q.outlets.all(id);
-    const fresh = pdu.lastTime !== null && now - pdu.lastTime / 1000 <= staleAfterS;
     return {
       pdu,
-      online: pdu.offlineSince === null && fresh,
       powerW: inlet ? div(inlet.p, 10) : null,
       time: inlet ? inlet.ts * 1000 : null,
       sparkline: { times: spark.map((s) => s.ts * 1000), power: spark.map((s) => div(s.p, 10)) },

@@ -28,8 +28,6 @@ export interface HistoryOptions {
   rollupRetentionYears?: number;
   /** How often pruning runs, ms (default 10 minutes). It never runs inside a poll's transaction. */
   pruneIntervalMs?: number;
-  /** A PDU with no reading for this long is not "online" on the cards (default 5 minutes). */
-  staleAfterS?: number;
   integrateMaxGapS?: number;
   /** Clock, ms (tests and the backfill's "now"). */
   now?: () => number;
@@ -143,7 +141,7 @@ export function createHistory(opts: HistoryOptions): History {
       state = {
         db,
         recorder: createRecorder(db, opts.integrateMaxGapS ?? DEFAULT_INTEGRATE_MAX_GAP_S),
-        cards: createCards(db, opts.staleAfterS ?? 300),
+        cards: createCards(db),
         pruner: createPruner(db),
         meta: new Map(),
       };

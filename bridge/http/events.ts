@@ -1,15 +1,21 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { type ApiContext, statusPayload } from './api.ts';
-import type { LiveEvent } from './types.ts';
+import type { PduReading } from '../readings.ts';
+import { type ApiContext, cardsOf, statusPayload } from './api.ts';
+import { cardsJson, liveJson, pollJson } from './payloads.ts';
+import type { PduStatus } from './types.ts';
 
 /**
- * GET /api/events: server-sent events for the panel (EventSource reconnects by itself).
- *   event: reading       data: { pdus: PduJson[] }  (each unit of a poll, same shape as current-status)
- *   event: availability  data: { pdus: string[], online: boolean, time: number }
- *   event: heartbeat     data: { time: number }     (every 15 s: proxies keep the stream, the panel
- *                                                     knows the bridge is alive between slow polls)
- * A payload is built once per poll, not once per client.
+ * GET /api/events: server-sent events for the panel (EventSource reconnects by itself), fed by the bus:
+ *   event: reading       data: { pdus: LiveJson[] }   each unit of a good poll, from the poll itself
+ *   event: poll          data: { source, online, last_poll }  a failed poll of a source (its units
+ *                                                      may still be online: one lost answer is not an outage)
+ *   event: availability  data: { pdus: string[], online: boolean, time: number }  the poller's decision
+ *   event: cards         data: { pdus: CardsJson[] }  after the history committed a poll
+ *   event: heartbeat     data: { time: number }       every 15 s: proxies keep the stream, the panel
+ *                                                      knows the bridge is alive between slow polls
+ * A connecting client first gets one `reading` with the whole current state (PduJson, cards included).
+ * A payload is built once per event, not once per client, and only for the units the event names.
  */
 
 export interface EventHub {
@@ -19,34 +25,64 @@ export interface EventHub {
 
 export function registerEvents(app: FastifyInstance, ctx: ApiContext): EventHub {
   const clients = new Set<ServerResponse>();
-  const send = (event: string, data: unknown) => {
+  const send = (event: string, data: () => unknown) => {
     if (clients.size === 0) return;
-    const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    let frame: string;
+    try {
+      frame = `event: ${event}\ndata: ${JSON.stringify(data())}\n\n`;
+    } catch (err) {
+      ctx.deps.log.warn({ event, err: String(err) }, 'building a live event failed');
+      return;
+    }
     for (const res of clients) res.write(frame);
   };
 
-  const onLive = (e: LiveEvent) => {
-    if (clients.size === 0) return;
-    if (e.type === 'availability') {
-      send('availability', { pdus: e.pdus, online: e.online, time: e.time });
-      return;
-    }
-    const ids = new Set(e.readings.map((r) => r.id));
-    // The controller records the poll in the history in the same tick it emits: let that finish so
-    // the cards (energy today, peak) include this very poll.
-    setImmediate(() => {
-      try {
-        // Only the units of this poll: with 200 PDUs, building all 200 per poll was 40,000 per cycle.
-        const pdus = statusPayload(ctx, ids);
-        if (pdus.length > 0) send('reading', { pdus });
-      } catch (err) {
-        ctx.deps.log.warn({ err: String(err) }, 'building a live event failed');
-      }
-    });
-  };
-  const unsubscribe = ctx.deps.live.subscribe(onLive);
+  const { bus } = ctx.deps;
+  const unsubscribe = [
+    bus.on(
+      'poll',
+      (r) => {
+        const now = ctx.now();
+        if (!r.ok) {
+          send('poll', () => ({
+            source: r.source,
+            online: r.online ?? null,
+            last_poll: pollJson({ ...r, ok: false }),
+          }));
+          return;
+        }
+        const last = {
+          time: r.time,
+          durationMs: r.durationMs,
+          requests: r.requests,
+          ok: true,
+          error: undefined,
+        };
+        send('reading', () => ({
+          pdus: r.units.map((reading) => liveJson(status(reading, last, r.intervalMs), now)),
+        }));
+      },
+      'http-live',
+    ),
+    bus.on(
+      'availability',
+      (a) => send('availability', () => ({ pdus: a.units, online: a.online, time: a.time })),
+      'http-live',
+    ),
+    bus.on(
+      'recorded',
+      (e) => {
+        const now = ctx.now();
+        send('cards', () => ({ pdus: e.units.map((id) => cardsJson(id, cardsOf(ctx.deps, id, now))) }));
+      },
+      'http-live',
+    ),
+  ];
 
-  const heartbeat = setInterval(() => send('heartbeat', { time: ctx.now() }), ctx.deps.heartbeatMs ?? 15_000);
+  const heartbeat = setInterval(
+    () => send('heartbeat', () => ({ time: ctx.now() })),
+    ctx.deps.heartbeatMs ?? 15_000,
+  );
   heartbeat.unref();
 
   app.get('/api/events', (req, reply) => {
@@ -71,10 +107,25 @@ export function registerEvents(app: FastifyInstance, ctx: ApiContext): EventHub 
       return clients.size;
     },
     close() {
-      unsubscribe();
+      for (const off of unsubscribe) off();
       clearInterval(heartbeat);
       for (const res of clients) res.end();
       clients.clear();
     },
   };
+}
+
+/** A good poll's unit as the status board would show it: the poller's view, from the event alone. */
+function status(reading: PduReading, lastPoll: NonNullable<PduStatus['lastPoll']>, intervalMs: number) {
+  return {
+    id: reading.id,
+    source: reading.source,
+    online: true,
+    reading,
+    lastPoll,
+    intervalMs,
+    polls: 0,
+    failures: 0,
+    missed: 0,
+  } satisfies PduStatus;
 }

@@ -1,4 +1,6 @@
+import { isStale } from '../facts/freshness.ts';
 import type { Cards } from '../history/cards.ts';
+import type { LastPoll } from '../poller.ts';
 import {
   type InletReading,
   type OutletReading,
@@ -24,8 +26,8 @@ export interface PollJson {
   error?: string;
 }
 
-/** A unit's status; the inlet's totals are the reading model's fields (null before a reading). */
-export interface PduJson extends InletReading {
+/** A unit's status as the pollers know it; the inlet's totals are the reading model's fields. */
+export interface LiveJson extends InletReading {
   id: string;
   source: string;
   unit: number | null;
@@ -33,22 +35,30 @@ export interface PduJson extends InletReading {
   model: string;
   serial: string;
   firmware: string;
-  /** null before the first poll has ended. */
+  /** The poller's availability; null before the first poll has ended. */
   online: boolean | null;
-  /** Online, but the last poll failed or the reading is older than `staleAfterMs`. */
+  /** Online, but the last poll failed or the reading is old (bridge/facts/freshness.ts). */
   stale: boolean;
+  /** Its poll interval, ms: the panel judges staleness between events with the same rule. */
+  interval_ms: number;
   /** Time of the reading, ms (null: none yet). */
   time: number | null;
   last_poll: PollJson | null;
   outlets_on: number;
   outlets_total: number;
   outlets: OutletJson[];
-  /** From the history; null when it has nothing for this unit yet. */
+}
+
+/** What the history derives for a unit (null fields while it has nothing for it yet). */
+export interface CardsJson {
+  id: string;
   today: { energy_kwh: number; peak: { power: number; time: number } | null } | null;
   month: { energy_kwh: number } | null;
   /** Total power over the last hour. */
   sparkline: { times: number[]; power: (number | null)[] } | null;
 }
+
+export type PduJson = LiveJson & CardsJson;
 
 export interface CurrentStatusJson {
   time: number;
@@ -58,9 +68,6 @@ export interface CurrentStatusJson {
   pdus: PduJson[];
 }
 
-/** A reading older than this is stale whatever the poller says (several missed 60-s polls). */
-export const STALE_AFTER_MS = 5 * 60_000;
-
 export const outletJson: (o: OutletReading) => OutletJson = outletView;
 
 /** Outlets in label order (the labels printed on the PDU, "1".."36"), numeric where they are numbers. */
@@ -68,32 +75,40 @@ export function byLabel(a: { label: string; outlet: number }, b: { label: string
   return a.label.localeCompare(b.label, 'en', { numeric: true }) || a.outlet - b.outlet;
 }
 
-export function pduJson(s: PduStatus, cards: Cards | null, now: number): PduJson {
+export function pollJson(poll: LastPoll): PollJson {
+  return {
+    time: poll.time,
+    duration_ms: Math.round(poll.durationMs * 10) / 10,
+    requests: poll.requests,
+    ok: poll.ok,
+    ...(poll.error ? { error: poll.error } : {}),
+  };
+}
+
+/** `identity`: where the pollers have no reading yet, what the history remembers of the unit. */
+export function liveJson(
+  s: PduStatus,
+  now: number,
+  identity?: Cards['pdu'] & { outletsTotal: number },
+): LiveJson {
   const r: PduReading | undefined = s.reading;
   const poll = s.lastPoll;
-  const stale =
-    s.online === true &&
-    ((poll !== undefined && !poll.ok) || (r !== undefined && now - r.time > STALE_AFTER_MS));
   return {
     id: s.id,
     source: s.source,
     unit: r?.unit ?? null,
-    name: r?.identity.name ?? cards?.pdu.name ?? '',
-    model: r?.identity.model ?? cards?.pdu.model ?? '',
-    serial: r?.identity.serial ?? cards?.pdu.serial ?? '',
-    firmware: r?.identity.firmware ?? cards?.pdu.firmware ?? '',
+    name: r?.identity.name ?? identity?.name ?? '',
+    model: r?.identity.model ?? identity?.model ?? '',
+    serial: r?.identity.serial ?? identity?.serial ?? '',
+    firmware: r?.identity.firmware ?? identity?.firmware ?? '',
     online: s.online ?? null,
-    stale,
+    stale: isStale(
+      { online: s.online, lastPollOk: poll?.ok, time: r?.time ?? null, intervalMs: s.intervalMs },
+      now,
+    ),
+    interval_ms: s.intervalMs,
     time: r?.time ?? null,
-    last_poll: poll
-      ? {
-          time: poll.time,
-          duration_ms: Math.round(poll.durationMs * 10) / 10,
-          requests: poll.requests,
-          ok: poll.ok,
-          ...(poll.error ? { error: poll.error } : {}),
-        }
-      : null,
+    last_poll: poll ? pollJson(poll) : null,
     power: r?.inlet.power ?? null,
     apparent_power: r?.inlet.apparent_power ?? null,
     current: r?.inlet.current ?? null,
@@ -102,8 +117,14 @@ export function pduJson(s: PduStatus, cards: Cards | null, now: number): PduJson
     frequency: r?.inlet.frequency ?? null,
     energy: r?.inlet.energy ?? null,
     outlets_on: r?.outlets_on ?? 0,
-    outlets_total: r?.outlets.length ?? cards?.outletsTotal ?? 0,
+    outlets_total: r?.outlets.length ?? identity?.outletsTotal ?? 0,
     outlets: r ? r.outlets.map(outletJson).sort(byLabel) : [],
+  };
+}
+
+export function cardsJson(id: string, cards: Cards | null): CardsJson {
+  return {
+    id,
     today: cards
       ? {
           energy_kwh: round(cards.energyTodayKwh, 3),
@@ -113,6 +134,11 @@ export function pduJson(s: PduStatus, cards: Cards | null, now: number): PduJson
     month: cards ? { energy_kwh: round(cards.energyMonthKwh, 3) } : null,
     sparkline: cards ? cards.sparkline : null,
   };
+}
+
+export function pduJson(s: PduStatus, cards: Cards | null, now: number): PduJson {
+  const identity = cards ? { ...cards.pdu, outletsTotal: cards.outletsTotal } : undefined;
+  return { ...liveJson(s, now, identity), ...cardsJson(s.id, cards) };
 }
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;

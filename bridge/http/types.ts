@@ -1,6 +1,8 @@
+import type { Bus } from '../bus.ts';
 import type { Commands } from '../commands.ts';
 import type { History } from '../history/history.ts';
 import type { Logger } from '../log.ts';
+import type { LastPoll } from '../poller.ts';
 import type { PduReading } from '../readings.ts';
 
 /**
@@ -20,16 +22,6 @@ export interface HttpConfig {
   password?: string | undefined;
 }
 
-/** One event per poll (every unit it read) and one per availability change. */
-export type LiveEvent =
-  | { type: 'reading'; readings: readonly PduReading[] }
-  | { type: 'availability'; pdus: readonly string[]; online: boolean; time: number };
-
-export interface LiveSource {
-  /** Returns the unsubscribe function. */
-  subscribe(listener: (event: LiveEvent) => void): () => void;
-}
-
 /** The state of one PDU unit as the pollers know it now (not from the history). */
 export interface PduStatus {
   /** Unit id (PduReading.id). */
@@ -41,7 +33,9 @@ export interface PduStatus {
   /** The last good reading, or undefined before one. */
   reading: PduReading | undefined;
   /** The last poll of its source, good or failed. */
-  lastPoll?: { time: number; durationMs: number; requests: number; ok: boolean; error?: string | undefined };
+  lastPoll?: LastPoll | undefined;
+  /** Its source's poll interval, ms (staleness is judged against it). */
+  intervalMs: number;
   polls: number;
   failures: number;
   missed: number;
@@ -72,7 +66,8 @@ export interface HttpDeps {
   config: HttpConfig;
   history: HistoryQueries;
   commands: Pick<Commands, 'rename'>;
-  live: LiveSource;
+  /** Polls, availability changes and history commits, for the live stream. */
+  bus: Pick<Bus, 'on'>;
   status: StatusSource;
   /** Extra metric families (bridge health from MQTT, history…), appended to /metrics. */
   metrics?: () => MetricFamily[];

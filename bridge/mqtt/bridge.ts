@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { AvailabilityChange, Bus } from '../bus.ts';
 import type { Commands } from '../commands.ts';
 import type { Logger } from '../log.ts';
 import type { PduReading, PollResult } from '../readings.ts';
@@ -12,9 +13,12 @@ import { collectRetainedConfigs } from './retained.ts';
 import { slug, topics } from './topics.ts';
 
 /**
- * The MQTT side of the bridge: retained state after every poll (only what changed, plus a refresh),
- * availability, Home Assistant discovery with its hygiene, and the command topics. While the broker
- * is away the bridge keeps its current state and republishes all of it when the broker is back.
+ * The MQTT side of the bridge, a consumer of the bus: retained state after every good poll (only what
+ * changed, plus a refresh), availability exactly as the poller decides it, Home Assistant discovery
+ * with its hygiene, and the command topics. While the broker is away the bridge keeps its current
+ * state and republishes all of it when the broker is back. When another client overwrites one of the
+ * bridge's own retained topics (its state, a PDU's availability, a discovery config), the bridge puts
+ * its own value back.
  */
 
 export interface MqttBridgeOptions {
@@ -47,6 +51,8 @@ export interface MqttBridgeDeps {
   mqtt: MqttBridgeOptions;
   pdus: MqttPduOptions[];
   commands: Commands;
+  /** Polls and availability changes arrive here; without a bus, call publishPoll/publishAvailability. */
+  bus?: Bus;
   /** How long start() waits for the first connection before going on without it, ms (10 s). */
   startWaitMs?: number;
 }
@@ -57,11 +63,12 @@ export interface PollMeta {
 }
 
 export interface MqttBridge {
+  readonly name: 'mqtt';
   start(): Promise<void>;
   stop(): Promise<void>;
   publishReading(reading: PduReading, meta: PollMeta): void;
   publishAvailability(id: string, online: boolean): void;
-  /** A whole poll: every unit's reading, availability, and the sweep of linked units gone. */
+  /** A whole good poll: every unit's reading and the sweep of linked units gone. A failed poll changes nothing. */
   publishPoll(result: PollResult): void;
   readonly connected: boolean;
   /** The broker URL in use once started (the embedded broker's, with its real port), without credentials. */
@@ -73,11 +80,12 @@ export function createMqttBridge({
   mqtt,
   pdus,
   commands,
+  bus,
   startWaitMs = 10_000,
 }: MqttBridgeDeps): MqttBridge {
   const t = topics(mqtt);
   const unitTopics = new Map<string, Set<string>>(); // unit id -> its state topics
-  const unitsBySource = new Map<string, string[]>();
+  const unsubscribe: (() => void)[] = [];
   let broker: EmbeddedBroker | undefined;
   let conn: Connection | undefined;
   let swept = !mqtt.discovery;
@@ -96,9 +104,12 @@ export function createMqttBridge({
   const { sync, clear } = outbox;
   const announcer = createAnnouncer({ log, topics: t, options: mqtt, pdus, outbox });
 
+  // The bridge's own state is an outbox topic like the others, so it is restored when overwritten; the
+  // broker publishes the last will ('offline') when the connection dies.
+  outbox.setState(t.bridgeState, 'online');
+
   function flushAll(force: boolean): void {
     if (!online()) return;
-    conn?.client.publish(t.bridgeState, 'online', { qos: 1, retain: true });
     outbox.flushAll(force);
   }
 
@@ -109,9 +120,17 @@ export function createMqttBridge({
       announcer.adopt(found);
     }
     flushAll(true);
+    // Watching its own retained topics starts after the sweep (which subscribes to and leaves the
+    // discovery filter) and after the flush, so what arrives first is the bridge's own values.
+    conn?.client.subscribe(ownFilters, { qos: 1 });
   }
 
   async function onMessage(topic: string, payload: Buffer): Promise<void> {
+    if (isOwnRetained(topic)) {
+      if (outbox.restore(topic, payload))
+        log.warn({ topic }, "another client overwrote one of the bridge's retained topics: restored");
+      return;
+    }
     if (topic === t.haStatus) {
       // HA's birth message: it may have restarted without its retained view, so announce again.
       if (payload.toString() === 'online' && mqtt.discovery) {
@@ -132,7 +151,6 @@ export function createMqttBridge({
       outbox.setState(topic, JSON.stringify(payload));
       mine.add(topic);
     };
-    if (!outbox.hasState(t.availability(id))) outbox.setState(t.availability(id), 'online');
     set(t.pdu(id), pduPayload(r));
     for (const o of r.outlets) set(t.outlet(id, o.outlet), outletPayload(o));
     set(t.diagnostics(id), diagnosticsPayload(r.time, meta));
@@ -140,7 +158,6 @@ export function createMqttBridge({
     for (const topic of unitTopics.get(id) ?? []) if (!mine.has(topic)) clear(topic);
     unitTopics.set(id, mine);
     if (mqtt.discovery) announcer.announce(r);
-    sync(t.availability(id));
     for (const topic of mine) sync(topic);
   }
 
@@ -149,8 +166,25 @@ export function createMqttBridge({
     sync(t.availability(id));
   }
 
+  /** The retained topics the bridge restores at once when another client overwrites them. */
+  function isOwnRetained(topic: string): boolean {
+    if (topic === t.bridgeState) return true;
+    if (topic.endsWith('/availability')) return topic.startsWith(`${mqtt.baseTopic}/`);
+    return mqtt.discovery && topic.startsWith(`${mqtt.discoveryPrefix}/device/`);
+  }
+  const ownFilters = [
+    t.bridgeState,
+    `${mqtt.baseTopic}/+/availability`,
+    ...(mqtt.discovery ? [t.deviceConfigFilter] : []),
+  ];
+
+  function onAvailability(change: AvailabilityChange): void {
+    for (const id of change.units) publishAvailability(id, change.online);
+  }
+
   let brokerUrl: string | undefined;
   return {
+    name: 'mqtt',
     get connected() {
       return Boolean(conn?.connected);
     },
@@ -199,10 +233,17 @@ export function createMqttBridge({
       client.on('connect', (ack) => {
         if (!ack.sessionPresent) client.subscribe(filters, { qos: 1 });
       });
+      if (bus) {
+        unsubscribe.push(
+          bus.on('poll', (result) => this.publishPoll(result), 'mqtt'),
+          bus.on('availability', onAvailability, 'mqtt'),
+        );
+      }
       await ready;
     },
 
     async stop() {
+      for (const off of unsubscribe.splice(0)) off();
       stopping = true;
       await conn?.close({ topic: t.bridgeState, payload: 'offline' });
       await broker?.stop();
@@ -214,19 +255,14 @@ export function createMqttBridge({
     publishAvailability,
 
     publishPoll(result) {
-      if (result.ok) {
-        const ids = result.units.map((u) => u.id);
-        for (const unit of result.units) {
-          publishAvailability(unit.id, true);
-          publishReading(unit, result);
-        }
-        for (const gone of unitsBySource.get(result.source) ?? [])
-          if (!ids.includes(gone)) publishAvailability(gone, false);
-        unitsBySource.set(result.source, ids);
-        if (mqtt.discovery) announcer.unitsSeen(result.source, ids);
-      } else {
-        for (const id of unitsBySource.get(result.source) ?? [result.source]) publishAvailability(id, false);
-      }
+      // Availability is the poller's (bus 'availability'): a failed poll publishes nothing here.
+      if (!result.ok) return;
+      for (const unit of result.units) publishReading(unit, result);
+      if (mqtt.discovery)
+        announcer.unitsSeen(
+          result.source,
+          result.units.map((u) => u.id),
+        );
     },
   };
 }

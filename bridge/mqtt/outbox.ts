@@ -29,6 +29,12 @@ export interface Outbox {
   clear(topic: string): void;
   /** Pending clears, then every discovery config, then every state topic. */
   flushAll(force: boolean): void;
+  /**
+   * A message arrived on `topic` (the bridge subscribes to its own retained topics). When the bridge
+   * owns the topic and the payload is not what it last sent, another client overwrote it: publish the
+   * bridge's value again. Returns true when it did. The bridge's own echo changes nothing.
+   */
+  restore(topic: string, payload: Buffer): boolean;
 }
 
 type Stored = string | Buffer;
@@ -78,6 +84,15 @@ export function createOutbox({ refreshMs, online, send, now = Date.now }: Outbox
       sent.delete(topic);
       if (online()) send(topic, '');
       else pendingClears.add(topic);
+    },
+    restore(topic, payload) {
+      const last = sent.get(topic);
+      if (!online() || last === undefined) return false;
+      const mine =
+        typeof last.payload === 'string' ? last.payload : inflateRawSync(last.payload).toString('utf8');
+      if (payload.toString('utf8') === mine) return false;
+      sync(topic, true);
+      return true;
     },
     flushAll(force) {
       if (!online()) return;

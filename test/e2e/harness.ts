@@ -2,25 +2,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCommands } from '../../bridge/commands.ts';
+import { type Bridge, createBridge } from '../../bridge/bridge.ts';
 import { backfill } from '../../bridge/history/backfill.ts';
 import { createHistory, type History } from '../../bridge/history/history.ts';
-import { createHttpServer } from '../../bridge/http/server.ts';
-import { createLiveHub, createStatusBoard } from '../../bridge/http/sources.ts';
-import type { HttpConfig, MetricFamily } from '../../bridge/http/types.ts';
+import type { MetricFamily } from '../../bridge/http/types.ts';
 import { silentLogger } from '../../bridge/log.ts';
-import { createPoller, type Poller } from '../../bridge/poller.ts';
+import type { Poller } from '../../bridge/poller.ts';
 import type { OutletReading, PduReading } from '../../bridge/readings.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
 import type { SimModel } from '../../bridge/sim/types.ts';
-import { createOutletControl } from '../../bridge/snmp/control.ts';
-import { createPduReader } from '../../bridge/snmp/reader.ts';
-import { createSnmpClient, type SnmpTarget } from '../../bridge/snmp/session.ts';
+import { loadConfig } from '../../config/load.ts';
 
 /**
- * A bridge on the simulated PX3-5892 from the real pieces (sim agent, SNMP reader, poller, SQLite
- * history in a temp dir, command module, HTTP server), for the API and panel tests. It is what
- * bridge.ts wires, minus MQTT; history is backfilled from the simulator's own model.
+ * The bridge as the daemon builds it (bridge/bridge.ts: poller, SQLite history in a temp dir, embedded
+ * broker, command module, HTTP server) on the simulated PX3-5892, for the API tests; history is
+ * backfilled from the simulator's own model first.
  */
 
 export const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -33,11 +29,12 @@ export interface Stack {
   agent: SimAgent;
   history: History;
   poller: Poller;
+  bridge: Bridge;
   stop(): Promise<void>;
 }
 
 export interface StackOptions {
-  http?: Partial<HttpConfig>;
+  http?: { token?: string; username?: string; password?: string };
   /** Backfill spans, newest last: [days back, step minutes]. */
   backfill?: { days: number; stepMinutes: number }[];
   pollIntervalMs?: number;
@@ -91,11 +88,13 @@ export function readingFromModel(model: SimModel, id: string, time: number): Pdu
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const log = silentLogger;
   const dir = mkdtempSync(join(tmpdir(), 'r2m-http-'));
+  const dbPath = join(dir, 'history.db');
   const agent = await startSimAgent({
     model: { seed: 7 },
     communities: { read: READ_COMMUNITY, write: WRITE_COMMUNITY },
   });
-  const history = createHistory({ path: join(dir, 'history.db'), log });
+  // History first, through the recording path, before any live poll lands after it.
+  const history = createHistory({ path: dbPath, log });
   history.start();
   const now = Date.now();
   const spans = options.backfill ?? [];
@@ -113,76 +112,51 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
     if (r.error) throw new Error(`backfill: ${r.error}`);
   });
+  await history.stop();
 
-  const target: SnmpTarget = {
-    host: agent.host,
-    port: agent.port,
-    version: '2c',
-    community: READ_COMMUNITY,
-    timeout: 1500,
-    retries: 1,
-  };
-  const reader = createPduReader({ source: PDU, target, layoutRefreshMs: 300_000 });
-  const writer = createSnmpClient({ ...target, community: WRITE_COMMUNITY, maxVarbinds: 8 });
-  const live = createLiveHub();
-  let poller: Poller | undefined;
-  const status = createStatusBoard(() => (poller ? [poller] : []));
-  poller = createPoller({
-    id: PDU,
-    intervalMs: options.pollIntervalMs ?? 60_000,
-    offlineAfter: 2,
-    reader,
-    target,
-    log,
-    onResult: (result) => {
-      if (result.ok) history.record(result.units);
-      else history.recordOffline(PDU, result.time);
-      status.observe(result);
-      if (result.ok) live.emit({ type: 'reading', readings: result.units });
-    },
-    onAvailability: (online, pdus) => live.emit({ type: 'availability', pdus, online, time: Date.now() }),
-  });
-  const control = createOutletControl({
-    unit: 1,
-    outlets: () => reader.layout?.units.find((u) => u.unit === 1)?.outlets.length ?? 0,
-    writeClient: writer,
-    readClient: reader.client,
-    allowSwitching: false,
-    maxNameLength: 64,
-    changed: () => reader.invalidate(),
-  });
-  const commands = createCommands({
-    log,
-    control: (id) => (id === PDU ? control : undefined),
-    afterChange: async () => {
-      await poller?.pollNow();
+  // The same bridge the daemon builds (bridge/bridge.ts), on free ports.
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      demo: options.demo ?? true,
+      pdus: [
+        {
+          id: PDU,
+          host: agent.host,
+          port: agent.port,
+          community: READ_COMMUNITY,
+          writeCommunity: WRITE_COMMUNITY,
+          pollInterval: (options.pollIntervalMs ?? 60_000) / 1000,
+          timeout: 1500,
+          retries: 1,
+        },
+      ],
+      snmp: { offlineAfter: 2 },
+      db: { path: dbPath },
+      http: { host: '127.0.0.1', port: 0, ...options.http },
+      mqtt: { host: '127.0.0.1', port: 0, wsPort: 0 },
     },
   });
-  const http = createHttpServer({
+  const bridge = createBridge({
+    config,
     log,
-    config: { port: 0, host: '127.0.0.1', ...options.http },
-    history,
-    commands,
-    live,
-    status,
-    metrics: options.metrics,
-    heartbeatMs: options.heartbeatMs,
     uiDir: options.uiDir ?? join(repoRoot, 'ui/dist'),
-    demo: options.demo ?? true,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
   });
-  poller.start();
+  await bridge.start();
+  const poller = bridge.pollers[0];
+  const address = bridge.http;
+  if (!poller || !address) throw new Error('the bridge started without its poller or HTTP server');
   await poller.pollNow();
-  const { port } = await http.start();
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${address.port}`,
     agent,
-    history,
+    history: bridge.history,
     poller,
+    bridge,
     async stop() {
-      await http.stop();
-      await poller?.stop();
-      writer.close();
-      await history.stop();
+      await bridge.stop();
       await agent.stop();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -8,7 +8,7 @@ import { createMqttBridge, type MqttBridge, type MqttBridgeOptions } from '../..
 import type { PduReading, PollResult } from '../../bridge/readings.ts';
 import { type CapturedLog, type LogEntry, WARN } from './log-capture.ts';
 import { retained } from './mqtt-client.ts';
-import { sampleReading } from './mqtt-sample.ts';
+import { goodPoll, publishGoodPoll, sampleReading } from './mqtt-sample.ts';
 
 /**
  * Bridges pointed at an external broker, and the two outcomes the external-broker tests check:
@@ -23,7 +23,7 @@ const commands = createCommands({ log: silentLogger, control: () => undefined, a
 let seq = 0;
 
 export function poll(units: PduReading[] = [sampleReading()]): PollResult {
-  return { ok: true, source: 'pdu1', time: Date.now(), units, durationMs: 1, requests: 1 };
+  return goodPoll(units.map((u) => ({ ...u, time: Date.now() })));
 }
 
 export interface ExternalKit {
@@ -84,7 +84,7 @@ export async function stateArrives(
   options: Parameters<typeof retained>[2] = {},
 ): Promise<Map<string, string>> {
   expect(bridge.connected).toBe(true);
-  bridge.publishPoll(poll());
+  publishGoodPoll(bridge, poll());
   const deadline = Date.now() + 10_000;
   let got = new Map<string, string>();
   while (!got.has(`${baseTopic}/pdu1/outlet/4`) && Date.now() < deadline)

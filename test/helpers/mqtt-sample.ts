@@ -1,4 +1,4 @@
-import type { OutletReading, PduReading } from '../../bridge/readings.ts';
+import type { OutletReading, PduReading, PollResult } from '../../bridge/readings.ts';
 
 /**
  * A small, plausible PduReading for MQTT tests (not a real walk): outlet 2 is idle, so its power
@@ -49,4 +49,33 @@ export function sampleReading(
     outlets,
     outlets_on: outlets.filter((o) => o.state === 'on').length,
   };
+}
+
+/** A good poll of `units` as the poller reports it (it is online after a good poll). */
+export function goodPoll(
+  units: PduReading[],
+  extra: { durationMs?: number; requests?: number } = {},
+): PollResult {
+  return {
+    ok: true,
+    source: units[0]?.source ?? 'pdu1',
+    time: units[0]?.time ?? Date.now(),
+    units,
+    online: true,
+    intervalMs: 60_000,
+    durationMs: extra.durationMs ?? 1,
+    requests: extra.requests ?? 1,
+  };
+}
+
+/**
+ * What the poller and the bus do for a direct MqttBridge in a test: availability first (the poller
+ * owns it), then the poll.
+ */
+export function publishGoodPoll(
+  bridge: { publishAvailability(id: string, online: boolean): void; publishPoll(r: PollResult): void },
+  poll: PollResult,
+): void {
+  if (poll.ok) for (const u of poll.units) bridge.publishAvailability(u.id, true);
+  bridge.publishPoll(poll);
 }

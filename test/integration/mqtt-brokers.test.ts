@@ -10,7 +10,7 @@ import type { PduReading, PollResult } from '../../bridge/readings.ts';
 import { validateDiscovery } from '../helpers/ha-validator.ts';
 import { hasMosquitto, mosquittoSkipMessage, startMosquitto } from '../helpers/mosquitto.ts';
 import { publishRetained, retained, waitForRetained, watch } from '../helpers/mqtt-client.ts';
-import { sampleReading } from '../helpers/mqtt-sample.ts';
+import { goodPoll, publishGoodPoll, sampleReading } from '../helpers/mqtt-sample.ts';
 import { freeTcpPort } from '../helpers/ports.ts';
 
 /**
@@ -64,14 +64,10 @@ const noPdus: Commands = createCommands({
 let seq = 0;
 
 function poll(...units: PduReading[]): PollResult {
-  return {
-    ok: true,
-    source: units[0]?.source ?? 'pdu1',
-    time: Date.now(),
-    units,
-    durationMs: 42,
-    requests: 6,
-  };
+  return goodPoll(
+    units.map((u) => ({ ...u, time: Date.now() })),
+    { durationMs: 42, requests: 6 },
+  );
 }
 
 const brokers: Array<[string, () => Promise<Broker>, boolean]> = [
@@ -123,7 +119,7 @@ for (const [name, start, available] of brokers) {
       const o = options();
       const w = await watch(broker.url, [`${o.baseTopic}/#`, `${o.discoveryPrefix}/#`]);
       const b = await startBridge(o, true);
-      b.publishPoll(poll(sampleReading()));
+      publishGoodPoll(b, poll(sampleReading()));
       await w.waitFor((m) => m.topic === `${o.discoveryPrefix}/device/r2m_pdu1_outlet_4/config`);
       await w.waitFor((m) => m.topic === `${o.baseTopic}/pdu1/outlet/4`);
       await w.close();
@@ -245,7 +241,7 @@ for (const [name, start, available] of brokers) {
     it("re-announces discovery and state on Home Assistant's birth message", async () => {
       const o = options();
       const b = await startBridge(o);
-      b.publishPoll(poll(sampleReading()));
+      publishGoodPoll(b, poll(sampleReading()));
       const filters = [`${o.discoveryPrefix}/device/+/config`, `${o.baseTopic}/pdu1/outlet/3`];
       await waitForRetained(broker.url, filters, 6);
       const w = await watch(broker.url, filters);
@@ -310,7 +306,7 @@ for (const [name, start, available] of brokers) {
     it('keeps its state while the broker is away and republishes it when the broker is back', async () => {
       const o = options();
       const b = await startBridge(o);
-      b.publishPoll(poll(sampleReading()));
+      publishGoodPoll(b, poll(sampleReading()));
       await (await watch(broker.url, [`${o.baseTopic}/pdu1/outlet/4`])).waitFor(() => true);
       const changed = sampleReading({ names: ['while away', '', '', ''] });
       await broker.restart(async () => {

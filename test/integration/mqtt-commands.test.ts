@@ -12,6 +12,7 @@ import { OUTLET_CONFIG, OUTLET_SWITCH } from '../../bridge/snmp/mib.ts';
 import { createPduReader, type PduReader } from '../../bridge/snmp/reader.ts';
 import { createSnmpClient, type SnmpClient, type SnmpTarget } from '../../bridge/snmp/session.ts';
 import { retained, type Watcher, watch } from '../helpers/mqtt-client.ts';
+import { goodPoll, publishGoodPoll } from '../helpers/mqtt-sample.ts';
 
 /**
  * Commands end to end: MQTT → command module → SNMP SET on the simulated PDU agent → read-back →
@@ -55,7 +56,7 @@ async function pollNow(id: string): Promise<void> {
   if (!reader) return;
   const time = Date.now();
   const r = await reader.read(time);
-  bridge.publishPoll({ ok: true, source: id, time, units: r.units, durationMs: 1, requests: r.requests });
+  publishGoodPoll(bridge, goodPoll(r.units, { requests: r.requests }));
 }
 
 /** Publishes a command and returns the response that follows it on `bridge/response/<action>`. */

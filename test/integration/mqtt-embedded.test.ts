@@ -5,7 +5,7 @@ import { silentLogger } from '../../bridge/log.ts';
 import { createMqttBridge, type MqttBridge } from '../../bridge/mqtt/bridge.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from '../../bridge/mqtt/broker.ts';
 import { retained, watch } from '../helpers/mqtt-client.ts';
-import { sampleReading } from '../helpers/mqtt-sample.ts';
+import { goodPoll, publishGoodPoll, sampleReading } from '../helpers/mqtt-sample.ts';
 import { freeTcpPort } from '../helpers/ports.ts';
 
 /** The embedded aedes: WebSocket for browsers, Mosquitto 2's loopback-unless-credentials rule, auth. */
@@ -154,7 +154,7 @@ describe('a broker that is not there yet', () => {
     stops.push(() => bridge.stop());
     expect(bridge.connected).toBe(false);
     const r = sampleReading();
-    bridge.publishPoll({ ok: true, source: 'pdu1', time: r.time, units: [r], durationMs: 5, requests: 3 });
+    publishGoodPoll(bridge, goodPoll([r], { durationMs: 5, requests: 3 }));
 
     await broker({ port });
     const w = await watch(url, ['late/pdu1/outlet/1', 'homeassistant/device/x_pdu1_outlet_1/config']);

@@ -35,7 +35,7 @@ function poller(
     target: t,
     log: silentLogger,
     onResult,
-    onAvailability: (online) => events.push(online),
+    onAvailability: (change) => events.push(change.online),
   });
   return { p, events };
 }

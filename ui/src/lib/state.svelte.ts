@@ -1,3 +1,5 @@
+import { isStale } from '../../../bridge/facts/freshness.ts';
+import type { CardsJson, LiveJson } from '../../../bridge/http/payloads.ts';
 import { type CurrentStatusJson, fetchStatus, type PduJson } from './api.ts';
 
 /**
@@ -21,35 +23,37 @@ export const app = $state({
   authorization: sessionStorage.getItem('r2m-auth'),
 });
 
-/** Observed poll interval per PDU, ms: "stale" is judged against it, not a fixed guess. */
-const intervals = new Map<string, number>();
-
 export function selectedPdu(): PduJson | undefined {
   const pdus = app.status?.pdus ?? [];
   return pdus.find((p) => p.id === app.selected) ?? pdus[0];
 }
 
+/** The bridge's freshness rule (bridge/facts/freshness.ts), applied between events as time passes. */
 export function healthOf(p: PduJson | undefined, now: number): Health {
   if (!p || p.online === null) return 'waiting';
   if (p.online === false) return 'offline';
-  const staleAfter = Math.max(150_000, 3 * (intervals.get(p.id) ?? 60_000));
-  if (p.stale || app.stream !== 'open' || p.time === null || now - p.time > staleAfter) return 'stale';
+  const stale = isStale(
+    { online: p.online, lastPollOk: p.last_poll?.ok, time: p.time, intervalMs: p.interval_ms },
+    now,
+  );
+  if (stale || app.stream !== 'open') return 'stale';
   return 'live';
 }
 
-function merge(pdus: PduJson[]): void {
+/** Live fields of a poll (LiveJson) or the history's cards (CardsJson) into the PDUs shown. */
+function merge(parts: readonly (LiveJson | CardsJson | PduJson)[]): void {
   const status = app.status;
   if (!status) return;
-  for (const p of pdus) {
-    const i = status.pdus.findIndex((x) => x.id === p.id);
-    if (i < 0) {
-      status.pdus.push(p);
+  for (const part of parts) {
+    const i = status.pdus.findIndex((x) => x.id === part.id);
+    const prev = status.pdus[i];
+    if (!prev) {
+      // A unit first seen in a live event (a linked unit): its cards follow with the next commit.
+      if ('online' in part) status.pdus.push({ today: null, month: null, sparkline: null, ...part });
       continue;
     }
-    const prev = status.pdus[i];
-    if (prev?.time && p.time && p.time > prev.time) intervals.set(p.id, p.time - prev.time);
-    status.pdus[i] = p;
-    if (p.id === (selectedPdu()?.id ?? '')) app.readings++;
+    status.pdus[i] = { ...prev, ...part };
+    if ('online' in part && part.id === (selectedPdu()?.id ?? '')) app.readings++;
   }
 }
 
@@ -84,12 +88,19 @@ export function connect(): () => void {
   es.onerror = () => {
     app.stream = 'error';
   };
+  const data = <T>(e: Event) => JSON.parse((e as MessageEvent<string>).data) as T;
   es.addEventListener('reading', (e) => {
     app.stream = 'open';
-    merge((JSON.parse((e as MessageEvent<string>).data) as { pdus: PduJson[] }).pdus);
+    merge(data<{ pdus: LiveJson[] }>(e).pdus);
+  });
+  es.addEventListener('cards', (e) => merge(data<{ pdus: CardsJson[] }>(e).pdus));
+  es.addEventListener('poll', (e) => {
+    // A failed poll: the PDU may still be online (the poller decides), but its numbers are stale now.
+    const f = data<{ source: string; last_poll: PduJson['last_poll'] }>(e);
+    for (const p of app.status?.pdus ?? []) if (p.source === f.source) p.last_poll = f.last_poll;
   });
   es.addEventListener('availability', (e) => {
-    const a = JSON.parse((e as MessageEvent<string>).data) as { pdus: string[]; online: boolean };
+    const a = data<{ pdus: string[]; online: boolean }>(e);
     for (const p of app.status?.pdus ?? []) if (a.pdus.includes(p.id)) p.online = a.online;
   });
   es.addEventListener('heartbeat', () => {
