@@ -103,8 +103,24 @@ export type PollResult =
       requests: number;
     };
 
+/** The topic id of a unit (unit 1 keeps the configured id, linked unit n is `<id>-<n>`): the one format. */
 export function unitId(source: string, unit: number): string {
   return unit === 1 ? source : `${source}-${unit}`;
+}
+
+/** The configured source a unit id belongs to (`src` itself or a linked unit `src-<n>`): unitId's inverse. */
+export function sourceOfUnit(id: string, sources: readonly string[]): string | undefined {
+  // Called for every owned discovery config on every poll (7,200 outlets at scale): no RegExp.
+  return sources.find((s) => id === s || (id.startsWith(`${s}-`) && isUnitNumber(id.slice(s.length + 1))));
+}
+
+function isUnitNumber(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** An outlet as every consumer shows it (MQTT, HTTP, `probe --json`): the reading without internals. */

@@ -1,11 +1,10 @@
+import { PERIODS, type Period, type View } from '../facts/periods.ts';
 import type { Db } from './db.ts';
 import { calendarGrid, fixedGrid, type Grid, LEVEL_TABLE, type Resolution } from './time.ts';
 
 /** Turning a period or a custom range into time bounds, a resolution and the rows behind it. */
 
-export type Period = 'hour' | 'day' | 'week' | 'month' | 'year';
-export type View = 'total' | 'ports';
-export const PERIODS: readonly Period[] = ['hour', 'day', 'week', 'month', 'year'];
+export { PERIODS, type Period, type View } from '../facts/periods.ts';
 
 const PERIOD_S: Record<Period, number> = {
   hour: 3600,

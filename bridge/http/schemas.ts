@@ -1,3 +1,5 @@
+import { PERIODS, type Period, VIEWS, type View } from '../facts/periods.ts';
+
 /**
  * JSON schemas of the query strings and bodies. Fastify validates them before a handler runs, and
  * unknown parameters are refused (additionalProperties: false with removeAdditional off), so a typo
@@ -5,7 +7,7 @@
  */
 
 const pdu = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' } as const;
-const period = { type: 'string', enum: ['hour', 'day', 'week', 'month', 'year'] } as const;
+const period = { type: 'string', enum: PERIODS } as const;
 /** ms since the epoch: 2000-01-01 .. 2100-01-01. */
 const time = { type: 'integer', minimum: 946_684_800_000, maximum: 4_102_444_800_000 } as const;
 
@@ -23,7 +25,7 @@ export const seriesQuery = {
     period,
     from: time,
     to: time,
-    view: { type: 'string', enum: ['total', 'ports'] },
+    view: { type: 'string', enum: VIEWS },
     /** The chart's width in points: the server never sends more (downsampling). */
     points: { type: 'integer', minimum: 10, maximum: 2000 },
   },
@@ -37,7 +39,7 @@ export const exportQuery = {
     period,
     from: time,
     to: time,
-    view: { type: 'string', enum: ['total', 'ports', 'all'] },
+    view: { type: 'string', enum: [...VIEWS, 'all'] },
     format: { type: 'string', enum: ['csv'] },
     resolution: { type: 'string', enum: ['raw', '15m', '1h', '1d'] },
   },
@@ -61,18 +63,18 @@ export interface PduQuery {
 }
 
 export interface SeriesQueryString extends PduQuery {
-  period?: 'hour' | 'day' | 'week' | 'month' | 'year';
+  period?: Period;
   from?: number;
   to?: number;
-  view?: 'total' | 'ports';
+  view?: View;
   points?: number;
 }
 
 export interface ExportQueryString extends PduQuery {
-  period?: 'hour' | 'day' | 'week' | 'month' | 'year';
+  period?: Period;
   from?: number;
   to?: number;
-  view?: 'total' | 'ports' | 'all';
+  view?: View | 'all';
   format?: 'csv';
   resolution?: 'raw' | '15m' | '1h' | '1d';
 }

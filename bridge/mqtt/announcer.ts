@@ -1,9 +1,9 @@
 import type { Logger } from '../log.ts';
-import type { PduReading } from '../readings.ts';
+import { type PduReading, sourceOfUnit } from '../readings.ts';
 import { VERSION } from '../version.ts';
 import { buildDiscovery, type DiscoveryOptions, withRemovals } from './discovery.ts';
 import type { Outbox } from './outbox.ts';
-import { type OwnedConfig, sourceOf, staleForRemovedPdus, staleOutlets, staleUnits } from './sweep.ts';
+import { type OwnedConfig, staleForRemovedPdus, staleOutlets, staleUnits } from './sweep.ts';
 import type { Topics } from './topics.ts';
 
 /**
@@ -49,7 +49,7 @@ export function createAnnouncer({ log, topics: t, options, pdus, outbox }: Annou
   }
 
   function discoveryOptions(unitId: string): DiscoveryOptions {
-    const source = sourceOf(unitId, sources);
+    const source = sourceOfUnit(unitId, sources);
     const p = pdus.find((x) => x.id === source) ?? { allowSwitching: false, maxNameLength: 64 };
     return {
       ...options,

@@ -1,3 +1,4 @@
+import { sourceOfUnit } from '../readings.ts';
 import { ORIGIN_NAME } from './discovery.ts';
 import { slug } from './topics.ts';
 
@@ -54,26 +55,9 @@ export function parseOwnedConfig(topic: string, raw: string, o: SweepOptions): O
   return undefined;
 }
 
-/** A unit topic id belongs to a configured source: `src` itself or a linked unit `src-<n>`. */
-export function sourceOf(unitId: string, sources: readonly string[]): string | undefined {
-  // Called for every owned config on every poll (7,200 outlets at scale): plain string tests, no RegExp.
-  return sources.find(
-    (s) => unitId === s || (unitId.startsWith(`${s}-`) && isUnitNumber(unitId.slice(s.length + 1))),
-  );
-}
-
-function isUnitNumber(text: string): boolean {
-  if (text.length === 0) return false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
-
 /** At start: configs of PDUs no longer in the config file. */
 export function staleForRemovedPdus(owned: Iterable<OwnedConfig>, sources: readonly string[]): OwnedConfig[] {
-  return [...owned].filter((c) => sourceOf(c.pdu, sources) === undefined);
+  return [...owned].filter((c) => sourceOfUnit(c.pdu, sources) === undefined);
 }
 
 /** After a unit's reading: configs of its outlets beyond the outlets it has now. */
@@ -91,5 +75,5 @@ export function staleUnits(
   source: string,
   presentUnits: readonly string[],
 ): OwnedConfig[] {
-  return [...owned].filter((c) => sourceOf(c.pdu, [source]) === source && !presentUnits.includes(c.pdu));
+  return [...owned].filter((c) => sourceOfUnit(c.pdu, [source]) === source && !presentUnits.includes(c.pdu));
 }

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDiscovery } from '../../bridge/mqtt/discovery.ts';
-import {
-  parseOwnedConfig,
-  sourceOf,
-  staleForRemovedPdus,
-  staleOutlets,
-  staleUnits,
-} from '../../bridge/mqtt/sweep.ts';
+import { parseOwnedConfig, staleForRemovedPdus, staleOutlets, staleUnits } from '../../bridge/mqtt/sweep.ts';
+import { sourceOfUnit } from '../../bridge/readings.ts';
 import { sampleReading } from '../helpers/mqtt-sample.ts';
 
 const o = { baseTopic: 'r2m', discoveryPrefix: 'homeassistant', bridgeId: 'b1' };
@@ -46,10 +41,10 @@ describe('discovery hygiene', () => {
   });
 
   it('maps linked units to their source', () => {
-    expect(sourceOf('pdu1-2', ['pdu1'])).toBe('pdu1');
-    expect(sourceOf('pdu1', ['pdu1'])).toBe('pdu1');
-    expect(sourceOf('pdu10', ['pdu1'])).toBeUndefined();
-    expect(sourceOf('pdu1-x', ['pdu1'])).toBeUndefined();
+    expect(sourceOfUnit('pdu1-2', ['pdu1'])).toBe('pdu1');
+    expect(sourceOfUnit('pdu1', ['pdu1'])).toBe('pdu1');
+    expect(sourceOfUnit('pdu10', ['pdu1'])).toBeUndefined();
+    expect(sourceOfUnit('pdu1-x', ['pdu1'])).toBeUndefined();
   });
 
   it('finds configs of PDUs removed from the config file', () => {

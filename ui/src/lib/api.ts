@@ -1,11 +1,11 @@
+import { PERIODS, type Period, type View } from '../../../bridge/facts/periods.ts';
 import type { EnergySeries, PowerSeries } from '../../../bridge/history/series.ts';
 import type { CurrentStatusJson, OutletJson, PduJson } from '../../../bridge/http/payloads.ts';
 
 /** The bridge's API (bridge/http/README.md), relative to the page's origin. */
 
 export type { CurrentStatusJson, EnergySeries, OutletJson, PduJson, PowerSeries };
-export type Period = 'hour' | 'day' | 'week' | 'month' | 'year';
-export type View = 'total' | 'ports';
+export { PERIODS, type Period, type View };
 /** A period, or a custom range in ms. */
 export type Range = { period: Period } | { from: number; to: number };
 
