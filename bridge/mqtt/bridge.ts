@@ -9,6 +9,7 @@ import { type Connection, openConnection, redactUrl } from './client.ts';
 import { createOutbox } from './outbox.ts';
 import { diagnosticsPayload, outletPayload, pduPayload } from './payloads.ts';
 import { handleCommandMessage } from './requests.ts';
+import { createRestoreGuard } from './restore-guard.ts';
 import { collectRetainedConfigs } from './retained.ts';
 import { slug, topics } from './topics.ts';
 
@@ -55,6 +56,8 @@ export interface MqttBridgeDeps {
   bus?: Bus;
   /** How long start() waits for the first connection before going on without it, ms (10 s). */
   startWaitMs?: number;
+  /** How long an overwrite of one of the bridge's own retained topics stands before it is restored, ms. */
+  restoreDelayMs?: number;
 }
 
 export interface PollMeta {
@@ -82,6 +85,7 @@ export function createMqttBridge({
   commands,
   bus,
   startWaitMs = 10_000,
+  restoreDelayMs = 1000,
 }: MqttBridgeDeps): MqttBridge {
   const t = topics(mqtt);
   const unitTopics = new Map<string, Set<string>>(); // unit id -> its state topics
@@ -103,6 +107,7 @@ export function createMqttBridge({
   });
   const { sync, clear } = outbox;
   const announcer = createAnnouncer({ log, topics: t, options: mqtt, pdus, outbox });
+  const restores = createRestoreGuard();
 
   // The bridge's own state is an outbox topic like the others, so it is restored when overwritten; the
   // broker publishes the last will ('offline') when the connection dies.
@@ -127,8 +132,7 @@ export function createMqttBridge({
 
   async function onMessage(topic: string, payload: Buffer): Promise<void> {
     if (isOwnRetained(topic)) {
-      if (outbox.restore(topic, payload))
-        log.warn({ topic }, "another client overwrote one of the bridge's retained topics: restored");
+      if (online() && outbox.overwritten(topic, payload)) scheduleRestore(topic, payload);
       return;
     }
     if (topic === t.haStatus) {
@@ -177,6 +181,29 @@ export function createMqttBridge({
     `${mqtt.baseTopic}/+/availability`,
     ...(mqtt.discovery ? [t.deviceConfigFilter] : []),
   ];
+
+  // A restore waits a moment: a burst of overwrites is answered once, and a broker going down (which
+  // may hand the bridge its own last will on the way out) gets no publish into a closing connection.
+  const pendingRestores = new Map<string, NodeJS.Timeout>();
+  function scheduleRestore(topic: string, payload: Buffer): void {
+    if (pendingRestores.has(topic)) return;
+    const timer = setTimeout(() => {
+      pendingRestores.delete(topic);
+      if (!online() || !outbox.overwritten(topic, payload)) return;
+      const verdict = restores.allow(topic);
+      if (verdict === 'restore') {
+        log.warn({ topic }, "another client overwrote one of the bridge's retained topics: restored");
+        outbox.sync(topic, true);
+      } else if (verdict === 'give-up') {
+        log.error(
+          { topic },
+          'another publisher keeps overwriting this topic (two bridges with the same mqtt.bridgeId and base topic?): no longer restoring it',
+        );
+      }
+    }, restoreDelayMs);
+    timer.unref();
+    pendingRestores.set(topic, timer);
+  }
 
   function onAvailability(change: AvailabilityChange): void {
     for (const id of change.units) publishAvailability(id, change.online);
@@ -244,6 +271,8 @@ export function createMqttBridge({
 
     async stop() {
       for (const off of unsubscribe.splice(0)) off();
+      for (const timer of pendingRestores.values()) clearTimeout(timer);
+      pendingRestores.clear();
       stopping = true;
       await conn?.close({ topic: t.bridgeState, payload: 'offline' });
       await broker?.stop();

@@ -141,7 +141,11 @@ export function openConnection(o: ConnectionOptions): Connection {
           clearTimeout(timeout);
         }
       }
-      await client.endAsync(!clean || !client.connected);
+      // Forced: once the broker acknowledged the last words it has processed everything sent before
+      // them (one TCP stream, in order). A publish caught in flight by a dropped connection stays in
+      // mqtt.js' outgoing list with a clean session and would make a graceful end wait forever.
+      if (!clean) log.debug('closing the MQTT connection without the last words acknowledged');
+      await client.endAsync(true);
     },
   };
 }

@@ -30,11 +30,10 @@ export interface Outbox {
   /** Pending clears, then every discovery config, then every state topic. */
   flushAll(force: boolean): void;
   /**
-   * A message arrived on `topic` (the bridge subscribes to its own retained topics). When the bridge
-   * owns the topic and the payload is not what it last sent, another client overwrote it: publish the
-   * bridge's value again. Returns true when it did. The bridge's own echo changes nothing.
+   * True when the bridge last sent `topic` and `payload` is not that: another client overwrote it (the
+   * bridge subscribes to its own retained topics; its own echo is not a difference).
    */
-  restore(topic: string, payload: Buffer): boolean;
+  overwritten(topic: string, payload: Buffer): boolean;
 }
 
 type Stored = string | Buffer;
@@ -85,14 +84,12 @@ export function createOutbox({ refreshMs, online, send, now = Date.now }: Outbox
       if (online()) send(topic, '');
       else pendingClears.add(topic);
     },
-    restore(topic, payload) {
+    overwritten(topic, payload) {
       const last = sent.get(topic);
-      if (!online() || last === undefined) return false;
+      if (last === undefined) return false;
       const mine =
         typeof last.payload === 'string' ? last.payload : inflateRawSync(last.payload).toString('utf8');
-      if (payload.toString('utf8') === mine) return false;
-      sync(topic, true);
-      return true;
+      return payload.toString('utf8') !== mine;
     },
     flushAll(force) {
       if (!online()) return;
