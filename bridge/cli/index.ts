@@ -1,4 +1,5 @@
 import { Command, type Help } from 'commander';
+import { VERSION } from '../version.ts';
 import { registerDemo } from './demo.ts';
 import { registerProbe } from './probe.ts';
 import { registerRun } from './run.ts';
@@ -8,7 +9,12 @@ import { registerSim } from './sim.ts';
 export function buildProgram(): Command {
   const program = new Command('raritan2mqtt')
     .description('Raritan PX2/PX3/PX4 PDUs in Home Assistant, MQTT and Node-RED')
-    .showHelpAfterError();
+    .version(VERSION, '-V, --version', 'print the version')
+    // `probe --version 3` is the SNMP version: program options only count before the command.
+    .enablePositionalOptions()
+    // A mistyped command or option gets one line and a hint, not a screen of help (commands inherit it).
+    .showHelpAfterError('(add --help for the commands and their options)')
+    .showSuggestionAfterError();
   registerRun(program);
   registerDemo(program);
   registerSim(program);

@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { udpPortRefused } from '../snmp/reachable.ts';
 import { createPduReader, describeReadError } from '../snmp/reader.ts';
 import type { SnmpTarget } from '../snmp/session.ts';
 import { formatReading, readingJson } from './format.ts';
@@ -53,11 +54,27 @@ export function probeTarget(o: ProbeOptions): SnmpTarget {
 export async function probe(
   o: ProbeOptions,
   out: (text: string) => void = (t) => process.stdout.write(t),
+  err: (text: string) => void = (t) => process.stderr.write(t),
 ): Promise<number> {
-  const target = probeTarget(o);
+  const fail = (message: string) => {
+    // With --json, a script reads stdout: the failure is a JSON object there too (and a line on stderr).
+    if (o.json) out(`${JSON.stringify({ error: message })}\n`);
+    err(`probe: ${message}\n`);
+    return 1;
+  };
+  let target: SnmpTarget;
+  try {
+    target = probeTarget(o);
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
   const reader = createPduReader({ source: 'probe', target, layoutRefreshMs: Number.POSITIVE_INFINITY });
   try {
-    const result = await reader.read();
+    // A closed port answers nothing over SNMP; the host's ICMP says so at once (see reachable.ts).
+    const refused = udpPortRefused(target.host, target.port).then((closed) =>
+      closed ? Promise.reject(new PortClosed()) : new Promise<never>(() => {}),
+    );
+    const result = await Promise.race([reader.read(), refused]);
     if (o.json) {
       out(
         `${JSON.stringify({ units: result.units.map(readingJson), requests: result.requests, problems: result.problems }, null, 2)}\n`,
@@ -68,12 +85,17 @@ export async function probe(
     }
     return 0;
   } catch (error) {
-    process.stderr.write(`probe: ${describeReadError(error, target)}\n`);
-    return 1;
+    if (error instanceof PortClosed)
+      return fail(
+        `nothing listens on ${target.host}:${target.port} (UDP port closed): is SNMP enabled on the PDU, and the port right?`,
+      );
+    return fail(describeReadError(error, target));
   } finally {
     reader.close();
   }
 }
+
+class PortClosed extends Error {}
 
 export function registerProbe(program: Command): void {
   program
@@ -91,9 +113,12 @@ export function registerProbe(program: Command): void {
     .option('--priv-key <key>', 'SNMPv3 AES-128 privacy key (authPriv)')
     .option('--timeout <ms>', 'timeout per request, ms', intArg(100, 60_000), 3000)
     .option('--retries <n>', 'retries after a timeout', intArg(0, 10), 1)
-    .option('--json', 'print JSON: one object per outlet and the inlet')
+    .option('--json', 'print the reading as JSON ({ units, requests, problems }; { error } on failure)')
     .action(async (opts: ProbeOptions) => {
       if (opts.v3User) opts.version = '3';
-      process.exitCode = await probe(opts);
+      const code = await probe(opts);
+      // A request abandoned for a closed port still holds its timer in net-snmp: exit once the output
+      // is flushed rather than wait it out.
+      process.stdout.write('', () => process.exit(code));
     });
 }

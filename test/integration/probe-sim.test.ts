@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
 import { runCli } from '../helpers/cli.ts';
+import { freeUdpPort } from '../helpers/ports.ts';
 
 /** `raritan2mqtt probe` against our simulated PX3-5892: a user's first check of a new install. */
 describe('raritan2mqtt probe against the simulator', () => {
@@ -58,6 +59,43 @@ describe('raritan2mqtt probe against the simulator', () => {
     }
     // The v3 key is a secret: never echoed.
     expect(r.stdout + r.stderr).not.toContain(user.privKey);
+  });
+
+  it('with --json, a failure is a JSON object on stdout too', async () => {
+    const r = await runCli([
+      'probe',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(agent.port),
+      '--version',
+      '3',
+      '--json',
+    ]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({ error: 'SNMPv3 needs --v3-user' });
+    expect(r.stderr.trim()).toBe('probe: SNMPv3 needs --v3-user');
+  });
+
+  it('knows a closed port at once instead of waiting out a long timeout', async () => {
+    const port = await freeUdpPort(); // nothing listens there
+    const r = await runCli(
+      [
+        'probe',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--timeout',
+        '60000',
+        '--retries',
+        '3',
+        '--json',
+      ],
+      { timeoutMs: 30_000 },
+    );
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).error).toMatch(new RegExp(`nothing listens on 127\\.0\\.0\\.1:${port}`));
   });
 
   it('says SNMPv3 needs a user when the version is 3 without one', async () => {
