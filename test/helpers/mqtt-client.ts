@@ -77,6 +77,12 @@ export async function retained(
 ): Promise<Map<string, string>> {
   const w = await watch(url, filters, options);
   await w.settle();
+  // aedes streams a wildcard subscription's retained messages and a loaded machine can deliver the
+  // settle echo first: wait for a quiet spell as well.
+  for (let n = -1; n !== w.seen.length; ) {
+    n = w.seen.length;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   await w.close();
   const out = new Map<string, string>();
   for (const m of w.seen) if (m.retain && m.payload !== '') out.set(m.topic, m.payload);
