@@ -1,3 +1,4 @@
+import { type Channel, refuseRaw, refuseValue } from '../facts/ranges.ts';
 import type { InletReading, Metrics, OnOff, OutletReading, PduReading } from '../readings.ts';
 import { unitId } from '../readings.ts';
 import type { OutletLayout, PduLayout, SensorSpec, UnitLayout } from './layout.ts';
@@ -14,18 +15,22 @@ import type { SnmpValue } from './session.ts';
 
 /**
  * Pure decoding of a steady-state poll: which OIDs to GET for a layout, and the typed readings from what
- * came back. The rules of DESIGN.md section 1 live here: scale by the PDU's decimal digits, unavailable is
- * null (never 0), on/off from the onOff sensor's state (its value is always 0), energy from the unsigned
- * column, signed sensors from the signed one.
+ * came back. Scale by the PDU's decimal digits (outlet/inletSensorDecimalDigits), unavailable is null
+ * (never 0), on/off from the onOff sensor's state (its value is always 0), energy from the unsigned
+ * column, signed sensors from the signed one, and a value outside its column's type or its physical range
+ * (bridge/facts/ranges.ts) is null plus a problem: never published, never recorded.
  */
 
 /** Sensors whose state is read every poll: power factor goes unavailable on idle outlets, onOff is the state. */
 const POLLED_STATES: readonly number[] = [SensorType.powerFactor, SensorType.onOff];
 const INLET_TYPES: readonly number[] = [...Object.values(METRIC_SENSORS), SensorType.frequency];
 
-type Table = { state: string; value: string; signedValue: string };
+type Table = { state: string; value: string; signedValue: string; channel: Channel };
 
-function valueOid(table: Table, index: string, spec: SensorSpec): string {
+const OUTLET_TABLE: Table = { ...OUTLET_MEASUREMENT, channel: 'outlet' };
+const INLET_TABLE: Table = { ...INLET_MEASUREMENT, channel: 'inlet' };
+
+function valueOid(table: Pick<Table, 'value' | 'signedValue'>, index: string, spec: SensorSpec): string {
   return `${spec.signed ? table.signedValue : table.value}.${index}`;
 }
 
@@ -88,7 +93,18 @@ export function decodeReadings(
       problems.push(`${oid}: expected a number, got ${typeof raw}`);
       return null;
     }
-    return scale(raw, spec, type);
+    const wrongType = refuseRaw(raw, spec.signed);
+    if (wrongType) {
+      problems.push(`${oid}: ${wrongType}`);
+      return null;
+    }
+    const value = scale(raw, spec, type);
+    const impossible = refuseValue(type, value, table.channel);
+    if (impossible) {
+      problems.push(`${oid}: ${impossible}`);
+      return null;
+    }
+    return value;
   }
 
   function metrics(table: Table, prefix: string, sensors: ReadonlyMap<number, SensorSpec>): Metrics {
@@ -113,7 +129,7 @@ export function decodeReadings(
 
   const units = layout.units.map((unit): PduReading => {
     const outlets = unit.outlets.map((o): OutletReading => {
-      const m = metrics(OUTLET_MEASUREMENT, `${unit.unit}.${o.outlet}`, o.sensors);
+      const m = metrics(OUTLET_TABLE, `${unit.unit}.${o.outlet}`, o.sensors);
       return {
         outlet: o.outlet,
         label: o.label,
@@ -130,7 +146,7 @@ export function decodeReadings(
       time: opts.time,
       identity: { name: unit.name, model: unit.model, serial: unit.serial, firmware: layout.firmware },
       inlet: inletTotals(unit, (inlet, type, spec) =>
-        read(INLET_MEASUREMENT, `${unit.unit}.${inlet}.${type}`, spec, type),
+        read(INLET_TABLE, `${unit.unit}.${inlet}.${type}`, spec, type),
       ),
       outlets,
       outlets_on: outlets.filter((o) => o.state === 'on').length,
