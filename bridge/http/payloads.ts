@@ -1,6 +1,6 @@
 import type { Cards } from '../history/cards.ts';
 import {
-  type InletReading,
+  type InletMetrics,
   type OutletReading,
   type OutletView,
   outletView,
@@ -25,7 +25,7 @@ export interface PollJson {
 }
 
 /** A unit's status; the inlet's totals are the reading model's fields (null before a reading). */
-export interface PduJson extends InletReading {
+export interface PduJson extends InletMetrics {
   id: string;
   source: string;
   unit: number | null;

@@ -16,7 +16,7 @@ import {
 import { pduLayout } from './layout.ts';
 import { MAX_NAME_LENGTH } from './model.ts';
 import type { Backend, Served, SetPlan } from './responder.ts';
-import type { InletSample, OutletSample, SimModel } from './types.ts';
+import { type InletSample, type OutletSample, SIM_RATINGS, type SimModel } from './types.ts';
 
 const { ErrorStatus, ObjectType } = snmp;
 
@@ -154,6 +154,16 @@ export function createPduBackend(model: SimModel): Backend {
           return str(String(outlet));
         case 'outletName':
           return str(model.outletName(unit, outlet));
+        case 'outletRatedVoltage':
+          return str(SIM_RATINGS.outletVoltage);
+        case 'outletRatedCurrent':
+          return str(SIM_RATINGS.outletCurrent);
+        case 'inletPoleCount':
+          return int(SIM_RATINGS.inletPoles);
+        case 'inletRatedVoltage':
+          return str(SIM_RATINGS.inletVoltage);
+        case 'inletRatedCurrent':
+          return str(SIM_RATINGS.inletCurrent);
         case 'sensorUnits':
           return int(SENSOR_UNITS[t] ?? SensorUnits.none);
         case 'sensorDecimals':

@@ -52,6 +52,18 @@ export interface UnitIdentity {
   sysDescr: string;
 }
 
+/**
+ * The nameplate the simulated PX3-5892 serves (outletRatedVoltage/Current, inletPoleCount,
+ * inletRatedVoltage/Current): C13 outlets at 10 A, one single-phase 32 A inlet, as in the real PX3 walk.
+ */
+export const SIM_RATINGS = {
+  outletVoltage: '200-240V',
+  outletCurrent: '10A',
+  inletPoles: 2,
+  inletVoltage: '200-240V',
+  inletCurrent: '32A',
+} as const;
+
 export interface SimModel {
   readonly units: number;
   readonly outlets: number;

@@ -136,7 +136,8 @@ export function decodeReadings(
         name: o.name,
         state: outletState(unit, o),
         ...m,
-        energy_counter: m.energy === null ? null : Math.round(m.energy * 1000),
+        energy_counter: counterWh(m.energy),
+        rated_power: o.ratedPower,
       };
     });
     return {
@@ -155,6 +156,9 @@ export function decodeReadings(
   return { units, problems };
 }
 
+/** The raw activeEnergy counter, Wh, back from the reading's kWh. */
+const counterWh = (kwh: number | null) => (kwh === null ? null : Math.round(kwh * 1000));
+
 /**
  * Inlet totals. PX units have one inlet; on dual-inlet units the additive quantities sum, power factor
  * is recomputed from the sums, voltage and frequency come from the first inlet that has them.
@@ -165,13 +169,17 @@ function inletTotals(
 ): InletReading {
   const per = [...unit.inlets.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([inlet, sensors]) => {
-      const r = {} as InletReading;
+    .map(([inlet, sensors]): InletReading => {
+      const m = {} as Metrics;
       for (const [key, type] of Object.entries(METRIC_SENSORS) as [keyof Metrics, number][]) {
-        r[key] = read(inlet, type, sensors.get(type));
+        m[key] = read(inlet, type, sensors.get(type));
       }
-      r.frequency = read(inlet, SensorType.frequency, sensors.get(SensorType.frequency));
-      return r;
+      return {
+        ...m,
+        frequency: read(inlet, SensorType.frequency, sensors.get(SensorType.frequency)),
+        energy_counter: counterWh(m.energy),
+        rated_power: unit.inletRatedPower.get(inlet) ?? null,
+      };
     });
   if (per.length === 0) {
     return {
@@ -182,12 +190,15 @@ function inletTotals(
       power_factor: null,
       energy: null,
       frequency: null,
+      energy_counter: null,
+      rated_power: null,
     };
   }
   if (per.length === 1) return per[0]!;
-  const sum = (k: keyof InletReading) =>
+  type Summed = 'power' | 'apparent_power' | 'current' | 'energy' | 'energy_counter' | 'rated_power';
+  const sum = (k: Summed) =>
     per.every((r) => r[k] !== null) ? per.reduce((s, r) => s + (r[k] ?? 0), 0) : null;
-  const first = (k: keyof InletReading) => per.find((r) => r[k] !== null)?.[k] ?? null;
+  const first = (k: 'voltage' | 'frequency') => per.find((r) => r[k] !== null)?.[k] ?? null;
   const power = sum('power');
   const apparent = sum('apparent_power');
   return {
@@ -198,6 +209,9 @@ function inletTotals(
     power_factor: power !== null && apparent ? round(power / apparent, 3) : null,
     energy: sum('energy'),
     frequency: first('frequency'),
+    // The sum of Unsigned32 counters: a wrap of one inlet reads as a step back (docs/energy.md).
+    energy_counter: sum('energy_counter'),
+    rated_power: sum('rated_power'),
   };
 }
 
