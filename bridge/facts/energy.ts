@@ -103,16 +103,44 @@ export function energyStep(
     return result('refused', 0, prev ?? empty(input.at));
   // A poll not after the last (a duplicate, the clock stepped back) has nothing to add.
   if (prev && input.at <= prev.at) return result('none', 0, prev);
+  const from = prev ?? empty(input.at);
   const next: EnergyState = {
-    ...(prev ?? empty(input.at)),
+    counter: from.counter,
+    counterAt: from.counterAt,
     at: input.at,
     power: powerOk && input.power !== null ? Math.round(input.power * 10) : null,
+    total: from.total,
+    origin: from.origin,
+    est: from.est,
+    candidate: from.candidate,
+    prior: from.prior,
   };
   if (input.counter !== null) return counterStep(prev, next, input.counter, input, maxGap);
   if (!prev) return result(next.power === null ? 'none' : 'first', 0, next);
   // A counter channel that read nothing this time: the next good read books from the baseline.
   if (prev.counter !== null) return result('none', 0, next);
   return integrate(prev, next, input, maxGap);
+}
+
+/** Moves the baseline to this read and books `wh`; a reset starts `prior`, a good step ages it. */
+function advance(
+  prev: EnergyState,
+  next: EnergyState,
+  c: number,
+  at: number,
+  wh: number,
+  verdict: EnergyVerdict,
+) {
+  if (verdict !== 'reset') {
+    // Each good step after a reset confirms it; after CONFIRM_READS the old segment is let go.
+    const p = prev.prior;
+    next.prior = p && p.reads + 1 < CONFIRM_READS ? { ...p, reads: p.reads + 1 } : null;
+  }
+  next.counter = c;
+  next.counterAt = at;
+  next.candidate = null;
+  next.total = prev.total + wh * 1000;
+  return result(verdict, wh * 1000, next);
 }
 
 function counterStep(
@@ -127,47 +155,52 @@ function counterStep(
     // A new channel's total starts at the PDU's own counter, so Home Assistant shows what the PDU
     // shows; one that already booked energy from power goes on from its total, without a jump.
     if (prev === undefined || prev.total === prev.origin) next.total = next.origin = c * 1000;
-    Object.assign(next, { counter: c, counterAt: at, candidate: null, prior: null });
+    next.counter = c;
+    next.counterAt = at;
+    next.candidate = null;
+    next.prior = null;
     return result('first', 0, next);
   }
   const base = prev.counter;
-  const bound = (since: number) => plausibleWh(input.ratedPower, input.kind, at - since);
   const gap = at - prev.at > maxGap;
-  // Each good step after a reset counts towards confirming it; after CONFIRM_READS the old segment is let go.
-  const aging =
-    prev.prior && prev.prior.reads + 1 < CONFIRM_READS
-      ? { ...prev.prior, reads: prev.prior.reads + 1 }
-      : null;
-  const advance = (wh: number, verdict: EnergyVerdict, prior = aging): EnergyStep => {
-    Object.assign(next, { counter: c, counterAt: at, candidate: null, prior, total: prev.total + wh * 1000 });
-    return result(verdict, wh * 1000, next);
-  };
   const d = c - base;
-  const limit = bound(prev.counterAt);
-  if (d >= 0 && d <= limit) return advance(d, gap ? 'gap' : 'normal');
+  const limit = plausibleWh(input.ratedPower, input.kind, at - prev.counterAt);
+  if (d >= 0 && d <= limit) return advance(prev, next, c, at, d, gap ? 'gap' : 'normal');
   if (d < 0) {
     const wrapped = c + COUNTER_MODULUS - base;
-    if (wrapped <= limit) return advance(wrapped, 'wrap');
+    if (wrapped <= limit) return advance(prev, next, c, at, wrapped, 'wrap');
     // Restarted near 0 on the PDU: the counter now holds what was drawn since the reset, which has to
     // be plausible for the time; a step back to anything above half the old value is not a reset.
-    if (c <= limit && c < base / 2)
-      return advance(c, 'reset', { counter: base, at: prev.counterAt, total: prev.total, reads: 0 });
+    if (c <= limit && c < base / 2) {
+      next.prior = { counter: base, at: prev.counterAt, total: prev.total, reads: 0 };
+      return advance(prev, next, c, at, c, 'reset');
+    }
   }
   const p = prev.prior;
-  if (p && c >= p.counter && c - p.counter <= bound(p.at)) {
+  if (p && c >= p.counter && c - p.counter <= plausibleWh(input.ratedPower, input.kind, at - p.at)) {
     // The "reset" was a bogus low read: the counter goes on in its old segment. Book what that
     // segment counted beyond what is already booked, never the same energy twice.
     const total = Math.max(prev.total, p.total + (c - p.counter) * 1000);
-    Object.assign(next, { counter: c, counterAt: at, candidate: null, prior: null, total });
+    next.counter = c;
+    next.counterAt = at;
+    next.candidate = null;
+    next.prior = null;
+    next.total = total;
     return result(gap ? 'gap' : 'normal', total - prev.total, next);
   }
   // A step back that is no reset, or a jump no load could draw: book nothing, keep the baseline.
   // Reads that agree with each other at the new level (a swapped PDU) become the baseline.
   const cand = prev.candidate;
-  const agrees = cand !== null && c >= cand.counter && c - cand.counter <= bound(cand.at);
+  const agrees =
+    cand !== null &&
+    c >= cand.counter &&
+    c - cand.counter <= plausibleWh(input.ratedPower, input.kind, at - cand.at);
   const reads = agrees ? cand.reads + 1 : 1;
   if (reads >= CONFIRM_READS) {
-    Object.assign(next, { counter: c, counterAt: at, candidate: null, prior: null });
+    next.counter = c;
+    next.counterAt = at;
+    next.candidate = null;
+    next.prior = null;
     return result('rebaseline', 0, next);
   }
   next.candidate = { counter: c, at, reads };
