@@ -2,6 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config, PduConfig } from '../config/load.ts';
 import { type Commands, createCommands, type OutletControl } from './commands.ts';
+import { createEnergyTracker } from './facts/energy-tracker.ts';
 import { createHistory, type History } from './history/history.ts';
 import { createHttpServer } from './http/server.ts';
 import { createLiveHub, createStatusBoard, type LiveHub, type StatusBoard } from './http/sources.ts';
@@ -50,10 +51,13 @@ export function createBridge({
   config,
   log,
   uiDir = UI_DIR,
+  now,
 }: {
   config: Config;
   log: Logger;
   uiDir?: string;
+  /** The pollers' clock, ms (tests that drive a simulated PDU's clock). */
+  now?: () => number;
 }): Bridge {
   const live = createLiveHub();
   const history = createHistory({
@@ -63,6 +67,9 @@ export function createBridge({
     rollupRetentionYears: config.db.rollupRetentionYears,
   });
   const runtimes = new Map<string, PduRuntime>();
+  // One owner of every channel's energy: its state is restored from the history at start and saved
+  // with each recorded poll, so MQTT and history see the same totals across restarts (docs/energy.md).
+  const energy = createEnergyTracker();
 
   /** unit topic id ("pdu1", "pdu1-2") → its PDU runtime and unit number. */
   function resolveUnit(id: string): { rt: PduRuntime; unit: number } | undefined {
@@ -158,8 +165,10 @@ export function createBridge({
       phaseMs: Math.floor((index / config.pdus.length) * pdu.pollInterval * 1000),
       offlineAfter: config.snmp.offlineAfter,
       reader,
+      energy,
       target,
       log,
+      now,
       onResult,
       onAvailability: (online, ids) => {
         for (const id of ids) mqtt.publishAvailability(id, online);
@@ -201,6 +210,7 @@ export function createBridge({
   return {
     async start() {
       history.start();
+      energy.restore(history.energyStates());
       await mqtt.start();
       httpAddress = await http.start();
       for (const p of pollers()) p.start();

@@ -1,6 +1,6 @@
+import type { EnergyTracker } from './facts/energy-tracker.ts';
 import type { Logger } from './log.ts';
 import type { PduReading, PollResult } from './readings.ts';
-import { createEnergyTracker } from './snmp/energy.ts';
 import { describeReadError, type PduReader } from './snmp/reader.ts';
 
 /**
@@ -43,6 +43,8 @@ export interface PollerDeps {
   phaseMs?: number;
   offlineAfter: number;
   reader: PduReader;
+  /** Decides every channel's energy (bridge/facts/energy.ts); shared with the history that persists it. */
+  energy: EnergyTracker;
   target: { host: string; port: number; version: '1' | '2c' | '3' };
   log: Logger;
   onResult: (result: PollResult) => void;
@@ -52,7 +54,6 @@ export interface PollerDeps {
 
 export function createPoller(deps: PollerDeps): Poller {
   const now = deps.now ?? Date.now;
-  const energy = createEnergyTracker();
   const stats: PollerStats = {
     polls: 0,
     failures: 0,
@@ -69,21 +70,6 @@ export function createPoller(deps: PollerDeps): Poller {
   let startTimer: NodeJS.Timeout | undefined;
   let running = false;
 
-  function trackEnergy(units: PduReading[]): PduReading[] {
-    return units.map((u) => ({
-      ...u,
-      inlet: { ...u.inlet, energy: scaledTrack(`${u.id}/inlet`, u.inlet.energy, u.time) },
-      outlets: u.outlets.map((o) => ({
-        ...o,
-        energy: energy.track(`${u.id}/${o.outlet}`, o.energy_counter, u.time),
-      })),
-    }));
-  }
-
-  function scaledTrack(key: string, kwh: number | null, time: number): number | null {
-    return energy.track(key, kwh === null ? null : Math.round(kwh * 1000), time);
-  }
-
   async function poll(): Promise<PollResult> {
     const time = now();
     const started = performance.now();
@@ -92,7 +78,13 @@ export function createPoller(deps: PollerDeps): Poller {
       const read = await deps.reader.read(time);
       if (read.problems.length > 0)
         deps.log.warn({ pdu: deps.id, problems: read.problems.slice(0, 5) }, 'incomplete reading');
-      last = trackEnergy(read.units);
+      const tracked = deps.energy.track(read.units);
+      if (tracked.events.length > 0)
+        deps.log[tracked.events.some((e) => e.verdict !== 'wrap' && e.verdict !== 'reset') ? 'warn' : 'info'](
+          { pdu: deps.id, energy: tracked.events.slice(0, 5) },
+          'energy counter did not just count up (docs/energy.md)',
+        );
+      last = tracked.units;
       result = {
         ok: true,
         source: deps.id,

@@ -31,7 +31,10 @@ export interface OutletInfo {
   label: string;
   name: string;
   state: 'on' | 'off' | null;
-  /** Cumulative energy recorded for this outlet, kWh: never decreases. */
+  /**
+   * The outlet's energy total, kWh: the energy tracker's, the value MQTT publishes as `energy` (for a
+   * counter it starts at the PDU's counter; docs/energy.md). Never decreases.
+   */
   energyKwh: number;
   estimated: boolean;
   /** The last recorded sample (kept as long as raw samples are), or null. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCommands } from '../../bridge/commands.ts';
+import { createEnergyTracker } from '../../bridge/facts/energy-tracker.ts';
 import { backfill } from '../../bridge/history/backfill.ts';
 import { readingsFromSim } from '../../bridge/history/from-sim.ts';
 import { createHistory, type History } from '../../bridge/history/history.ts';
@@ -83,6 +84,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const reader = createPduReader({ source: PDU, target, layoutRefreshMs: 300_000 });
   const writer = createSnmpClient({ ...target, community: WRITE_COMMUNITY, maxVarbinds: 8 });
   const live = createLiveHub();
+  const energy = createEnergyTracker();
+  energy.restore(history.energyStates());
   let poller: Poller | undefined;
   const status = createStatusBoard(() => (poller ? [poller] : []));
   poller = createPoller({
@@ -90,6 +93,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     intervalMs: options.pollIntervalMs ?? 60_000,
     offlineAfter: 2,
     reader,
+    energy,
     target,
     log,
     onResult: (result) => {
