@@ -147,7 +147,7 @@ export function createPduBackend(model: SimModel): Backend {
         case 'inletCount':
           return int(1);
         case 'outletCount':
-          return int(model.outlets);
+          return int(model.state.outletCounts.get(unit) ?? model.outlets);
         case 'pduName':
           return str(model.pduName(unit));
         case 'outletLabel':
@@ -174,8 +174,11 @@ export function createPduBackend(model: SimModel): Backend {
           return int(measure(unit, outlet, t).available ? TRUE : FALSE);
         case 'state':
           return int(measure(unit, outlet, t).state);
-        case 'value':
+        case 'value': {
+          const o = model.state.takeOverride(unit, outlet, t);
+          if (o) return o.type === 'integer' ? int(o.value) : gauge(o.value);
           return gauge(measure(unit, outlet, t).value);
+        }
         case 'signedValue':
           return int(measure(unit, outlet, t).signedValue);
         case 'switchOperation':
