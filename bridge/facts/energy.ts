@@ -33,6 +33,20 @@ export function plausibleWh(ratedW: number | null, kind: ChannelKind, elapsedMs:
   return (w * MARGIN * (Math.max(0, elapsedMs) + SLACK_MS)) / 3_600_000 + SLACK_WH;
 }
 
+/** Over the larger of the two power readings around a reset: the load varies between polls. */
+const RESET_POWER_MARGIN = 2;
+
+/**
+ * The most a counter restarted in the last `elapsedMs` can hold, Wh, given the channel's power before
+ * and after (dW, null: unknown): a PDU swapped for one whose counter is small looks like a reset,
+ * and only the power drawn tells the two apart. Infinity when neither power is known.
+ */
+export function sinceResetWh(before: number | null, after: number | null, elapsedMs: number): number {
+  if (before === null && after === null) return Number.POSITIVE_INFINITY;
+  const w = (Math.max(before ?? 0, after ?? 0) / 10) * RESET_POWER_MARGIN;
+  return (w * (Math.max(0, elapsedMs) + SLACK_MS)) / 3_600_000 + SLACK_WH;
+}
+
 /** A channel's tracker state; all whole numbers, so that what the history restores is exactly this. */
 export interface EnergyState {
   /** The trusted counter baseline, Wh, and when it was read (ms); null: no counter seen yet. */
@@ -170,8 +184,9 @@ function counterStep(
     const wrapped = c + COUNTER_MODULUS - base;
     if (wrapped <= limit) return advance(prev, next, c, at, wrapped, 'wrap');
     // Restarted near 0 on the PDU: the counter now holds what was drawn since the reset, which has to
-    // be plausible for the time; a step back to anything above half the old value is not a reset.
-    if (c <= limit && c < base / 2) {
+    // be plausible for the time and the power drawn; a step back to above half the old value is not
+    // a reset.
+    if (c <= limit && c < base / 2 && c <= sinceResetWh(prev.power, next.power, at - prev.counterAt)) {
       next.prior = { counter: base, at: prev.counterAt, total: prev.total, reads: 0 };
       return advance(prev, next, c, at, c, 'reset');
     }

@@ -113,6 +113,26 @@ describe('the energy tracker: what a counter step means', () => {
     expect(r.de).toEqual([0, 0, 14]);
   });
 
+  it('a "reset" holding more than the power drawn could count is a swapped PDU, not a reset', () => {
+    // 87 W for a minute is 1.5 Wh: a counter of 34 Wh has counted elsewhere (a PDU swapped in).
+    const swapped = run([
+      [0, 9_000_000, 87],
+      [1, 34, 88],
+      [2, 35, 87],
+      [3, 37, 86],
+      [4, 38, 87],
+    ]);
+    expect(swapped.verdicts).toEqual(['first', 'glitch', 'glitch', 'rebaseline', 'normal']);
+    expect(swapped.de).toEqual([0, 0, 0, 0, 1]);
+    // The same counter after a real reset, at the power that can count it: booked.
+    expect(
+      run([
+        [0, 9_000_000, 2000],
+        [1, 34, 2000],
+      ]).verdicts,
+    ).toEqual(['first', 'reset']);
+  });
+
   it('a bogus 0 read heals: the counter back in its old segment books its step once, never twice', () => {
     const r = run([
       [0, 9_000_000],
