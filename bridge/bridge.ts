@@ -56,7 +56,7 @@ export function createBridge({
   config: Config;
   log: Logger;
   uiDir?: string;
-  /** The pollers' clock, ms (tests that drive a simulated PDU's clock). */
+  /** The pollers' and readers' clock, ms (tests that drive a simulated PDU's clock). */
   now?: () => number;
 }): Bridge {
   const live = createLiveHub();
@@ -156,6 +156,7 @@ export function createBridge({
       source: pdu.id,
       target,
       layoutRefreshMs: config.snmp.namesRefresh * 1000,
+      now,
     });
     const wt = writeTarget(pdu);
     const writer = wt ? createSnmpClient(wt) : undefined;
