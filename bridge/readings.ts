@@ -140,6 +140,19 @@ export function unitPower(r: PduReading): number | null {
   return sum;
 }
 
+/** The inlet as `probe --json` shows it: the published fields, without internals. */
+export function inletView(i: InletReading): InletMetrics {
+  return {
+    power: i.power,
+    apparent_power: i.apparent_power,
+    current: i.current,
+    voltage: i.voltage,
+    power_factor: i.power_factor,
+    frequency: i.frequency,
+    energy: i.energy,
+  };
+}
+
 /** An outlet as every consumer shows it (MQTT, HTTP, `probe --json`): the reading without internals. */
 export type OutletView = Omit<OutletReading, keyof ChannelEnergy>;
 
