@@ -32,8 +32,9 @@ export interface OutletInfo {
   name: string;
   state: 'on' | 'off' | null;
   /**
-   * The outlet's energy total, kWh: the energy tracker's, the value MQTT publishes as `energy` (for a
-   * counter it starts at the PDU's counter; docs/energy.md). Never decreases.
+   * The outlet's energy total, kWh: the energy tracker's (docs/energy.md), never decreasing. Where the
+   * PDU has a counter it is the `energy` MQTT publishes, starting at the PDU's counter; without one it
+   * is the estimate integrated from power (`estimated`), which MQTT does not publish.
    */
   energyKwh: number;
   estimated: boolean;
