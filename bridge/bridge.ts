@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config, PduConfig } from '../config/load.ts';
 import { type Bus, type Consumer, createBus } from './bus.ts';
 import { type Commands, createCommands, type OutletControl } from './commands.ts';
+import { createEnergyTracker } from './facts/energy-tracker.ts';
 import { createHistoryConsumer } from './history/consumer.ts';
 import { createHistory, type History } from './history/history.ts';
 import { createHttpServer } from './http/server.ts';
@@ -63,6 +64,8 @@ export interface BridgeOptions {
   metrics?: () => MetricFamily[];
   /** SSE heartbeat, ms (tests). */
   heartbeatMs?: number;
+  /** The pollers' and readers' clock, ms (tests that drive a simulated PDU's clock). */
+  now?: () => number;
 }
 
 interface PduRuntime {
@@ -73,8 +76,11 @@ interface PduRuntime {
 }
 
 export function createBridge(options: BridgeOptions): Bridge {
-  const { config, log, uiDir = UI_DIR } = options;
+  const { config, log, uiDir = UI_DIR, now } = options;
   const bus = createBus(log);
+  // One owner of every channel's energy: its state is restored from the history at start and saved
+  // with each recorded poll, so MQTT and history see the same totals across restarts (docs/energy.md).
+  const energy = createEnergyTracker();
   const history = createHistory({
     path: config.db.path,
     log,
@@ -127,6 +133,7 @@ export function createBridge(options: BridgeOptions): Bridge {
       source: pdu.id,
       target,
       layoutRefreshMs: config.snmp.namesRefresh * 1000,
+      now,
     });
     const wt = writeTarget(pdu);
     const writer = wt ? createSnmpClient(wt) : undefined;
@@ -138,6 +145,8 @@ export function createBridge(options: BridgeOptions): Bridge {
       reader,
       target,
       log,
+      energy,
+      now,
       onResult: (result) => bus.emit('poll', result),
       onAvailability: (change) => bus.emit('availability', change),
     });
@@ -219,6 +228,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   return {
     async start() {
       history.start();
+      energy.restore(history.energyStates());
       for (const c of consumers) await c.start();
       for (const p of pollers()) p.start();
       log.info({ pdus: config.pdus.map((p) => p.id), http: httpAddress }, 'bridge started');

@@ -1,7 +1,7 @@
 import type { AvailabilityChange } from './bus.ts';
+import type { EnergyTracker } from './facts/energy-tracker.ts';
 import type { Logger } from './log.ts';
 import type { PduReading, PollResult } from './readings.ts';
-import { createEnergyTracker } from './snmp/energy.ts';
 import { describeReadError, type PduReader } from './snmp/reader.ts';
 
 /**
@@ -61,6 +61,8 @@ export interface PollerDeps {
   phaseMs?: number;
   offlineAfter: number;
   reader: PduReader;
+  /** Decides every channel's energy (bridge/facts/energy.ts); shared with the history that persists it. */
+  energy: EnergyTracker;
   target: { host: string; port: number; version: '1' | '2c' | '3' };
   log: Logger;
   onResult: (result: PollResult) => void;
@@ -71,7 +73,6 @@ export interface PollerDeps {
 
 export function createPoller(deps: PollerDeps): Poller {
   const now = deps.now ?? Date.now;
-  const energy = createEnergyTracker();
   const stats: PollerStats = {
     polls: 0,
     failures: 0,
@@ -89,21 +90,6 @@ export function createPoller(deps: PollerDeps): Poller {
   let startTimer: NodeJS.Timeout | undefined;
   let running = false;
 
-  function trackEnergy(units: PduReading[]): PduReading[] {
-    return units.map((u) => ({
-      ...u,
-      inlet: { ...u.inlet, energy: scaledTrack(`${u.id}/inlet`, u.inlet.energy, u.time) },
-      outlets: u.outlets.map((o) => ({
-        ...o,
-        energy: energy.track(`${u.id}/${o.outlet}`, o.energy_counter, u.time),
-      })),
-    }));
-  }
-
-  function scaledTrack(key: string, kwh: number | null, time: number): number | null {
-    return energy.track(key, kwh === null ? null : Math.round(kwh * 1000), time);
-  }
-
   const change = (units: readonly string[], isOnline: boolean, time: number) => {
     if (units.length > 0) deps.onAvailability({ source: deps.id, units, online: isOnline, time });
   };
@@ -117,7 +103,13 @@ export function createPoller(deps: PollerDeps): Poller {
       if (read.problems.length > 0)
         deps.log.warn({ pdu: deps.id, problems: read.problems.slice(0, 5) }, 'incomplete reading');
       const before = last.map((u) => u.id);
-      last = trackEnergy(read.units);
+      const tracked = deps.energy.track(read.units);
+      if (tracked.events.length > 0)
+        deps.log[tracked.events.some((e) => e.verdict !== 'wrap' && e.verdict !== 'reset') ? 'warn' : 'info'](
+          { pdu: deps.id, energy: tracked.events.slice(0, 5) },
+          'energy counter did not just count up (docs/energy.md)',
+        );
+      last = tracked.units;
       const ids = last.map((u) => u.id);
       failuresInRow = 0;
       if (online !== true) {

@@ -1,7 +1,9 @@
+import type { EnergyState } from './facts/energy.ts';
+
 /**
  * The one typed reading model. Everything downstream (MQTT, history, HTTP, panel) consumes these
- * shapes and nothing else from SNMP. Units are SI as published on MQTT (DESIGN.md section 3):
- * W, VA, A, V, power factor 0..1, Hz, kWh. `null` always means "the PDU has no reading", never zero.
+ * shapes and nothing else from SNMP. Units are SI as published on MQTT: W, VA, A, V, power factor
+ * 0..1, Hz, kWh. `null` always means "the PDU has no reading", never zero.
  */
 
 export type OnOff = 'on' | 'off';
@@ -19,13 +21,49 @@ export interface Metrics {
   /** Power factor, 0..1. */
   power_factor: number | null;
   /**
-   * Active energy, kWh. Monotonic across counter wraps and resets once it has been through the
-   * energy tracker (see snmp/energy.ts); straight from the PDU's counter in a single decode.
+   * Active energy, kWh. Once the poll has been through the energy tracker (bridge/facts/energy.ts):
+   * the channel's total, which never decreases and never jumps (docs/energy.md), null when this poll
+   * read no counter. Straight from the PDU's counter in a bare decode (`probe`).
    */
   energy: number | null;
 }
 
-export interface OutletReading extends Metrics {
+/** What the energy tracker decided for one channel in one poll (docs/energy.md). */
+export type EnergyVerdict =
+  | 'first'
+  | 'normal'
+  | 'wrap'
+  | 'reset'
+  | 'glitch'
+  | 'rebaseline'
+  | 'gap'
+  | 'integrated'
+  | 'none'
+  | 'refused';
+
+export interface EnergyStep {
+  verdict: EnergyVerdict;
+  /** Energy this step books, mWh (a whole number, never negative): the history's `de`. */
+  de: number;
+  /** `de` was integrated from power (no counter): an estimate. */
+  est: boolean;
+  /** The channel's total after this step, mWh: `energy` is this in kWh where the channel has a counter. */
+  total: number;
+  /** Where the step leaves the channel: what the history persists, and restores the tracker from. */
+  state: EnergyState;
+}
+
+/** Per channel (an outlet, or a unit's inlet), for the energy tracker and the history; never published. */
+export interface ChannelEnergy {
+  /** The PDU's raw activeEnergy counter, Wh (Unsigned32), or null (none, or the value was refused). */
+  energy_counter: number | null;
+  /** Nameplate power, W (outlet/inletRatedVoltage × …RatedCurrent), or null when the PDU does not say. */
+  rated_power: number | null;
+  /** The energy tracker's decision for this poll, set by the poller (absent in a bare decode). */
+  energy_step?: EnergyStep;
+}
+
+export interface OutletReading extends Metrics, ChannelEnergy {
   /** 1-based outlet number (outletId). */
   outlet: number;
   /** outletLabel, read-only, printed on the PDU ("1".."36"). */
@@ -33,14 +71,15 @@ export interface OutletReading extends Metrics {
   /** outletName, user-defined, '' when unset. */
   name: string;
   state: OnOff | null;
-  /** The PDU's raw activeEnergy counter, Wh (Unsigned32), or null. Kept for the history's energy maths. */
-  energy_counter: number | null;
 }
 
-export interface InletReading extends Metrics {
+/** What the PDU topic and the API publish of the inlet. */
+export interface InletMetrics extends Metrics {
   /** Line frequency, Hz. */
   frequency: number | null;
 }
+
+export interface InletReading extends InletMetrics, ChannelEnergy {}
 
 export interface PduIdentity {
   /** pduName, or '' when the PDU has none (walks often lack it). */
@@ -123,8 +162,33 @@ function isUnitNumber(text: string): boolean {
   return true;
 }
 
+/**
+ * The unit's total power: the inlet's reading, or where the inlet has none (the PX2 walk), the sum of
+ * the outlets' (null when no outlet has one either). What the history stores for channel 0, and what
+ * the energy tracker integrates for an inlet without a counter.
+ */
+export function unitPower(r: PduReading): number | null {
+  if (r.inlet.power !== null) return r.inlet.power;
+  let sum: number | null = null;
+  for (const o of r.outlets) if (o.power !== null) sum = (sum ?? 0) + o.power;
+  return sum;
+}
+
+/** The inlet as `probe --json` shows it: the published fields, without internals. */
+export function inletView(i: InletReading): InletMetrics {
+  return {
+    power: i.power,
+    apparent_power: i.apparent_power,
+    current: i.current,
+    voltage: i.voltage,
+    power_factor: i.power_factor,
+    frequency: i.frequency,
+    energy: i.energy,
+  };
+}
+
 /** An outlet as every consumer shows it (MQTT, HTTP, `probe --json`): the reading without internals. */
-export type OutletView = Omit<OutletReading, 'energy_counter'>;
+export type OutletView = Omit<OutletReading, keyof ChannelEnergy>;
 
 export function outletView(o: OutletReading): OutletView {
   return {

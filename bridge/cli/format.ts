@@ -1,4 +1,4 @@
-import { outletView, type PduReading } from '../readings.ts';
+import { inletView, outletView, type PduReading } from '../readings.ts';
 
 /** Human-readable tables for `probe`: fixed-width columns, units in the header, '—' for no reading. */
 
@@ -48,7 +48,7 @@ export function readingJson(unit: PduReading): object {
     id: unit.id,
     unit: unit.unit,
     ...unit.identity,
-    inlet: unit.inlet,
+    inlet: inletView(unit.inlet),
     outlets_on: unit.outlets_on,
     outlets: unit.outlets.map(outletView),
   };

@@ -1,3 +1,4 @@
+import { createEnergyTracker } from '../facts/energy-tracker.ts';
 import type { PduReading } from '../readings.ts';
 import type { History } from './history.ts';
 
@@ -7,6 +8,8 @@ import type { History } from './history.ts';
  * retention leave no raw samples (they would be pruned at once), only rollups: that is what makes a
  * year of 1-minute polls for 36 outlets take seconds, not minutes. Polls already recorded (a demo
  * restarted on the same database) are skipped by the recorder, so running it twice never doubles.
+ * Every poll goes through the energy tracker first, restored from the history, as live polls do: the
+ * backfilled energy and the live energy are one series, and the live bridge continues its totals.
  */
 
 export interface BackfillOptions {
@@ -34,6 +37,8 @@ export function backfill(o: BackfillOptions): BackfillResult {
   if (!(o.stepMs > 0) || !(o.to > o.from))
     return { polls: 0, rows: 0, error: 'backfill needs from < to, stepMs > 0' };
   const batch = o.batch ?? Math.max(1, Math.round(86_400_000 / o.stepMs));
+  const energy = createEnergyTracker();
+  energy.restore(o.history.energyStates());
   let polls = 0;
   let rows = 0;
   for (let t = o.from; t < o.to; ) {
@@ -41,7 +46,7 @@ export function backfill(o: BackfillOptions): BackfillResult {
     const end = Math.min(o.to, start + batch * o.stepMs);
     const r = o.history.recordMany(
       (function* () {
-        for (let x = start; x < end; x += o.stepMs) yield o.model(x);
+        for (let x = start; x < end; x += o.stepMs) yield energy.track(o.model(x)).units;
       })(),
     );
     if (!r.ok) return { polls, rows, error: r.error };

@@ -31,7 +31,11 @@ export interface OutletInfo {
   label: string;
   name: string;
   state: 'on' | 'off' | null;
-  /** Cumulative energy recorded for this outlet, kWh: never decreases. */
+  /**
+   * The outlet's energy total, kWh: the energy tracker's (docs/energy.md), never decreasing. Where the
+   * PDU has a counter it is the `energy` MQTT publishes, starting at the PDU's counter; without one it
+   * is the estimate integrated from power (`estimated`), which MQTT does not publish.
+   */
   energyKwh: number;
   estimated: boolean;
   /** The last recorded sample (kept as long as raw samples are), or null. */

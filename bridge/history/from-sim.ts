@@ -1,5 +1,17 @@
+import { ratedPowerW } from '../facts/rating.ts';
 import { type OutletReading, type PduReading, unitId } from '../readings.ts';
-import type { SimModel } from '../sim/model.ts';
+import { SIM_RATINGS, type SimModel } from '../sim/types.ts';
+
+/** The simulator's nameplate, as the layout decodes it from what the agent serves. */
+const OUTLET_RATED_W = ratedPowerW({
+  voltage: SIM_RATINGS.outletVoltage,
+  current: SIM_RATINGS.outletCurrent,
+});
+const INLET_RATED_W = ratedPowerW({
+  voltage: SIM_RATINGS.inletVoltage,
+  current: SIM_RATINGS.inletCurrent,
+  poles: SIM_RATINGS.inletPoles,
+});
 
 /**
  * The simulated PDU as a function of time, in the reading model: the demo's backfill source. It
@@ -27,6 +39,7 @@ export function readingsFromSim(model: SimModel, source: string): (timeMs: numbe
           power_factor: s.powerFactor === null ? null : r(s.powerFactor, 2),
           energy: Math.floor(s.energyWh) / 1000,
           energy_counter: s.energyCounter,
+          rated_power: OUTLET_RATED_W,
         });
       }
       const i = model.inletSample(unit, timeMs);
@@ -45,6 +58,8 @@ export function readingsFromSim(model: SimModel, source: string): (timeMs: numbe
           power_factor: i.powerFactor === null ? null : r(i.powerFactor, 2),
           frequency: r(i.frequency, 1),
           energy: Math.floor(i.energyWh) / 1000,
+          energy_counter: i.energyCounter,
+          rated_power: INLET_RATED_W,
         },
         outlets,
         outlets_on: outlets.filter((o) => o.state === 'on').length,

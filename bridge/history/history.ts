@@ -1,10 +1,11 @@
 import type { Writable } from 'node:stream';
+import type { SavedEnergy } from '../facts/energy-tracker.ts';
 import type { Logger } from '../log.ts';
 import type { PduReading } from '../readings.ts';
 import { type Cards, createCards, type OutletInfo, type PduInfo, type Peak } from './cards.ts';
 import { type CsvQuery, csvChunks, writeCsv } from './csv.ts';
 import { type Db, openDb } from './db.ts';
-import { DEFAULT_INTEGRATE_MAX_GAP_S } from './energy.ts';
+import { createEnergyStore } from './energy-store.ts';
 import type { RangeQuery } from './range.ts';
 import { createRecorder } from './recorder.ts';
 import { createPruner, cutoffs, pruneAll } from './retention.ts';
@@ -28,7 +29,6 @@ export interface HistoryOptions {
   rollupRetentionYears?: number;
   /** How often pruning runs, ms (default 10 minutes). It never runs inside a poll's transaction. */
   pruneIntervalMs?: number;
-  integrateMaxGapS?: number;
   /** Clock, ms (tests and the backfill's "now"). */
   now?: () => number;
 }
@@ -42,8 +42,10 @@ export interface History {
   record(reading: PduReading | readonly PduReading[]): RecordResult;
   /** Many polls, oldest first, in one transaction, through the same path as record (the backfill). */
   recordMany(polls: Iterable<readonly PduReading[]>): RecordResult;
-  /** The PDU did not answer: a gap (never zeros); power is not integrated across it. */
+  /** The PDU did not answer: a gap in the charts (never zeros). */
   recordOffline(id: string, timeMs: number): void;
+  /** The energy tracker's saved state of every channel, to restore it from at start. */
+  energyStates(): SavedEnergy[];
   /** Prune now, in batches; resolves with the rows deleted. */
   prune(): Promise<number>;
   pdus(): PduInfo[];
@@ -140,7 +142,7 @@ export function createHistory(opts: HistoryOptions): History {
       const db = openDb(opts.path, migrations);
       state = {
         db,
-        recorder: createRecorder(db, opts.integrateMaxGapS ?? DEFAULT_INTEGRATE_MAX_GAP_S),
+        recorder: createRecorder(db),
         cards: createCards(db),
         pruner: createPruner(db),
         meta: new Map(),
@@ -174,6 +176,7 @@ export function createHistory(opts: HistoryOptions): History {
     recordOffline(id, timeMs) {
       s().db.transaction(() => s().recorder.markOffline(id, Math.floor(timeMs / 1000)))();
     },
+    energyStates: () => createEnergyStore(s().db).load(),
     prune,
     pdus: () => s().cards.pdus(),
     outlets: (pdu) => s().cards.outlets(pdu),

@@ -1,29 +1,35 @@
-import type { InletReading, Metrics, OutletReading, PduReading } from '../readings.ts';
+import type { EnergyState } from '../facts/energy.ts';
+import {
+  type EnergyStep,
+  type Metrics,
+  type OutletReading,
+  type PduReading,
+  unitPower,
+} from '../readings.ts';
 import type { Db } from './db.ts';
-import { DEFAULT_INTEGRATE_MAX_GAP_S, energyStep } from './energy.ts';
+import { createEnergyStore } from './energy-store.ts';
 import { createRollupBuffer } from './rollup.ts';
 
 /**
  * The one recording path, for live polls and for the backfill alike: PduReadings in, samples,
  * energy, rollups, identity and on/off changes out. The caller owns the transaction; `flush()`
  * writes what the readings changed (rollups, energy state, last-seen times) inside it.
+ *
+ * Energy is what the energy tracker decided (each channel's `energy_step`, bridge/facts/energy.ts):
+ * a sample's `de` is the tracker's total now minus the total last stored, which is the step's own
+ * energy, and after a poll that could not be recorded (a full disk) also that poll's: the history's
+ * sum of `de` stays the total MQTT publishes. A reading the tracker never saw books no energy.
  */
-
-interface EnergyState {
-  ts: number;
-  counter: number | null;
-  power: number | null;
-  total: number;
-  est: number;
-}
 
 interface PduCache {
   id: number;
   lastTs: number;
   identity: string;
   outlets: Map<number, { meta: string; state: number | null }>;
-  energy: Map<number, EnergyState>;
-  dirty: Set<number>;
+  /** Stored energy totals, mWh, by channel. */
+  totals: Map<number, number>;
+  /** Tracker states to write at flush, by channel. */
+  dirty: Map<number, EnergyState>;
 }
 
 export interface Recorder {
@@ -39,7 +45,8 @@ export interface Recorder {
 const scale = (v: number | null | undefined, f: number) => (v == null ? null : Math.round(v * f));
 const onOff = (s: OutletReading['state']) => (s === 'on' ? 1 : s === 'off' ? 0 : null);
 
-export function createRecorder(db: Db, integrateMaxGapS = DEFAULT_INTEGRATE_MAX_GAP_S): Recorder {
+export function createRecorder(db: Db): Recorder {
+  const energy = createEnergyStore(db);
   const q = {
     pduByKey: db.prepare<[string], { id: number; last_ts: number | null; ident: string }>(
       `SELECT id, last_ts, json_array(source, unit, name, model, serial, firmware, outlet_count) AS ident
@@ -62,14 +69,6 @@ export function createRecorder(db: Db, integrateMaxGapS = DEFAULT_INTEGRATE_MAX_
     ),
     switchEvent: db.prepare(
       'INSERT OR IGNORE INTO switch_event (pdu, ts, outlet, state) VALUES (?, ?, ?, ?)',
-    ),
-    energy: db.prepare<[number], EnergyState & { outlet: number }>(
-      'SELECT outlet, ts, counter, p AS power, total, est FROM energy_state WHERE pdu = ?',
-    ),
-    upsertEnergy: db.prepare(
-      `INSERT INTO energy_state (pdu, outlet, ts, counter, p, total, est) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (pdu, outlet) DO UPDATE SET ts = excluded.ts, counter = excluded.counter, p = excluded.p,
-         total = excluded.total, est = excluded.est`,
     ),
     sample: db.prepare(
       'INSERT INTO sample (pdu, ts, outlet, p, va, i, v, pf, f, c, de, est, sw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -94,21 +93,21 @@ export function createRecorder(db: Db, integrateMaxGapS = DEFAULT_INTEGRATE_MAX_
       lastTs: row.last_ts ?? -1,
       identity: row.ident,
       outlets: new Map(),
-      energy: new Map(),
-      dirty: new Set(),
+      totals: energy.totals(id),
+      dirty: new Map(),
     };
     for (const o of q.outlets.all(id))
       c.outlets.set(o.outlet, { meta: `${o.label}\u0000${o.name}`, state: o.state });
-    for (const e of q.energy.all(id)) c.energy.set(e.outlet, e);
     pdus.set(r.id, c);
     return c;
   };
 
-  /** The inlet is the PDU total; where it has no power reading, the outlets' sum stands in. */
-  const inletMetrics = (r: PduReading): InletReading => {
-    if (r.inlet.power !== null) return r.inlet;
-    const powers = r.outlets.map((o) => o.power).filter((p): p is number => p !== null);
-    return powers.length ? { ...r.inlet, power: powers.reduce((a, b) => a + b, 0) } : r.inlet;
+  const booked = (c: PduCache, channel: number, step: EnergyStep | undefined) => {
+    if (!step) return { de: 0, est: false };
+    const stored = c.totals.get(channel) ?? step.state.origin;
+    c.totals.set(channel, step.total);
+    c.dirty.set(channel, step.state);
+    return { de: Math.max(0, step.total - stored), est: step.est };
   };
 
   const channel = (
@@ -117,16 +116,12 @@ export function createRecorder(db: Db, integrateMaxGapS = DEFAULT_INTEGRATE_MAX_
     outlet: number,
     m: Metrics,
     counter: number | null,
+    step: EnergyStep | undefined,
     freq: number | null,
     sw: number | null,
     raw: boolean,
   ) => {
-    const prev = c.energy.get(outlet);
-    const step = energyStep(prev, { ts, counter, power: m.power }, integrateMaxGapS);
-    const de = Math.round(step.wh * 1000);
-    const est = step.estimated ? 1 : 0;
-    c.energy.set(outlet, { ts, counter, power: m.power, total: (prev?.total ?? 0) + de, est });
-    c.dirty.add(outlet);
+    const { de, est } = booked(c, outlet, step);
     const p = scale(m.power, 10);
     if (raw) {
       const va = scale(m.apparent_power, 10);
@@ -134,10 +129,10 @@ export function createRecorder(db: Db, integrateMaxGapS = DEFAULT_INTEGRATE_MAX_
       const v = scale(m.voltage, 10);
       const pf = scale(m.power_factor, 1000);
       if (p !== null || va !== null || i !== null || v !== null || counter !== null || sw !== null) {
-        q.sample.run(c.id, ts, outlet, p, va, i, v, pf, scale(freq, 10), counter, de, est, sw);
+        q.sample.run(c.id, ts, outlet, p, va, i, v, pf, scale(freq, 10), counter, de, est ? 1 : 0, sw);
       }
     }
-    if (p !== null || de !== 0) rollups.add({ pdu: c.id, outlet, ts, p, de, est: step.estimated });
+    if (p !== null || de !== 0) rollups.add({ pdu: c.id, outlet, ts, p, de, est });
   };
 
   const ingestUnit = (r: PduReading, raw: boolean): number => {
@@ -160,9 +155,9 @@ export function createRecorder(db: Db, integrateMaxGapS = DEFAULT_INTEGRATE_MAX_
       q.updateIdentity.run(...identity, c.id);
       c.identity = ident;
     }
-    const inlet = inletMetrics(r);
-    const inletCounter = inlet.energy === null ? null : Math.round(inlet.energy * 1000);
-    channel(c, ts, 0, inlet, inletCounter, inlet.frequency, null, raw);
+    // The inlet is the PDU total; where it has no power reading, the outlets' sum stands in.
+    const inlet = { ...r.inlet, power: unitPower(r) };
+    channel(c, ts, 0, inlet, inlet.energy_counter, inlet.energy_step, inlet.frequency, null, raw);
     for (const o of r.outlets) {
       const sw = onOff(o.state);
       const meta = `${o.label}\u0000${o.name}`;
@@ -173,8 +168,7 @@ export function createRecorder(db: Db, integrateMaxGapS = DEFAULT_INTEGRATE_MAX_
         if (sw !== null && known && known.state !== sw) q.switchEvent.run(c.id, ts, o.outlet, sw);
         c.outlets.set(o.outlet, { meta, state });
       }
-      const counter = o.energy_counter ?? (o.energy === null ? null : Math.round(o.energy * 1000));
-      channel(c, ts, o.outlet, o, counter, null, sw, raw);
+      channel(c, ts, o.outlet, o, o.energy_counter, o.energy_step, null, sw, raw);
     }
     c.lastTs = ts;
     touched.add(c);
@@ -187,10 +181,7 @@ export function createRecorder(db: Db, integrateMaxGapS = DEFAULT_INTEGRATE_MAX_
       rollups.flush();
       for (const c of touched) {
         q.touchPdu.run(c.lastTs, c.lastTs, c.id);
-        for (const outlet of c.dirty) {
-          const e = c.energy.get(outlet);
-          if (e) q.upsertEnergy.run(c.id, outlet, e.ts, e.counter, e.power, e.total, e.est);
-        }
+        for (const [channel, state] of c.dirty) energy.save(c.id, channel, state);
         c.dirty.clear();
       }
       touched.clear();
@@ -198,12 +189,8 @@ export function createRecorder(db: Db, integrateMaxGapS = DEFAULT_INTEGRATE_MAX_
     markOffline: (key, ts) => {
       const row = q.pduByKey.get(key);
       if (!row) return;
+      // Energy across the outage is the tracker's to decide (a gap), when the PDU answers again.
       q.offline.run(ts, row.id);
-      // Integration never bridges an outage: forget the last power (the counter keeps its value, as
-      // the energy it counts across the gap is real and is booked to the first sample after it).
-      db.prepare('UPDATE energy_state SET p = NULL WHERE pdu = ?').run(row.id);
-      const c = pdus.get(key);
-      if (c) for (const e of c.energy.values()) e.power = null;
     },
     invalidate: () => {
       pdus = new Map();

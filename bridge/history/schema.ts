@@ -4,6 +4,7 @@ import type { Migration } from './db.ts';
  * The history schema. Units are integers so rows stay small (SQLite stores small integers in 1-4
  * bytes, a REAL always in 8): power dW (0.1 W), apparent power dVA, current mA, voltage dV, power
  * factor per mille, frequency dHz, energy mWh, the PDU's activeEnergy counter in Wh as read.
+ * energy_state holds the energy tracker's state per channel (migration 3), written with every poll.
  * Time is integer seconds since the epoch. Outlet 0 holds the inlet (the PDU total).
  *
  * Every data table is WITHOUT ROWID keyed (pdu, ts, outlet): a poll appends at the end of the
@@ -83,5 +84,27 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;`,
       )
       .join('\n'),
+  },
+  {
+    // The energy tracker's state (bridge/facts/energy.ts, docs/energy.md), restored at start so that a
+    // restart continues every total. Times in ms, counters in Wh, totals in mWh. A counter channel's
+    // total becomes the meter Home Assistant sees: it starts at the PDU's counter, as earlier versions
+    // published it after a restart, so an upgrade continues the published value instead of dropping it.
+    version: 3,
+    up: `
+      ALTER TABLE energy_state ADD COLUMN counter_ms INTEGER;   -- when the counter baseline was read
+      ALTER TABLE energy_state ADD COLUMN at_ms INTEGER;        -- the last sample
+      ALTER TABLE energy_state ADD COLUMN origin INTEGER NOT NULL DEFAULT 0;  -- total when first seen, mWh
+      ALTER TABLE energy_state ADD COLUMN cand INTEGER;         -- a counter level not yet confirmed, Wh
+      ALTER TABLE energy_state ADD COLUMN cand_ms INTEGER;
+      ALTER TABLE energy_state ADD COLUMN cand_n INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE energy_state ADD COLUMN prior INTEGER;        -- the baseline before a reset, Wh
+      ALTER TABLE energy_state ADD COLUMN prior_ms INTEGER;
+      ALTER TABLE energy_state ADD COLUMN prior_total INTEGER;
+      ALTER TABLE energy_state ADD COLUMN prior_n INTEGER NOT NULL DEFAULT 0;
+      UPDATE energy_state SET counter_ms = ts * 1000, at_ms = ts * 1000,
+        total = CASE WHEN counter IS NULL THEN total ELSE counter * 1000 END,
+        origin = CASE WHEN counter IS NULL THEN 0 ELSE counter * 1000 END;
+    `,
   },
 ];

@@ -1,5 +1,5 @@
-import type { OutletReading, PduReading } from '../readings.ts';
-import { COUNTER_WRAP_WH } from './energy.ts';
+import type { InletReading, OutletReading, PduReading } from '../readings.ts';
+import { COUNTER_MODULUS } from '../snmp/mib.ts';
 
 /**
  * A small deterministic PDU for tests, the benchmark and a fallback demo: each outlet draws
@@ -71,7 +71,8 @@ export function syntheticPdu(opts: SyntheticOptions = {}): (timeMs: number) => P
         voltage: VOLTAGE,
         power_factor: power > 0 ? 0.95 : null,
         energy: opts.noCounter ? null : wh / 1000,
-        energy_counter: opts.noCounter ? null : wh % COUNTER_WRAP_WH,
+        energy_counter: opts.noCounter ? null : wh % COUNTER_MODULUS,
+        rated_power: null,
       };
     });
     const reading: PduReading = {
@@ -88,6 +89,8 @@ export function syntheticPdu(opts: SyntheticOptions = {}): (timeMs: number) => P
         power_factor: 0.95,
         frequency: 50,
         energy: opts.noCounter ? null : Math.floor(totalWh) / 1000,
+        energy_counter: opts.noCounter ? null : Math.floor(totalWh),
+        rated_power: null,
       },
       outlets,
       outlets_on: outlets.filter((o) => o.state === 'on').length,
@@ -101,7 +104,7 @@ export function reading(
   id: string,
   timeMs: number,
   outlets: Partial<OutletReading>[],
-  inlet: Partial<PduReading['inlet']> = {},
+  inlet: Partial<InletReading> = {},
 ): PduReading {
   const full: OutletReading[] = outlets.map((o, i) => ({
     outlet: i + 1,
@@ -115,6 +118,7 @@ export function reading(
     power_factor: null,
     energy: null,
     energy_counter: null,
+    rated_power: null,
     ...o,
   }));
   return {
@@ -131,6 +135,8 @@ export function reading(
       power_factor: null,
       frequency: null,
       energy: null,
+      energy_counter: null,
+      rated_power: null,
       ...inlet,
     },
     outlets: full,

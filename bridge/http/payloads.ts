@@ -2,7 +2,7 @@ import { isStale } from '../facts/freshness.ts';
 import type { Cards } from '../history/cards.ts';
 import type { LastPoll } from '../poller.ts';
 import {
-  type InletReading,
+  type InletMetrics,
   type OutletReading,
   type OutletView,
   outletView,
@@ -26,8 +26,8 @@ export interface PollJson {
   error?: string;
 }
 
-/** A unit's status as the pollers know it; the inlet's totals are the reading model's fields. */
-export interface LiveJson extends InletReading {
+/** A unit's status as the pollers know it; the inlet's totals are the published fields (null before a reading). */
+export interface LiveJson extends InletMetrics {
   id: string;
   source: string;
   unit: number | null;

@@ -1,5 +1,5 @@
 import {
-  type InletReading,
+  type InletMetrics,
   type OutletReading,
   type OutletView,
   outletView,
@@ -16,7 +16,7 @@ import {
 export type OutletPayload = Omit<OutletView, 'outlet'>;
 
 /** The PDU topic: its identity, the inlet's totals (the reading model's fields), outlets on. */
-export interface PduPayload extends PduIdentity, InletReading {
+export interface PduPayload extends PduIdentity, InletMetrics {
   outlets_on: number;
 }
 

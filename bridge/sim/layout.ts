@@ -4,11 +4,13 @@
  * same shape share one.
  */
 import {
+  INLET_CONFIG,
   INLET_MEASUREMENT,
   INLET_SENSOR_CONFIG,
   NAMEPLATE,
   OUTLET_CONFIG,
   OUTLET_MEASUREMENT,
+  OUTLET_RATING,
   OUTLET_SENSOR_CONFIG,
   OUTLET_SENSOR_RESET,
   OUTLET_SWITCH,
@@ -32,6 +34,11 @@ export type Column =
   | 'pduName'
   | 'outletLabel'
   | 'outletName'
+  | 'outletRatedVoltage'
+  | 'outletRatedCurrent'
+  | 'inletPoleCount'
+  | 'inletRatedVoltage'
+  | 'inletRatedCurrent'
   | 'sensorUnits'
   | 'sensorDecimals'
   | 'sensorSignedMinimum'
@@ -96,6 +103,9 @@ export function pduLayout(units: number, outlets: number): Layout {
     add(`${UNIT_CONFIG.inletCount}.${u}`, 'inletCount', u);
     add(`${UNIT_CONFIG.outletCount}.${u}`, 'outletCount', u);
     add(`${UNIT_CONFIG.pduName}.${u}`, 'pduName', u);
+    add(`${INLET_CONFIG.poleCount}.${u}.1`, 'inletPoleCount', u);
+    add(`${INLET_CONFIG.ratedVoltage}.${u}.1`, 'inletRatedVoltage', u);
+    add(`${INLET_CONFIG.ratedCurrent}.${u}.1`, 'inletRatedCurrent', u);
     for (const t of INLET_SENSORS) {
       add(`${INLET_SENSOR_CONFIG.units}.${u}.1.${t}`, 'sensorUnits', u, 0, t);
       add(`${INLET_SENSOR_CONFIG.decimals}.${u}.1.${t}`, 'sensorDecimals', u, 0, t);
@@ -108,6 +118,8 @@ export function pduLayout(units: number, outlets: number): Layout {
     for (let o = 1; o <= outlets; o++) {
       add(`${OUTLET_CONFIG.label}.${u}.${o}`, 'outletLabel', u, o);
       add(`${OUTLET_CONFIG.name}.${u}.${o}`, 'outletName', u, o);
+      add(`${OUTLET_RATING.voltage}.${u}.${o}`, 'outletRatedVoltage', u, o);
+      add(`${OUTLET_RATING.current}.${u}.${o}`, 'outletRatedCurrent', u, o);
       add(`${OUTLET_SWITCH.operation}.${u}.${o}`, 'switchOperation', u, o);
       add(`${OUTLET_SWITCH.state}.${u}.${o}`, 'switchState', u, o);
       add(

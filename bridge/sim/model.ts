@@ -204,6 +204,28 @@ export function createSimModel(options: SimModelOptions = {}): SimModel {
     },
     resetEnergy: (unit, outlet, timeMs) => setEnergyCounter(unit, outlet, 0, timeMs),
     setEnergyCounter,
+    stepEnergy(unit, outlet, deltaWh, timeMs) {
+      if (outlet === 0) checkUnit(unit);
+      else profile(unit, outlet);
+      state.addEnergyAdjustment(unit, outlet, timeMs, deltaWh);
+    },
+    serveValue(unit, outlet, sensorType, value, opts = {}) {
+      if (outlet === 0) checkUnit(unit);
+      else profile(unit, outlet);
+      const reads = opts.reads ?? 1;
+      if (!(reads > 0)) throw new RangeError(`reads must be > 0, got ${reads}`);
+      state.overrides.set(`${unit}.${outlet}.${sensorType}`, { value, type: opts.type ?? 'gauge', reads });
+    },
+    clearValue: (unit, outlet, sensorType) => {
+      state.overrides.delete(`${unit}.${outlet}.${sensorType}`);
+    },
+    setOutletCount(unit, count) {
+      checkUnit(unit);
+      if (count === null) state.outletCounts.delete(unit);
+      else if (!Number.isInteger(count) || count < 0 || count > outlets)
+        throw new RangeError(`outlet count must be 0..${outlets}, got ${count}`);
+      else state.outletCounts.set(unit, count);
+    },
     setSensorAvailable(unit, outlet, type, available) {
       if (outlet === 0) checkUnit(unit);
       else profile(unit, outlet);

@@ -16,7 +16,7 @@ import {
 import { pduLayout } from './layout.ts';
 import { MAX_NAME_LENGTH } from './model.ts';
 import type { Backend, Served, SetPlan } from './responder.ts';
-import type { InletSample, OutletSample, SimModel } from './types.ts';
+import { type InletSample, type OutletSample, SIM_RATINGS, type SimModel } from './types.ts';
 
 const { ErrorStatus, ObjectType } = snmp;
 
@@ -147,13 +147,23 @@ export function createPduBackend(model: SimModel): Backend {
         case 'inletCount':
           return int(1);
         case 'outletCount':
-          return int(model.outlets);
+          return int(model.state.outletCounts.get(unit) ?? model.outlets);
         case 'pduName':
           return str(model.pduName(unit));
         case 'outletLabel':
           return str(String(outlet));
         case 'outletName':
           return str(model.outletName(unit, outlet));
+        case 'outletRatedVoltage':
+          return str(SIM_RATINGS.outletVoltage);
+        case 'outletRatedCurrent':
+          return str(SIM_RATINGS.outletCurrent);
+        case 'inletPoleCount':
+          return int(SIM_RATINGS.inletPoles);
+        case 'inletRatedVoltage':
+          return str(SIM_RATINGS.inletVoltage);
+        case 'inletRatedCurrent':
+          return str(SIM_RATINGS.inletCurrent);
         case 'sensorUnits':
           return int(SENSOR_UNITS[t] ?? SensorUnits.none);
         case 'sensorDecimals':
@@ -164,8 +174,11 @@ export function createPduBackend(model: SimModel): Backend {
           return int(measure(unit, outlet, t).available ? TRUE : FALSE);
         case 'state':
           return int(measure(unit, outlet, t).state);
-        case 'value':
+        case 'value': {
+          const o = model.state.takeOverride(unit, outlet, t);
+          if (o) return o.type === 'integer' ? int(o.value) : gauge(o.value);
           return gauge(measure(unit, outlet, t).value);
+        }
         case 'signedValue':
           return int(measure(unit, outlet, t).signedValue);
         case 'switchOperation':

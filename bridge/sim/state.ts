@@ -16,6 +16,15 @@ interface Adjustment {
 
 export type SwitchOp = 'on' | 'off' | 'cycle';
 
+/** A value served in place of a sensor's reading (a test hook): a glitch, a wrongly typed value. */
+export interface ServedOverride {
+  value: number;
+  /** The SNMP type it is served as: Gauge32 (the column's Unsigned32) or a wrong Integer. */
+  type: 'gauge' | 'integer';
+  /** Reads left (Infinity: until cleared). */
+  reads: number;
+}
+
 export interface SimState {
   readonly cycleMs: number;
   /** pduName per unit ('' unless set). */
@@ -24,6 +33,12 @@ export interface SimState {
   readonly unavailable: Set<string>;
   /** While true the agent answers nothing, like a PDU that dropped off the network. */
   paused: boolean;
+  /** outletCount per unit where a test changed it (the rows past it stay; a reader bounds by it). */
+  readonly outletCounts: Map<number, number>;
+  /** `${unit}.${outlet}.${sensorType}` (outlet 0 = inlet) → what its value column serves instead. */
+  readonly overrides: Map<string, ServedOverride>;
+  /** The override for one read of a value column, if any (counting the read). */
+  takeOverride(unit: number, outlet: number, sensorType: number): ServedOverride | undefined;
   outletName(unit: number, outlet: number): string;
   setOutletName(unit: number, outlet: number, name: string): void;
   switchEvents(unit: number, outlet: number): readonly SwitchEvent[];
@@ -41,6 +56,7 @@ export function createSimState(init: { names: Map<string, string>; cycleMs: numb
   const names = init.names;
   const switches = new Map<string, SwitchEvent[]>();
   const adjustments = new Map<string, Adjustment[]>();
+  const overrides = new Map<string, ServedOverride>();
   const key = (unit: number, outlet: number) => `${unit}.${outlet}`;
 
   return {
@@ -48,6 +64,15 @@ export function createSimState(init: { names: Map<string, string>; cycleMs: numb
     pduNames: new Map(),
     unavailable: new Set(),
     paused: false,
+    outletCounts: new Map(),
+    overrides,
+    takeOverride(unit, outlet, sensorType) {
+      const k = `${unit}.${outlet}.${sensorType}`;
+      const o = overrides.get(k);
+      if (!o) return undefined;
+      if (--o.reads <= 0) overrides.delete(k);
+      return o;
+    },
     outletName: (unit, outlet) => names.get(key(unit, outlet)) ?? '',
     setOutletName: (unit, outlet, name) => {
       if (name === '') names.delete(key(unit, outlet));

@@ -52,6 +52,18 @@ export interface UnitIdentity {
   sysDescr: string;
 }
 
+/**
+ * The nameplate the simulated PX3-5892 serves (outletRatedVoltage/Current, inletPoleCount,
+ * inletRatedVoltage/Current): C13 outlets at 10 A, one single-phase 32 A inlet, as in the real PX3 walk.
+ */
+export const SIM_RATINGS = {
+  outletVoltage: '200-240V',
+  outletCurrent: '10A',
+  inletPoles: 2,
+  inletVoltage: '200-240V',
+  inletCurrent: '32A',
+} as const;
+
 export interface SimModel {
   readonly units: number;
   readonly outlets: number;
@@ -76,6 +88,23 @@ export interface SimModel {
   resetEnergy(unit: number, outlet: number, timeMs: number): void;
   /** Test hook: make the counter read `wh` at timeMs (e.g. 2^32 - 10 to force a wrap). Outlet 0 = inlet. */
   setEnergyCounter(unit: number, outlet: number, wh: number, timeMs: number): void;
+  /** Test hook: the counter moves by `deltaWh` at timeMs and stays moved (negative: a step back). */
+  stepEnergy(unit: number, outlet: number, deltaWh: number, timeMs: number): void;
+  /**
+   * Test hook: the next `reads` reads (default 1; Infinity: until clearValue) of this sensor's value
+   * column (measurements…SensorValue, Unsigned32) serve `value` instead of the reading: a one-read
+   * glitch such as 4294967295, or with type 'integer' a wrongly typed value (-2,000,000,000).
+   */
+  serveValue(
+    unit: number,
+    outlet: number,
+    sensorType: number,
+    value: number,
+    opts?: { reads?: number; type?: 'gauge' | 'integer' },
+  ): void;
+  clearValue(unit: number, outlet: number, sensorType: number): void;
+  /** Test hook: outletCount reads `count` (null: the real count), as after a PDU reconfiguration. */
+  setOutletCount(unit: number, count: number | null): void;
   /** Test hook: sensorType '*' = every sensor of that outlet (outlet 0 = inlet). */
   setSensorAvailable(unit: number, outlet: number, sensorType: number | '*', available: boolean): void;
   /** Test hook: the agent stops answering (requests are dropped) until resume(). */

@@ -1,3 +1,4 @@
+import { type Channel, refuseRaw, refuseValue } from '../facts/ranges.ts';
 import type { InletReading, Metrics, OnOff, OutletReading, PduReading } from '../readings.ts';
 import { unitId } from '../readings.ts';
 import type { OutletLayout, PduLayout, SensorSpec, UnitLayout } from './layout.ts';
@@ -14,18 +15,22 @@ import type { SnmpValue } from './session.ts';
 
 /**
  * Pure decoding of a steady-state poll: which OIDs to GET for a layout, and the typed readings from what
- * came back. The rules of DESIGN.md section 1 live here: scale by the PDU's decimal digits, unavailable is
- * null (never 0), on/off from the onOff sensor's state (its value is always 0), energy from the unsigned
- * column, signed sensors from the signed one.
+ * came back. Scale by the PDU's decimal digits (outlet/inletSensorDecimalDigits), unavailable is null
+ * (never 0), on/off from the onOff sensor's state (its value is always 0), energy from the unsigned
+ * column, signed sensors from the signed one, and a value outside its column's type or its physical range
+ * (bridge/facts/ranges.ts) is null plus a problem: never published, never recorded.
  */
 
 /** Sensors whose state is read every poll: power factor goes unavailable on idle outlets, onOff is the state. */
 const POLLED_STATES: readonly number[] = [SensorType.powerFactor, SensorType.onOff];
 const INLET_TYPES: readonly number[] = [...Object.values(METRIC_SENSORS), SensorType.frequency];
 
-type Table = { state: string; value: string; signedValue: string };
+type Table = { state: string; value: string; signedValue: string; channel: Channel };
 
-function valueOid(table: Table, index: string, spec: SensorSpec): string {
+const OUTLET_TABLE: Table = { ...OUTLET_MEASUREMENT, channel: 'outlet' };
+const INLET_TABLE: Table = { ...INLET_MEASUREMENT, channel: 'inlet' };
+
+function valueOid(table: Pick<Table, 'value' | 'signedValue'>, index: string, spec: SensorSpec): string {
   return `${spec.signed ? table.signedValue : table.value}.${index}`;
 }
 
@@ -88,7 +93,18 @@ export function decodeReadings(
       problems.push(`${oid}: expected a number, got ${typeof raw}`);
       return null;
     }
-    return scale(raw, spec, type);
+    const wrongType = refuseRaw(raw, spec.signed);
+    if (wrongType) {
+      problems.push(`${oid}: ${wrongType}`);
+      return null;
+    }
+    const value = scale(raw, spec, type);
+    const impossible = refuseValue(type, value, table.channel);
+    if (impossible) {
+      problems.push(`${oid}: ${impossible}`);
+      return null;
+    }
+    return value;
   }
 
   function metrics(table: Table, prefix: string, sensors: ReadonlyMap<number, SensorSpec>): Metrics {
@@ -113,14 +129,15 @@ export function decodeReadings(
 
   const units = layout.units.map((unit): PduReading => {
     const outlets = unit.outlets.map((o): OutletReading => {
-      const m = metrics(OUTLET_MEASUREMENT, `${unit.unit}.${o.outlet}`, o.sensors);
+      const m = metrics(OUTLET_TABLE, `${unit.unit}.${o.outlet}`, o.sensors);
       return {
         outlet: o.outlet,
         label: o.label,
         name: o.name,
         state: outletState(unit, o),
         ...m,
-        energy_counter: m.energy === null ? null : Math.round(m.energy * 1000),
+        energy_counter: counterWh(m.energy),
+        rated_power: o.ratedPower,
       };
     });
     return {
@@ -130,7 +147,7 @@ export function decodeReadings(
       time: opts.time,
       identity: { name: unit.name, model: unit.model, serial: unit.serial, firmware: layout.firmware },
       inlet: inletTotals(unit, (inlet, type, spec) =>
-        read(INLET_MEASUREMENT, `${unit.unit}.${inlet}.${type}`, spec, type),
+        read(INLET_TABLE, `${unit.unit}.${inlet}.${type}`, spec, type),
       ),
       outlets,
       outlets_on: outlets.filter((o) => o.state === 'on').length,
@@ -138,6 +155,9 @@ export function decodeReadings(
   });
   return { units, problems };
 }
+
+/** The raw activeEnergy counter, Wh, back from the reading's kWh. */
+const counterWh = (kwh: number | null) => (kwh === null ? null : Math.round(kwh * 1000));
 
 /**
  * Inlet totals. PX units have one inlet; on dual-inlet units the additive quantities sum, power factor
@@ -149,13 +169,17 @@ function inletTotals(
 ): InletReading {
   const per = [...unit.inlets.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([inlet, sensors]) => {
-      const r = {} as InletReading;
+    .map(([inlet, sensors]): InletReading => {
+      const m = {} as Metrics;
       for (const [key, type] of Object.entries(METRIC_SENSORS) as [keyof Metrics, number][]) {
-        r[key] = read(inlet, type, sensors.get(type));
+        m[key] = read(inlet, type, sensors.get(type));
       }
-      r.frequency = read(inlet, SensorType.frequency, sensors.get(SensorType.frequency));
-      return r;
+      return {
+        ...m,
+        frequency: read(inlet, SensorType.frequency, sensors.get(SensorType.frequency)),
+        energy_counter: counterWh(m.energy),
+        rated_power: unit.inletRatedPower.get(inlet) ?? null,
+      };
     });
   if (per.length === 0) {
     return {
@@ -166,12 +190,15 @@ function inletTotals(
       power_factor: null,
       energy: null,
       frequency: null,
+      energy_counter: null,
+      rated_power: null,
     };
   }
   if (per.length === 1) return per[0]!;
-  const sum = (k: keyof InletReading) =>
+  type Summed = 'power' | 'apparent_power' | 'current' | 'energy' | 'energy_counter' | 'rated_power';
+  const sum = (k: Summed) =>
     per.every((r) => r[k] !== null) ? per.reduce((s, r) => s + (r[k] ?? 0), 0) : null;
-  const first = (k: keyof InletReading) => per.find((r) => r[k] !== null)?.[k] ?? null;
+  const first = (k: 'voltage' | 'frequency') => per.find((r) => r[k] !== null)?.[k] ?? null;
   const power = sum('power');
   const apparent = sum('apparent_power');
   return {
@@ -182,6 +209,9 @@ function inletTotals(
     power_factor: power !== null && apparent ? round(power / apparent, 3) : null,
     energy: sum('energy'),
     frequency: first('frequency'),
+    // The sum of Unsigned32 counters: a wrap of one inlet reads as a step back (docs/energy.md).
+    energy_counter: sum('energy_counter'),
+    rated_power: sum('rated_power'),
   };
 }
 

@@ -1,10 +1,13 @@
+import { ratedPowerW } from '../facts/rating.ts';
 import {
   FALSE,
+  INLET_CONFIG,
   INLET_MEASUREMENT,
   INLET_SENSOR_CONFIG,
   NAMEPLATE,
   OUTLET_CONFIG,
   OUTLET_MEASUREMENT,
+  OUTLET_RATING,
   OUTLET_SENSOR_CONFIG,
   OUTLET_SWITCH,
   PDU_COUNT,
@@ -38,6 +41,8 @@ export interface OutletLayout {
   sensors: Map<number, SensorSpec>;
   /** outletSwitchControlTable answers for this outlet (switched PDUs). */
   switchable: boolean;
+  /** Nameplate power from outletRatedVoltage × outletRatedCurrent, W, or null when the PDU does not say. */
+  ratedPower: number | null;
 }
 
 export interface UnitLayout {
@@ -48,6 +53,8 @@ export interface UnitLayout {
   outlets: OutletLayout[];
   /** inlet id → sensors. */
   inlets: Map<number, Map<number, SensorSpec>>;
+  /** inlet id → nameplate power (inletRatedVoltage × inletRatedCurrent, × phases), W, or null. */
+  inletRatedPower: Map<number, number | null>;
 }
 
 export interface PduLayout {
@@ -75,6 +82,12 @@ export const LAYOUT_COLUMNS = [
   INLET_SENSOR_CONFIG.decimals,
   INLET_SENSOR_CONFIG.signedMinimum,
   INLET_MEASUREMENT.isAvailable,
+  // The nameplate bounds what a channel could draw: the energy tracker's plausibility bound.
+  OUTLET_RATING.voltage,
+  OUTLET_RATING.current,
+  INLET_CONFIG.poleCount,
+  INLET_CONFIG.ratedVoltage,
+  INLET_CONFIG.ratedCurrent,
   OUTLET_SWITCH.state,
 ] as const;
 
@@ -165,6 +178,11 @@ export function decodeLayout(values: ReadonlyMap<string, SnmpValue>): PduLayout 
   const pduNames = columnRows(values, UNIT_CONFIG.pduName);
   const outletCounts = columnRows(values, UNIT_CONFIG.outletCount);
   const switchStates = columnRows(values, OUTLET_SWITCH.state);
+  const outletVolts = columnRows(values, OUTLET_RATING.voltage);
+  const outletAmps = columnRows(values, OUTLET_RATING.current);
+  const inletPoles = columnRows(values, INLET_CONFIG.poleCount);
+  const inletVolts = columnRows(values, INLET_CONFIG.ratedVoltage);
+  const inletAmps = columnRows(values, INLET_CONFIG.ratedCurrent);
   const outletSensors = sensorSpecs(values, OUTLET_SENSOR_CONFIG, OUTLET_MEASUREMENT.isAvailable);
   const inletSensors = sensorSpecs(values, INLET_SENSOR_CONFIG, INLET_MEASUREMENT.isAvailable);
 
@@ -186,9 +204,19 @@ export function decodeLayout(values: ReadonlyMap<string, SnmpValue>): PduLayout 
       const count = asNumber(outletCounts.get(String(unit)));
       const ids = count === undefined ? outletIds : outletIds.filter((o) => o <= count);
       const inlets = new Map<number, Map<number, SensorSpec>>();
+      const inletRatedPower = new Map<number, number | null>();
       for (const [key, specs] of inletSensors) {
         const [pdu, inlet] = splitIndex(key);
-        if (pdu === unit) inlets.set(inlet!, specs);
+        if (pdu !== unit) continue;
+        inlets.set(inlet!, specs);
+        inletRatedPower.set(
+          inlet!,
+          ratedPowerW({
+            voltage: asText(inletVolts.get(key)),
+            current: asText(inletAmps.get(key)),
+            poles: asNumber(inletPoles.get(key)),
+          }),
+        );
       }
       return {
         unit,
@@ -201,8 +229,13 @@ export function decodeLayout(values: ReadonlyMap<string, SnmpValue>): PduLayout 
           name: asText(names.get(`${unit}.${outlet}`)),
           sensors: outletSensors.get(`${unit}.${outlet}`) ?? new Map(),
           switchable: switchStates.has(`${unit}.${outlet}`),
+          ratedPower: ratedPowerW({
+            voltage: asText(outletVolts.get(`${unit}.${outlet}`)),
+            current: asText(outletAmps.get(`${unit}.${outlet}`)),
+          }),
         })),
         inlets,
+        inletRatedPower,
       };
     })
     .filter((u) => u.outlets.length > 0);

@@ -35,6 +35,19 @@ export const OUTLET_CONFIG = {
   name: `${RARITAN}.3.5.3.1.3`,
 } as const;
 
+/** outletConfigurationTable's nameplate, indexed by <pdu>.<outlet>: DisplayStrings ("10A", "200-240V"). */
+export const OUTLET_RATING = {
+  voltage: `${RARITAN}.3.5.3.1.6`,
+  current: `${RARITAN}.3.5.3.1.7`,
+} as const;
+
+/** inletConfigurationTable, indexed by <pdu>.<inlet>: poles (3-phase: 3 or 4) and the nameplate strings. */
+export const INLET_CONFIG = {
+  poleCount: `${RARITAN}.3.3.3.1.5`,
+  ratedVoltage: `${RARITAN}.3.3.3.1.6`,
+  ratedCurrent: `${RARITAN}.3.3.3.1.7`,
+} as const;
+
 /** Sensor configuration tables, indexed by <pdu>.<outlet|inlet>.<sensorType>. */
 export const OUTLET_SENSOR_CONFIG = {
   units: `${RARITAN}.3.5.4.1.6`,

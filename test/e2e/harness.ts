@@ -4,13 +4,12 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Bridge, createBridge } from '../../bridge/bridge.ts';
 import { backfill } from '../../bridge/history/backfill.ts';
+import { readingsFromSim } from '../../bridge/history/from-sim.ts';
 import { createHistory, type History } from '../../bridge/history/history.ts';
 import type { MetricFamily } from '../../bridge/http/types.ts';
 import { silentLogger } from '../../bridge/log.ts';
 import type { Poller } from '../../bridge/poller.ts';
-import type { OutletReading, PduReading } from '../../bridge/readings.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
-import type { SimModel } from '../../bridge/sim/types.ts';
 import { loadConfig } from '../../config/load.ts';
 
 /**
@@ -44,47 +43,6 @@ export interface StackOptions {
   heartbeatMs?: number;
 }
 
-/** The simulator's truth at `time` as a PduReading (what a poll of the agent would decode). */
-export function readingFromModel(model: SimModel, id: string, time: number): PduReading {
-  const ident = model.identity(1);
-  const outlets: OutletReading[] = [];
-  for (let o = 1; o <= model.outlets; o++) {
-    const s = model.sample(1, o, time);
-    outlets.push({
-      outlet: o,
-      label: String(o),
-      name: model.outletName(1, o),
-      state: s.on ? 'on' : 'off',
-      power: Math.round(s.power),
-      apparent_power: Math.round(s.apparentPower),
-      current: Math.round(s.current * 1000) / 1000,
-      voltage: Math.round(s.voltage),
-      power_factor: s.powerFactor === null ? null : Math.round(s.powerFactor * 100) / 100,
-      energy: Math.floor(s.energyWh) / 1000,
-      energy_counter: s.energyCounter,
-    });
-  }
-  const inlet = model.inletSample(1, time);
-  return {
-    id,
-    source: id,
-    unit: 1,
-    time,
-    identity: { name: model.pduName(1), model: ident.model, serial: ident.serial, firmware: ident.firmware },
-    inlet: {
-      power: Math.round(inlet.power),
-      apparent_power: Math.round(inlet.apparentPower),
-      current: Math.round(inlet.current * 1000) / 1000,
-      voltage: Math.round(inlet.voltage),
-      power_factor: inlet.powerFactor === null ? null : Math.round(inlet.powerFactor * 100) / 100,
-      frequency: Math.round(inlet.frequency * 10) / 10,
-      energy: Math.floor(inlet.energyWh) / 1000,
-    },
-    outlets,
-    outlets_on: outlets.filter((o) => o.state === 'on').length,
-  };
-}
-
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const log = silentLogger;
   const dir = mkdtempSync(join(tmpdir(), 'r2m-http-'));
@@ -105,7 +63,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const step = span.stepMinutes * 60_000;
     const r = backfill({
       history,
-      model: (t) => [readingFromModel(agent.model, PDU, t)],
+      model: readingsFromSim(agent.model, PDU),
       from: Math.ceil(from / step) * step,
       to,
       stepMs: step,

@@ -23,6 +23,7 @@ export function sampleReading(
       power_factor: idle ? null : 0.83,
       energy: 1.5 * n,
       energy_counter: 1500 * n,
+      rated_power: 2400,
     });
   }
   const power = outlets.reduce((s, o) => s + (o.power ?? 0), 0);
@@ -45,6 +46,8 @@ export function sampleReading(
       power_factor: 0.84,
       energy: 123.456,
       frequency: 50,
+      energy_counter: 123_456,
+      rated_power: 7680,
     },
     outlets,
     outlets_on: outlets.filter((o) => o.state === 'on').length,

@@ -31,11 +31,16 @@ describe('the demo backfill from the simulated PX3-5892', () => {
     expect(backfillDemo({ history: h, model, ids: ['pdu1'], now: later, days: 10 }).polls).toBe(30);
     const outlets = h.outlets('pdu1');
     expect(outlets).toHaveLength(36);
-    // Recorded energy of outlet 1 = the simulator's physical energy between the first poll and now.
+    // Recorded energy of outlet 1 = the simulator's physical energy between the first poll and now,
+    // and its total is the PDU's own counter (it never wrapped or reset here).
     const firstPoll = Math.ceil((now - 10 * 86_400_000) / 300_000) * 300_000;
     const end = Math.floor(later / 60_000) * 60_000 - 60_000;
     const wh = (t: number) => Math.floor(sim.sample(1, 1, t).energyWh);
-    expect(Math.round((outlets[0]?.energyKwh ?? 0) * 1000)).toBe(wh(end) - wh(firstPoll));
+    const recorded = h.energySeries({ pdu: 'pdu1', from: firstPoll - 86_400_000, to: later, view: 'ports' });
+    expect(Math.round((recorded.lines.find((l) => l.outlet === 1)?.totalKwh ?? 0) * 1000)).toBe(
+      wh(end) - wh(firstPoll),
+    );
+    expect(Math.round((outlets[0]?.energyKwh ?? 0) * 1000)).toBe(sim.sample(1, 1, end).energyCounter);
     const c = h.cards('pdu1', later);
     expect(c.pdu.model).toBe('PX3-5892');
     expect(c.powerW).toBe(Math.round(sim.inletSample(1, end).power));

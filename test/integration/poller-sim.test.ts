@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEnergyTracker } from '../../bridge/facts/energy-tracker.ts';
 import { silentLogger } from '../../bridge/log.ts';
 import { createPoller } from '../../bridge/poller.ts';
 import type { PduReading, PollResult } from '../../bridge/readings.ts';
@@ -19,6 +20,8 @@ function target(port: number, extra: Partial<SnmpTarget> = {}): SnmpTarget {
   return { host: '127.0.0.1', port, version: '2c', community: 'public', timeout: 500, retries: 1, ...extra };
 }
 
+let clock = Date.UTC(2026, 5, 1, 14, 0);
+
 function poller(
   port: number,
   onResult: (r: PollResult) => void,
@@ -32,7 +35,10 @@ function poller(
     intervalMs: 3_600_000,
     offlineAfter: 2,
     reader: createPduReader({ source: id, target: t, layoutRefreshMs: 300_000 }),
+    energy: createEnergyTracker(),
     target: t,
+    // The poll times follow the simulated PDU's clock, as a real PDU's counters follow real time.
+    now: () => clock,
     log: silentLogger,
     onResult,
     onAvailability: (change) => events.push(change.online),
@@ -48,7 +54,6 @@ function ok(r: PollResult): Extract<PollResult, { ok: true }> {
 describe('polling the simulated PX3-5892', () => {
   let agent: SimAgent;
   let linked: SimAgent;
-  let clock = Date.UTC(2026, 5, 1, 14, 0);
   beforeAll(async () => {
     agent = await startSimAgent({ model: { outlets: 36 }, users: [V3], clock: () => clock });
     linked = await startSimAgent({ model: { outlets: 12, units: 3 }, clock: () => clock });
@@ -148,30 +153,30 @@ describe('polling the simulated PX3-5892', () => {
   });
 
   it('keeps energy monotonic across a counter wrap and a reset on the PDU', async () => {
-    const { p } = poller(agent.port, () => {});
-    const first = ok(await p.pollNow()).units[0]!;
     // The busiest outlet, so that a few minutes certainly carry its counter over 2^32.
-    const n = first.outlets.reduce((a, b) => ((b.power ?? 0) > (a.power ?? 0) ? b : a)).outlet;
-    const energyOf = (r: PollResult) => ok(r).units[0]!.outlets[n - 1]!;
-    const before = first.outlets[n - 1]!.energy!;
-    clock += 60_000;
+    const samples = Array.from({ length: 36 }, (_, i) => agent.model.sample(1, i + 1, clock));
+    const n = samples.reduce((a, b) => (b.power > a.power ? b : a)).outlet;
     agent.model.setEnergyCounter(1, n, 2 ** 32 - 2, clock);
-    const nearWrap = energyOf(await p.pollNow());
+    const { p } = poller(agent.port, () => {});
+    const outlet = (r: PollResult) => ok(r).units[0]!.outlets[n - 1]!;
+    const physical = () => agent.model.sample(1, n, clock).energyWh;
+    const nearWrap = outlet(await p.pollNow());
+    const e0 = physical();
     clock += 10 * 60_000;
-    const wrapped = energyOf(await p.pollNow());
+    const wrapped = outlet(await p.pollNow());
     expect(wrapped.energy_counter!).toBeLessThan(nearWrap.energy_counter!);
+    expect(wrapped.energy_step?.verdict).toBe('wrap');
+    const e1 = physical();
     agent.model.resetEnergy(1, n, clock);
     clock += 60_000;
-    const reset = energyOf(await p.pollNow());
+    const reset = outlet(await p.pollNow());
     expect(reset.energy_counter!).toBeLessThan(wrapped.energy_counter!);
-    // The jump to 2^32-2 is an implausible leap (no consumption booked); then a wrap, then a reset:
-    // the total only ever grows, by about what the outlet drew.
-    expect(nearWrap.energy!).toBeGreaterThanOrEqual(before);
-    expect(nearWrap.energy! - before).toBeLessThan(0.1);
-    expect(wrapped.energy! - nearWrap.energy!).toBeGreaterThan(0);
-    expect(wrapped.energy! - nearWrap.energy!).toBeLessThan(1);
-    expect(reset.energy!).toBeGreaterThanOrEqual(wrapped.energy!);
-    expect(reset.energy! - wrapped.energy!).toBeLessThan(0.2);
+    expect(reset.energy_step?.verdict).toBe('reset');
+    // The total starts at the PDU's counter and grows by what the outlet drew, to the Wh (the counter's
+    // resolution): across the wrap and across the reset.
+    expect(nearWrap.energy).toBe((2 ** 32 - 2) / 1000);
+    expect(Math.abs((wrapped.energy! - nearWrap.energy!) * 1000 - (e1 - e0))).toBeLessThanOrEqual(1);
+    expect(Math.abs((reset.energy! - wrapped.energy!) * 1000 - (physical() - e1))).toBeLessThanOrEqual(1);
     await p.stop();
   });
 

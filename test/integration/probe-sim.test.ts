@@ -49,8 +49,19 @@ describe('raritan2mqtt probe against the simulator', () => {
     ]);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout) as {
-      units: { outlets: { outlet: number; name: string; state: string }[] }[];
+      units: { inlet: Record<string, unknown>; outlets: { outlet: number; name: string; state: string }[] }[];
     };
+    // The published fields only: the energy tracker's inputs (raw counter, nameplate) stay inside.
+    expect(Object.keys(json.units[0]!.inlet).sort()).toEqual([
+      'apparent_power',
+      'current',
+      'energy',
+      'frequency',
+      'power',
+      'power_factor',
+      'voltage',
+    ]);
+    expect(Object.keys(json.units[0]!.outlets[0]!)).not.toContain('energy_counter');
     const outlets = json.units[0]!.outlets;
     expect(outlets).toHaveLength(36);
     for (const o of outlets) {

@@ -74,6 +74,48 @@ describe('decoding bad agent data', () => {
     expect(problems[0]).toMatch(/1\.1\.8: expected a number, got string/);
   });
 
+  it('refuses a negative Integer in the Unsigned32 energy column: null, and a problem naming the OID', () => {
+    const v = walk();
+    const layout = decodeLayout(v);
+    const oid = `${OUTLET_MEASUREMENT.value}.1.1.8`;
+    v.set(oid, -2_000_000_000);
+    const { units, problems } = decodeReadings(layout, v, { source: 'p', time: 0 });
+    expect(units[0]!.outlets[0]!.energy).toBeNull();
+    expect(units[0]!.outlets[0]!.energy_counter).toBeNull();
+    expect(units[0]!.outlets[0]!.power).toBe(280);
+    expect(problems).toEqual([`${oid}: -2000000000 is not an Unsigned32 (PDU2-MIB Value column)`]);
+  });
+
+  it('refuses values outside their physical range, each with its OID', () => {
+    const v = walk();
+    const layout = decodeLayout(v);
+    const at = (o: number, type: number) => `${OUTLET_MEASUREMENT.value}.1.${o}.${type}`;
+    v.set(at(1, 4), 4_294_967_295); // 4294967295 V: a valid Unsigned32, not a voltage
+    v.set(at(1, 7), 250); // power factor 2.5
+    v.set(at(2, 1), 4_000_000_000); // 4,000,000 A
+    v.set(at(2, 6), 1.5); // not a whole number: no SNMP integer type
+    const { units, problems } = decodeReadings(layout, v, { source: 'p', time: 0 });
+    const [o1, o2] = units[0]!.outlets;
+    expect(o1).toMatchObject({ voltage: null, power_factor: null, power: 280, current: 1.234 });
+    expect(o2).toMatchObject({ current: null, apparent_power: null, voltage: 230 });
+    expect(problems).toEqual([
+      `${at(1, 4)}: 4294967295 V is outside 0..1000 V`,
+      `${at(1, 7)}: 2.5 is outside 0..1`,
+      `${at(2, 1)}: 4000000 A is outside 0..1000 A`,
+      `${at(2, 6)}: 1.5 is not an Unsigned32 (PDU2-MIB Value column)`,
+    ]);
+  });
+
+  it('refuses negative active power on an outlet (it would integrate into negative energy)', () => {
+    const v = walk();
+    v.set(`${OUTLET_SENSOR_CONFIG.signedMinimum}.1.1.5`, -1000);
+    const layout = decodeLayout(v);
+    v.set(`${OUTLET_MEASUREMENT.signedValue}.1.1.5`, -50);
+    const { units, problems } = decodeReadings(layout, v, { source: 'p', time: 0 });
+    expect(units[0]!.outlets[0]!.power).toBeNull();
+    expect(problems).toEqual([`${OUTLET_MEASUREMENT.signedValue}.1.1.5: -50 W is outside 0..1000000 W`]);
+  });
+
   it('treats state unavailable (-1) as no reading', () => {
     const v = walk();
     const layout = decodeLayout(v);

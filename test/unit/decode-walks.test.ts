@@ -102,7 +102,15 @@ describe.skipIf(!px3)('decoding the real PX3 walk (24 outlets)', () => {
     expect(unit.outlets[0]!.energy).toBe(5812.658);
     expect(unit.outlets[0]!.energy_counter).toBe(5812658);
     expect(unit.inlet.energy).toBe(74057.676);
+    expect(unit.inlet.energy_counter).toBe(74057676);
     expect(unit.outlets_on).toBe(unit.outlets.filter((o) => o.state === 'on').length);
+  });
+
+  it('reads the nameplate the energy bound comes from: 10 A and 16 A outlets, a 32 A inlet, 200-240 V', () => {
+    const rated = unit.outlets.map((o) => o.rated_power);
+    expect(rated.filter((w) => w === 10 * 240)).toHaveLength(20);
+    expect(rated.filter((w) => w === 16 * 240)).toHaveLength(4);
+    expect(unit.inlet.rated_power).toBe(32 * 240);
   });
 
   it('polls with few OIDs: values and the states that can change', () => {
@@ -136,6 +144,9 @@ describe.skipIf(!px2)('decoding the real PX2 walk (12 outlets, current and power
       state: null,
     });
     expect(unit.outlets[1]!.name).toBe('OUTLET2');
+    // No nameplate in this walk: the energy tracker's fallback applies.
+    expect(unit.outlets[2]!.rated_power).toBeNull();
+    expect(unit.inlet.rated_power).toBeNull();
     expect(unit.inlet).toMatchObject({
       current: 0.68,
       voltage: 233,

@@ -28,12 +28,58 @@ describe('history migrations on :memory:', () => {
   it('migration 2 adds the three rollup tables on top of 1', () => {
     const db = new Database(':memory:');
     migrate(db, migrations.slice(0, 1));
-    expect(migrate(db, migrations)).toBe(2);
+    expect(migrate(db, migrations.slice(0, 2))).toBe(2);
     expect(tables(db)).toEqual(expect.arrayContaining(['r15m', 'r1h', 'r1d']));
     db.prepare(
       'INSERT INTO r15m (pdu, ts, outlet, n, ps, pn, px, e, est) VALUES (1, 0, 0, 1, 5, 5, 5, 0, 0)',
     ).run();
     expect(db.prepare('SELECT n FROM r15m').pluck().get()).toBe(1);
+    db.close();
+  });
+
+  it('migration 3 keeps the energy tracker state: a counter channel total continues the published meter', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations.slice(0, 2));
+    db.prepare("INSERT INTO pdu (key, source, unit) VALUES ('pdu1', 'pdu1', 1)").run();
+    // Written by an earlier version: total = energy booked since recording began, counter as last read.
+    db.prepare(
+      'INSERT INTO energy_state (pdu, outlet, ts, counter, p, total, est) VALUES (1, 3, 1000, 5812658, 2800, 12345, 0)',
+    ).run();
+    db.prepare(
+      'INSERT INTO energy_state (pdu, outlet, ts, counter, p, total, est) VALUES (1, 4, 1000, NULL, 600, 777, 1)',
+    ).run();
+    expect(migrate(db, migrations)).toBe(3);
+    const rows = db
+      .prepare(
+        'SELECT outlet, counter, counter_ms, at_ms, total, origin, est, cand, prior FROM energy_state ORDER BY outlet',
+      )
+      .all();
+    expect(rows).toEqual([
+      // Earlier versions published counter / 1000 kWh after a restart: the meter continues from there.
+      {
+        outlet: 3,
+        counter: 5812658,
+        counter_ms: 1_000_000,
+        at_ms: 1_000_000,
+        total: 5_812_658_000,
+        origin: 5_812_658_000,
+        est: 0,
+        cand: null,
+        prior: null,
+      },
+      // No counter (integrated from power): its total is kept.
+      {
+        outlet: 4,
+        counter: null,
+        counter_ms: 1_000_000,
+        at_ms: 1_000_000,
+        total: 777,
+        origin: 0,
+        est: 1,
+        cand: null,
+        prior: null,
+      },
+    ]);
     db.close();
   });
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createEnergyTracker } from '../../bridge/facts/energy-tracker.ts';
 import { silentLogger } from '../../bridge/log.ts';
 import { createPoller } from '../../bridge/poller.ts';
 import type { PollResult } from '../../bridge/readings.ts';
@@ -34,6 +35,7 @@ describe('poller schedule', () => {
       intervalMs: 10_000,
       offlineAfter: 3,
       reader: stubReader(readMs),
+      energy: createEnergyTracker(),
       target: { host: 'x', port: 161, version: '2c' },
       log: silentLogger,
       onResult: (r: PollResult) => times.push(r.time % 10_000),
