@@ -7,7 +7,7 @@ import { createEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { type Connection, openConnection, redactUrl } from './client.ts';
 import { createOutbox } from './outbox.ts';
 import { diagnosticsPayload, outletPayload, pduPayload } from './payloads.ts';
-import { handleCommandMessage } from './requests.ts';
+import { handleCommandMessage, retainedCommandLog } from './requests.ts';
 import { collectRetainedConfigs } from './retained.ts';
 import { slug, topics } from './topics.ts';
 
@@ -111,7 +111,8 @@ export function createMqttBridge({
     flushAll(true);
   }
 
-  async function onMessage(topic: string, payload: Buffer): Promise<void> {
+  const onRetained = retainedCommandLog(log);
+  async function onMessage(topic: string, payload: Buffer, retain: boolean): Promise<void> {
     if (topic === t.haStatus) {
       // HA's birth message: it may have restarted without its retained view, so announce again.
       if (payload.toString() === 'online' && mqtt.discovery) {
@@ -120,7 +121,10 @@ export function createMqttBridge({
       }
       return;
     }
-    const reply = await handleCommandMessage(mqtt.baseTopic, topic, payload, commands);
+    const reply = await handleCommandMessage(mqtt.baseTopic, topic, payload, commands, {
+      retain,
+      onRetained,
+    });
     if (!reply || !conn?.connected) return;
     conn.client.publish(t.response(reply.action), JSON.stringify(reply.response), { qos: 1, retain: false });
   }
@@ -190,8 +194,8 @@ export function createMqttBridge({
         // Never hold the daemon back: polling and recording go on while the broker is away.
         setTimeout(resolve, startWaitMs).unref();
       });
-      client.on('message', (topic, payload) => {
-        onMessage(topic, payload).catch((e: Error) =>
+      client.on('message', (topic, payload, packet) => {
+        onMessage(topic, payload, packet.retain).catch((e: Error) =>
           log.warn({ topic, err: e.message }, 'command handling failed'),
         );
       });
