@@ -75,7 +75,7 @@ async function command(
 
 describe.skipIf(!existsSync(SNMPGET))('MQTT commands against the simulated PDU', () => {
   beforeAll(async () => {
-    agent = await startSimAgent({ model: { outlets: 6, seed: 7, cycleMs: 300 } });
+    agent = await startSimAgent({ model: { outlets: 6, seed: 7, powerOffPeriod: 1 } });
     broker = createEmbeddedBroker({ log: silentLogger, port: 0 });
     const { port } = await broker.start();
     url = `mqtt://127.0.0.1:${port}`;
