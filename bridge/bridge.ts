@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config, PduConfig } from '../config/load.ts';
-import { type Commands, createCommands, type OutletControl } from './commands.ts';
+import { type Config, hasWriteAccess, type PduConfig } from '../config/load.ts';
+import { type Commands, createCommands, type OutletControl, protectedOf } from './commands.ts';
 import { createHistory, type History } from './history/history.ts';
 import { createHttpServer } from './http/server.ts';
 import { createLiveHub, createStatusBoard, type LiveHub, type StatusBoard } from './http/sources.ts';
@@ -82,12 +82,15 @@ export function createBridge({
     let c = controls.get(id);
     if (!c) {
       const { rt, unit } = found;
+      const layout = () => rt.reader.layout?.units.find((u) => u.unit === unit);
       c = createOutletControl({
         unit,
-        outlets: () => rt.reader.layout?.units.find((u) => u.unit === unit)?.outlets.length ?? 0,
+        outlets: () => layout()?.outlets.length ?? 0,
+        switchable: (n) => layout()?.outlets.find((o) => o.outlet === n)?.switchable ?? false,
         writeClient: rt.writer,
         readClient: rt.reader.client,
         allowSwitching: rt.pdu.allowSwitching,
+        protectedOutlets: protectedOf(rt.pdu, unit),
         maxNameLength: rt.pdu.maxNameLength,
         changed: () => rt.reader.invalidate(),
       });
@@ -123,6 +126,8 @@ export function createBridge({
     pdus: config.pdus.map((p) => ({
       id: p.id,
       allowSwitching: p.allowSwitching,
+      canWrite: hasWriteAccess(p),
+      protectedOutlets: p.protectedOutlets,
       maxNameLength: p.maxNameLength,
     })),
     commands,

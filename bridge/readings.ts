@@ -35,6 +35,11 @@ export interface OutletReading extends Metrics {
   state: OnOff | null;
   /** The PDU's raw activeEnergy counter, Wh (Unsigned32), or null. Kept for the history's energy maths. */
   energy_counter: number | null;
+  /**
+   * outletSwitchable: the PDU says this outlet can be switched. Absent or false: no switch entity, and
+   * every switch command for it is refused (bridge/commands.ts, docs/commands.md). Not published.
+   */
+  switchable?: boolean;
 }
 
 export interface InletReading extends Metrics {
@@ -90,7 +95,7 @@ export function unitId(source: string, unit: number): string {
 }
 
 /** An outlet as every consumer shows it (MQTT, HTTP, `probe --json`): the reading without internals. */
-export type OutletView = Omit<OutletReading, 'energy_counter'>;
+export type OutletView = Omit<OutletReading, 'energy_counter' | 'switchable'>;
 
 export function outletView(o: OutletReading): OutletView {
   return {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ProtectedOutlet } from '../../config/types.ts';
 import type { Commands } from '../commands.ts';
 import type { Logger } from '../log.ts';
 import type { PduReading, PollResult } from '../readings.ts';
@@ -39,6 +40,10 @@ export interface MqttBridgeOptions {
 export interface MqttPduOptions {
   id: string;
   allowSwitching: boolean;
+  /** Write credentials are configured (hasWriteAccess). */
+  canWrite: boolean;
+  /** pdus[].protectedOutlets. */
+  protectedOutlets: readonly ProtectedOutlet[];
   maxNameLength: number;
 }
 

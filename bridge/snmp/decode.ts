@@ -53,7 +53,7 @@ export function pollOids(layout: PduLayout): string[] {
           oids.push(`${OUTLET_MEASUREMENT.state}.${unit.unit}.${outlet.outlet}.${type}`);
         }
       }
-      if (!outlet.sensors.has(SensorType.onOff) && outlet.switchable) {
+      if (!outlet.sensors.has(SensorType.onOff) && outlet.hasSwitchState) {
         oids.push(`${OUTLET_SWITCH.state}.${unit.unit}.${outlet.outlet}`);
       }
     }
@@ -103,7 +103,7 @@ export function decodeReadings(
     const onOff = outlet.sensors.get(SensorType.onOff);
     const state = onOff?.available
       ? values.get(`${OUTLET_MEASUREMENT.state}.${unit.unit}.${outlet.outlet}.${SensorType.onOff}`)
-      : outlet.switchable
+      : outlet.hasSwitchState
         ? values.get(`${OUTLET_SWITCH.state}.${unit.unit}.${outlet.outlet}`)
         : undefined;
     if (state === SensorState.on) return 'on';
@@ -121,6 +121,7 @@ export function decodeReadings(
         state: outletState(unit, o),
         ...m,
         energy_counter: m.energy === null ? null : Math.round(m.energy * 1000),
+        switchable: o.switchable,
       };
     });
     return {

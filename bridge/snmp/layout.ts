@@ -10,6 +10,7 @@ import {
   PDU_COUNT,
   SYS_DESCR,
   SYS_OBJECT_ID,
+  TRUE,
   UNIT_CONFIG,
 } from './mib.ts';
 import type { SnmpValue } from './session.ts';
@@ -36,7 +37,12 @@ export interface OutletLayout {
   label: string;
   name: string;
   sensors: Map<number, SensorSpec>;
-  /** outletSwitchControlTable answers for this outlet (switched PDUs). */
+  /** outletSwitchControlTable answers for this outlet: its outletSwitchingState can be read. */
+  hasSwitchState: boolean;
+  /**
+   * outletSwitchable is true(1). False when the PDU says false or does not say: only what the PDU
+   * reports as switchable ever gets a switch (docs/commands.md).
+   */
   switchable: boolean;
 }
 
@@ -59,6 +65,9 @@ export interface PduLayout {
 /** The scalars read before the column walks. */
 export const LAYOUT_SCALARS = [SYS_DESCR, SYS_OBJECT_ID, PDU_COUNT] as const;
 
+/** Switching: whether the PDU says an outlet can be switched at all (docs/commands.md). */
+export const SWITCHING_COLUMNS = [OUTLET_CONFIG.switchable] as const;
+
 /** Every column the layout needs, walked together. */
 export const LAYOUT_COLUMNS = [
   NAMEPLATE.model,
@@ -76,6 +85,7 @@ export const LAYOUT_COLUMNS = [
   INLET_SENSOR_CONFIG.signedMinimum,
   INLET_MEASUREMENT.isAvailable,
   OUTLET_SWITCH.state,
+  ...SWITCHING_COLUMNS,
 ] as const;
 
 export class LayoutError extends Error {}
@@ -165,6 +175,7 @@ export function decodeLayout(values: ReadonlyMap<string, SnmpValue>): PduLayout 
   const pduNames = columnRows(values, UNIT_CONFIG.pduName);
   const outletCounts = columnRows(values, UNIT_CONFIG.outletCount);
   const switchStates = columnRows(values, OUTLET_SWITCH.state);
+  const switchable = columnRows(values, OUTLET_CONFIG.switchable);
   const outletSensors = sensorSpecs(values, OUTLET_SENSOR_CONFIG, OUTLET_MEASUREMENT.isAvailable);
   const inletSensors = sensorSpecs(values, INLET_SENSOR_CONFIG, INLET_MEASUREMENT.isAvailable);
 
@@ -200,7 +211,8 @@ export function decodeLayout(values: ReadonlyMap<string, SnmpValue>): PduLayout 
           label: asText(labels.get(`${unit}.${outlet}`)) || String(outlet),
           name: asText(names.get(`${unit}.${outlet}`)),
           sensors: outletSensors.get(`${unit}.${outlet}`) ?? new Map(),
-          switchable: switchStates.has(`${unit}.${outlet}`),
+          hasSwitchState: switchStates.has(`${unit}.${outlet}`),
+          switchable: switchable.get(`${unit}.${outlet}`) === TRUE,
         })),
         inlets,
       };

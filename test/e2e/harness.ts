@@ -145,6 +145,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const control = createOutletControl({
     unit: 1,
     outlets: () => reader.layout?.units.find((u) => u.unit === 1)?.outlets.length ?? 0,
+    switchable: (n) => reader.layout?.units[0]?.outlets.find((o) => o.outlet === n)?.switchable ?? false,
     writeClient: writer,
     readClient: reader.client,
     allowSwitching: false,

@@ -11,6 +11,8 @@ function setup() {
     outlets: 4,
     canWrite: true,
     allowSwitching: false,
+    protectedOutlets: new Set(),
+    switchable: () => true,
     maxNameLength: 32,
     async rename(outlet, name) {
       names.set(outlet, name);
