@@ -1,4 +1,5 @@
 import snmp from 'net-snmp';
+import { createBatchSize } from './batch-size.ts';
 import { walkColumns } from './walk.ts';
 import { mapError, SnmpError, toValue, v3User } from './wire.ts';
 
@@ -7,8 +8,9 @@ export { SnmpError, type SnmpErrorKind } from './wire.ts';
 /**
  * A small SNMP client over net-snmp that does what a poller of a real Raritan agent needs and net-snmp
  * leaves to the caller: multi-OID GETs and multi-column GETBULK walks batched to a size the agent accepts
- * (a PX answers `tooBig` past ~1,500 bytes, ~50 varbinds; the batch halves and the size is remembered),
- * our own retries so that every request sent is counted, and errors with a kind the poller can act on.
+ * (a PX answers `tooBig` past ~1,500 bytes, ~50 varbinds; the size is learnt and remembered, see
+ * batch-size.ts and docs/snmp.md), our own retries so that every request sent is counted, and errors
+ * with a kind the poller can act on.
  */
 
 export type SnmpValue = number | string | bigint;
@@ -30,7 +32,7 @@ export interface SnmpTarget {
   timeout: number;
   /** attempts after the first. */
   retries: number;
-  /** varbinds per request to start with; lowered for good on tooBig. */
+  /** varbinds per request to start with; never exceeded, lowered on tooBig (docs/snmp.md). */
   maxVarbinds?: number;
 }
 
@@ -74,7 +76,7 @@ export function createSnmpClient(target: SnmpTarget): SnmpClient {
   // Remembered apart: a walk's responses carry names and labels, a poll's GET only numbers, so the
   // size that fits one is not the size that fits the other.
   const start = Math.max(MIN_VARBINDS, target.maxVarbinds ?? 60);
-  const limits = { get: start, walk: start };
+  const limits = { get: createBatchSize(start), walk: createBatchSize(start) };
   let closed = false;
 
   async function attempt<T>(send: (cb: (error: Error | null, result?: T) => void) => void): Promise<T> {
@@ -97,21 +99,6 @@ export function createSnmpClient(target: SnmpTarget): SnmpClient {
   }
 
   /**
-   * The agent answered tooBig to a request of `size` varbinds: the next one is strictly smaller, and
-   * the size is remembered for every later request. One varbind that is still too big cannot be split.
-   */
-  function narrow(kind: keyof typeof limits, size: number, oid: string): void {
-    if (size <= MIN_VARBINDS)
-      throw new SnmpError(
-        'tooBig',
-        `the agent answers tooBig even for the single varbind ${oid}: its message size is too small for it`,
-        'TooBig',
-        oid,
-      );
-    limits[kind] = Math.max(MIN_VARBINDS, Math.min(limits[kind], Math.floor(size / 2)));
-  }
-
-  /**
    * GET one batch. SNMPv1 (RFC 1157) has no per-varbind exceptions: one missing OID fails the whole
    * GET with noSuchName and its error-index; that OID is left out and the rest asked again.
    */
@@ -120,6 +107,7 @@ export function createSnmpClient(target: SnmpTarget): SnmpClient {
     while (ask.length > 0) {
       try {
         const varbinds = await attempt<snmp.Varbind[]>((cb) => session.get(ask, cb));
+        limits.get.ok(ask.length);
         for (const vb of varbinds) {
           const value = toValue(vb);
           if (value !== undefined) out.set(vb.oid, value);
@@ -143,12 +131,13 @@ export function createSnmpClient(target: SnmpTarget): SnmpClient {
   async function get(oids: readonly string[]): Promise<Map<string, SnmpValue>> {
     const out = new Map<string, SnmpValue>();
     for (let i = 0; i < oids.length; ) {
-      const batch = oids.slice(i, i + limits.get);
+      const batch = oids.slice(i, i + limits.get.value);
       try {
         await getBatch(batch, out);
       } catch (error) {
         if (!(error instanceof SnmpError && error.kind === 'tooBig')) throw error;
-        narrow('get', batch.length, batch[0]!);
+        // Strictly fewer varbinds next time, or an error naming the OID when one alone is too big.
+        limits.get.tooBig(batch.length, batch[0]!);
         continue;
       }
       i += batch.length;
@@ -174,8 +163,7 @@ export function createSnmpClient(target: SnmpTarget): SnmpClient {
   const walk = (columns: readonly string[]) =>
     walkColumns(columns, {
       version: target.version,
-      limit: () => limits.walk,
-      tooBig: (size, oid) => narrow('walk', size, oid),
+      size: limits.walk,
       fetch: fetchRows,
     });
 
@@ -194,10 +182,10 @@ export function createSnmpClient(target: SnmpTarget): SnmpClient {
       return requests;
     },
     get maxVarbinds() {
-      return limits.get;
+      return limits.get.value;
     },
     get walkVarbinds() {
-      return limits.walk;
+      return limits.walk.value;
     },
     close: () => {
       if (closed) return;

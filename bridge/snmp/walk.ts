@@ -1,5 +1,6 @@
 import snmp from 'net-snmp';
 import { compareOids } from '../sim/snmprec.ts';
+import type { BatchSize } from './batch-size.ts';
 import type { SnmpValue } from './session.ts';
 import { SnmpError, toValue } from './wire.ts';
 
@@ -13,10 +14,8 @@ import { SnmpError, toValue } from './wire.ts';
 export interface WalkDeps {
   /** GETNEXT (v1) cannot ask for more than one row per column. */
   version: '1' | '2c' | '3';
-  /** The varbinds per request the agent has shown it accepts (shared with GET). */
-  limit(): number;
-  /** The agent answered tooBig to a request of `size` varbinds from `oid`: narrow below it, or throw. */
-  tooBig(size: number, oid: string): void;
+  /** The varbinds (columns × repetitions) per request the agent accepts, learnt as the walk goes. */
+  size: BatchSize;
   /** One request: per OID asked, the varbinds the agent returned for it (none when it cut the response). */
   fetch(oids: string[], repetitions: number): Promise<snmp.Varbind[][]>;
 }
@@ -83,17 +82,19 @@ export async function walkColumns(
   const out = new Map<string, SnmpValue>();
   let active: Cursor[] = columns.map((column) => ({ column, prefix: `${column}.`, next: column }));
   while (active.length > 0) {
-    const batch = active.slice(0, Math.min(active.length, deps.limit()));
-    const repetitions = deps.version === '1' ? 1 : Math.max(1, Math.floor(deps.limit() / batch.length));
+    const limit = deps.size.value;
+    const batch = active.slice(0, Math.min(active.length, limit));
+    const repetitions = deps.version === '1' ? 1 : Math.max(1, Math.floor(limit / batch.length));
     let round: Awaited<ReturnType<typeof fetchRound>>;
     try {
       round = await fetchRound(batch, repetitions, deps);
     } catch (error) {
       if (!(error instanceof SnmpError && error.kind === 'tooBig')) throw error;
       // Strictly fewer varbinds next time, or an error naming the OID when one alone is too big.
-      deps.tooBig(batch.length * repetitions, batch[0]!.next);
+      deps.size.tooBig(batch.length * repetitions, batch[0]!.next);
       continue;
     }
+    deps.size.ok(batch.length * repetitions);
     const { rows, ended } = round;
     let progressed = false;
     for (const c of batch) {

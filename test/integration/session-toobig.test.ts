@@ -81,10 +81,10 @@ describe.each(['1', '2c', '3'] as const)('SNMP v%s against an agent with a small
       const expected = servedColumns(agent);
       expect(walked.size).toBe(expected.size);
       expect(walked).toEqual(expected);
-      // Each tooBig strictly narrows the remembered size (60 → 30 → 15 → 7 → 3 → 1): at most 6.
-      expect(agent.stats.tooBig).toBeLessThanOrEqual(6);
+      // Each tooBig moves the bound on what fails down, each probe up stays below it: a handful at most.
+      expect(agent.stats.tooBig).toBeLessThanOrEqual(12);
       // Every other request brought at least one new value (v1: the column ends are one request each).
-      expect(requestCount(agent.stats)).toBeLessThanOrEqual(expected.size + LAYOUT_COLUMNS.length + 6);
+      expect(requestCount(agent.stats)).toBeLessThanOrEqual(expected.size + LAYOUT_COLUMNS.length + 12);
       expect(requestCount(agent.stats)).toBe(client.requests);
     } finally {
       client.close();
