@@ -9,7 +9,7 @@ import { createSnmpClient, SnmpError, type SnmpTarget, type SnmpValue } from '..
 
 /**
  * tooBig narrowing against our simulator at message sizes from a PX3's 1,472 bytes down to the 484
- * bytes every agent must accept (RFC 3416 section 3) and below: every value the agent serves arrives
+ * bytes every agent must accept (RFC 3417 section 3.2) and below: every value the agent serves arrives
  * (compared with what the simulator's own backend serves at the same instant), or the read fails with
  * an error naming the OID; the requests stay bounded and a steady poll sends no tooBig at all.
  */
