@@ -106,7 +106,7 @@ export function switchRefusal(
   if (policy.protectedOutlets.has(outlet))
     return `outlet ${outlet} of ${pdu} is protected (protectedOutlets): it is never switched`;
   if (!switchable)
-    return `the PDU does not report outlet ${outlet} of ${pdu} as switchable (outletSwitchable)`;
+    return `outlet ${outlet} of ${pdu} is not switchable: the PDU does not report it so (outletSwitchable)`;
   if (!policy.canWrite) return `no write credentials configured for ${pdu}: the outlet was not switched`;
   return undefined;
 }

@@ -84,7 +84,7 @@ describe('commands on the daemon', () => {
     await w.waitFor(() => w.seen.length - from >= 2);
     expect(responses(from).map((r) => r.error)).toEqual([
       `outlet ${PROTECTED} of q is protected (protectedOutlets): it is never switched`,
-      `the PDU does not report outlet ${UNSWITCHABLE} of q as switchable (outletSwitchable)`,
+      `outlet ${UNSWITCHABLE} of q is not switchable: the PDU does not report it so (outletSwitchable)`,
     ]);
     expect(agent.stats.set).toBe(sets);
     // And a cycle where it is allowed: answered once the PDU has the outlet on again.

@@ -321,7 +321,7 @@ describe.skipIf(!existsSync(SNMPGET))('MQTT commands against the simulated PDU',
       expect(u).toEqual({
         status: 'error',
         data: {},
-        error: `the PDU does not report outlet ${UNSWITCHABLE} of sw as switchable (outletSwitchable)`,
+        error: `outlet ${UNSWITCHABLE} of sw is not switchable: the PDU does not report it so (outletSwitchable)`,
         transaction: action,
       });
     }

@@ -238,7 +238,7 @@ describe('switchOutlet', () => {
     const r = await s.commands.switchOutlet({ pdu: 'pdu1', outlet: 4, action: 'cycle' });
     expect(r).toEqual({
       status: 'error',
-      error: 'the PDU does not report outlet 4 of pdu1 as switchable (outletSwitchable)',
+      error: 'outlet 4 of pdu1 is not switchable: the PDU does not report it so (outletSwitchable)',
     });
     expect(s.writes).toEqual([]);
   });
