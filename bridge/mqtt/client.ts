@@ -141,7 +141,20 @@ export function openConnection(o: ConnectionOptions): Connection {
           clearTimeout(timeout);
         }
       }
-      await client.endAsync(!clean || !client.connected);
+      // A graceful end waits until every QoS 1 publish in flight is acknowledged, and after a dropped
+      // connection mqtt.js can keep entries no broker will ever acknowledge: stop() then waited forever
+      // (seen behind a relay that cut the connection). Give them as long as the offline state got.
+      if (clean && Object.keys(client.outgoing).length > 0) {
+        let wait: NodeJS.Timeout | undefined;
+        await Promise.race([
+          new Promise<void>((resolve) => client.once('outgoingEmpty', () => resolve())),
+          new Promise<void>((resolve) => {
+            wait = setTimeout(resolve, o.closeTimeoutMs ?? 2000);
+          }),
+        ]);
+        clearTimeout(wait);
+      }
+      await client.endAsync(!clean || !client.connected || Object.keys(client.outgoing).length > 0);
     },
   };
 }

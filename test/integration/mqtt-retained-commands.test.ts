@@ -170,4 +170,31 @@ describe.each(brokers)('retained commands on $name', ({ start, skip }) => {
       expect(agent.model.isOn(1, a, Date.now())).toBe(false);
     },
   );
+
+  it.skipIf(skip)(
+    'carries out a command sent with the retain flag while connected once, and never again',
+    async () => {
+      const [, b] = victims as [number, number];
+      const topic = `${BASE}/sw/outlet/${b}/set`;
+      const answer = async (payload: string, retain: boolean) => {
+        const from = w.seen.length;
+        await w.client.publishAsync(topic, payload, { qos: 1, retain });
+        const reply = await w.waitFor(
+          (m) => m.topic === `${BASE}/bridge/response/outlet/switch` && w.seen.indexOf(m) >= from,
+          15_000,
+        );
+        return JSON.parse(reply.payload) as { status: string };
+      };
+      // Live, the broker delivers it without the flag: a command sent now.
+      expect((await answer('OFF', true)).status).toBe('ok');
+      expect(agent.model.isOn(1, b, Date.now())).toBe(false);
+      expect((await answer('ON', false)).status).toBe('ok');
+      // What the broker kept of it is replayed on the next connection, and ignored.
+      const replays = () => cap.entries().filter((e) => e.msg === IGNORED && e.topic === topic).length;
+      const before = replays();
+      proxy.drop();
+      await cap.waitFor((e) => e.msg === IGNORED && e.topic === topic, before + 1, 15_000);
+      expect(agent.model.isOn(1, b, Date.now())).toBe(true);
+    },
+  );
 });
