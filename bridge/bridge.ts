@@ -1,8 +1,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config, PduConfig } from '../config/load.ts';
+import { type Config, hasWriteAccess, type PduConfig } from '../config/load.ts';
 import { type Bus, type Consumer, createBus } from './bus.ts';
-import { type Commands, createCommands, type OutletControl } from './commands.ts';
+import { type Commands, createCommands, type OutletControl, protectedOf } from './commands.ts';
 import { createEnergyTracker } from './facts/energy-tracker.ts';
 import { createHistoryConsumer } from './history/consumer.ts';
 import { createHistory, type History } from './history/history.ts';
@@ -105,12 +105,15 @@ export function createBridge(options: BridgeOptions): Bridge {
     let c = controls.get(id);
     if (!c) {
       const { rt, unit } = found;
+      const layout = () => rt.reader.layout?.units.find((u) => u.unit === unit);
       c = createOutletControl({
         unit,
-        outlets: () => rt.reader.layout?.units.find((u) => u.unit === unit)?.outlets.length ?? 0,
+        outlets: () => layout()?.outlets.length ?? 0,
+        switchable: (n) => layout()?.outlets.find((o) => o.outlet === n)?.switchable ?? false,
         writeClient: rt.writer,
         readClient: rt.reader.client,
         allowSwitching: rt.pdu.allowSwitching,
+        protectedOutlets: protectedOf(rt.pdu, unit),
         maxNameLength: rt.pdu.maxNameLength,
         changed: () => rt.reader.invalidate(),
       });
@@ -176,6 +179,8 @@ export function createBridge(options: BridgeOptions): Bridge {
     pdus: config.pdus.map((p) => ({
       id: p.id,
       allowSwitching: p.allowSwitching,
+      canWrite: hasWriteAccess(p),
+      protectedOutlets: p.protectedOutlets,
       maxNameLength: p.maxNameLength,
     })),
     commands,

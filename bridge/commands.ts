@@ -13,6 +13,10 @@ export interface OutletControl {
   readonly canWrite: boolean;
   /** Opt-in per PDU (allowSwitching, default off). */
   readonly allowSwitching: boolean;
+  /** Outlets of this unit the user listed in protectedOutlets: never switched. */
+  readonly protectedOutlets: ReadonlySet<number>;
+  /** outletSwitchable, as the PDU reported it with the last layout refresh. */
+  switchable(outlet: number): boolean;
   /** The longest outletName the PDU accepts, in bytes. */
   readonly maxNameLength: number;
   /**
@@ -26,7 +30,8 @@ export interface OutletControl {
 
 export type SwitchAction = 'on' | 'off' | 'cycle';
 
-export type CommandResult<T> = { status: 'ok'; data: T } | { status: 'error'; error: string };
+/** `kind: 'busy'`: refused because the PDU's command queue is full; the same request may succeed later. */
+export type CommandResult<T> = { status: 'ok'; data: T } | { status: 'error'; error: string; kind?: 'busy' };
 
 export interface RenameData {
   pdu: string;
@@ -79,6 +84,48 @@ export function validateName(
   return { ok: true, name: trimmed };
 }
 
+/** What decides whether an outlet may be switched: the PDU's config and what the PDU reports. */
+export interface SwitchPolicy {
+  allowSwitching: boolean;
+  canWrite: boolean;
+  protectedOutlets: ReadonlySet<number>;
+}
+
+/**
+ * Why outlet `outlet` of `pdu` must not be switched, or undefined when it may. The one rule: Home
+ * Assistant gets a switch and a cycle entity exactly where this says yes (bridge/mqtt/discovery.ts),
+ * and every switch command, from MQTT or HTTP, is refused where it says no (docs/commands.md).
+ */
+export function switchRefusal(
+  pdu: string,
+  policy: SwitchPolicy,
+  outlet: number,
+  switchable: boolean,
+): string | undefined {
+  if (!policy.allowSwitching) return `switching is disabled for ${pdu} (allowSwitching is off)`;
+  if (policy.protectedOutlets.has(outlet))
+    return `outlet ${outlet} of ${pdu} is protected (protectedOutlets): it is never switched`;
+  if (!switchable)
+    return `outlet ${outlet} of ${pdu} is not switchable: the PDU does not report it so (outletSwitchable)`;
+  if (!policy.canWrite) return `no write credentials configured for ${pdu}: the outlet was not switched`;
+  return undefined;
+}
+
+/** The outlets of one unit that the PDU's protectedOutlets list names. */
+export function protectedOf(
+  pdu: { protectedOutlets: readonly { unit: number; outlet: number }[] },
+  unit: number,
+): ReadonlySet<number> {
+  return new Set(pdu.protectedOutlets.filter((p) => p.unit === unit).map((p) => p.outlet));
+}
+
+/**
+ * Commands accepted per PDU and not finished yet, the one being written included. SETs to one PDU run
+ * one at a time (a cycle takes its off-period and more); past this a command is refused at once with
+ * "busy" instead of piling up minutes of SETs (docs/commands.md).
+ */
+export const MAX_PENDING_COMMANDS = 8;
+
 function parseOutlet(outlet: unknown, count: number): number | string {
   const n = typeof outlet === 'string' && /^\d{1,4}$/.test(outlet) ? Number(outlet) : outlet;
   if (typeof n !== 'number' || !Number.isInteger(n)) return 'outlet must be an integer';
@@ -95,16 +142,29 @@ function parseAction(action: unknown): SwitchAction | undefined {
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const fail = (error: string) => ({ status: 'error', error }) as const;
 
+const busy = (pdu: string) =>
+  ({
+    status: 'error',
+    error: `busy: ${pdu} already has ${MAX_PENDING_COMMANDS} commands in progress or waiting; try again when they are done`,
+    kind: 'busy',
+  }) as const;
+
 export function createCommands({ log, control, afterChange }: CommandsDeps): Commands {
   // One command at a time per PDU: a SET and its read-back must not interleave with another's.
-  const queues = new Map<string, Promise<unknown>>();
-  function serialize<T>(pdu: string, task: () => Promise<T>): Promise<T> {
-    const previous = queues.get(pdu) ?? Promise.resolve();
-    const next = previous.then(task, task);
-    queues.set(
-      pdu,
-      next.catch(() => undefined),
-    );
+  const queues = new Map<string, { tail: Promise<unknown>; pending: number }>();
+  function serialize<T>(pdu: string, task: () => Promise<T>): Promise<T | ReturnType<typeof busy>> {
+    const queue = queues.get(pdu) ?? { tail: Promise.resolve(), pending: 0 };
+    if (queue.pending >= MAX_PENDING_COMMANDS) {
+      log.warn({ pdu, pending: queue.pending }, 'command refused: the PDU is busy');
+      return Promise.resolve(busy(pdu));
+    }
+    queue.pending++;
+    queues.set(pdu, queue);
+    const next = queue.tail.then(task, task).finally(() => {
+      queue.pending--;
+      if (queue.pending === 0 && queues.get(pdu) === queue) queues.delete(pdu);
+    });
+    queue.tail = next.catch(() => undefined);
     return next;
   }
 
@@ -157,8 +217,11 @@ export function createCommands({ log, control, afterChange }: CommandsDeps): Com
       if (typeof outlet === 'string') return fail(outlet);
       const action = parseAction(request.action);
       if (!action) return fail('action must be one of on, off, cycle');
-      if (!c.allowSwitching) return fail(`switching is disabled for ${pdu} (allowSwitching is off)`);
-      if (!c.canWrite) return fail(`no write credentials configured for ${pdu}: the outlet was not switched`);
+      const refusal = switchRefusal(pdu, c, outlet, c.switchable(outlet));
+      if (refusal) {
+        log.warn({ pdu, outlet, action, reason: refusal }, 'switch command refused');
+        return fail(refusal);
+      }
       return serialize(pdu, async () => {
         let state: 'on' | 'off';
         try {

@@ -71,6 +71,11 @@ export interface OutletReading extends Metrics, ChannelEnergy {
   /** outletName, user-defined, '' when unset. */
   name: string;
   state: OnOff | null;
+  /**
+   * outletSwitchable: the PDU says this outlet can be switched. Absent or false: no switch entity, and
+   * every switch command for it is refused (bridge/commands.ts, docs/commands.md). Not published.
+   */
+  switchable?: boolean;
 }
 
 /** What the PDU topic and the API publish of the inlet. */
@@ -188,7 +193,7 @@ export function inletView(i: InletReading): InletMetrics {
 }
 
 /** An outlet as every consumer shows it (MQTT, HTTP, `probe --json`): the reading without internals. */
-export type OutletView = Omit<OutletReading, keyof ChannelEnergy>;
+export type OutletView = Omit<OutletReading, keyof ChannelEnergy | 'switchable'>;
 
 export function outletView(o: OutletReading): OutletView {
   return {

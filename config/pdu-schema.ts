@@ -31,6 +31,7 @@ export interface RawPdu {
   timeout: number | null;
   retries: number | null;
   allowSwitching: boolean;
+  protectedOutlets: unknown[];
   maxNameLength: number;
 }
 
@@ -137,6 +138,14 @@ export const pduSchema: convict.Schema<RawPdu> = {
     doc: 'Allow switching outlets off/on/cycle (off by default: switching off a server is serious).',
     format: 'r2m-bool',
     default: false,
+  },
+  protectedOutlets: {
+    doc:
+      'Outlets never switched, whatever allowSwitching says (the router, the NAS): no switch or cycle ' +
+      'entity, every switch command refused; renames stay allowed. Outlet numbers, e.g. [1, 24]; ' +
+      '"2:5" is outlet 5 of linked unit 2.',
+    format: 'r2m-outlets',
+    default: [],
   },
   maxNameLength: {
     doc: 'Longest outlet name written to the PDU (outletName is a DisplayString).',

@@ -3,7 +3,7 @@ import { type ConfigIssue, issuesFromConvict } from './errors.ts';
 import { addFormat, collectProblems, isPlainObject, Problem, show } from './formats.ts';
 import { pduSchema, type RawPdu } from './pdu-schema.ts';
 import { shapeProblems } from './shape.ts';
-import type { PduConfig, SnmpConfig, SnmpV3Config, SnmpV3Level } from './types.ts';
+import type { PduConfig, ProtectedOutlet, SnmpConfig, SnmpV3Config, SnmpV3Level } from './types.ts';
 
 /**
  * The `pdus` list: each element validated by its own strict convict instance (so unknown keys inside a
@@ -94,12 +94,42 @@ export function checkPdus(value: unknown): { pdus: RawPdu[]; issues: ConfigIssue
   return { pdus, issues };
 }
 
+/** PDU2-MIB's pduId and outletId are small positive integers; this is room to spare, not a PDU's limit. */
+const MAX_UNIT = 255;
+const MAX_OUTLET = 999;
+const OUTLETS_DOC = 'outlet numbers, e.g. [1, 24], or "2:5" for outlet 5 of linked unit 2';
+
+/** `protectedOutlets` → the outlets it names; throws a Problem naming the first bad element. */
+export function parseProtectedOutlets(value: unknown): ProtectedOutlet[] {
+  if (!Array.isArray(value)) throw new Problem(`must be a list of ${OUTLETS_DOC}, got ${show(value)}`);
+  if (value.length > 1024) throw new Problem(`must list at most 1024 outlets, got ${value.length}`);
+  const out: ProtectedOutlet[] = [];
+  value.forEach((element: unknown, i) => {
+    const linked = typeof element === 'string' ? /^\s*(\d{1,3})\s*:\s*(\d{1,3})\s*$/.exec(element) : null;
+    const unit = linked ? Number(linked[1]) : 1;
+    const outlet = linked ? Number(linked[2]) : element;
+    const ok =
+      typeof outlet === 'number' &&
+      Number.isInteger(outlet) &&
+      outlet >= 1 &&
+      outlet <= MAX_OUTLET &&
+      unit >= 1 &&
+      unit <= MAX_UNIT;
+    if (!ok) throw new Problem(`[${i}] must be one of ${OUTLETS_DOC}, got ${show(element)}`);
+    out.push(Object.freeze({ unit, outlet: outlet as number }));
+  });
+  return out;
+}
+
 let registered = false;
 
 /** The `r2m-pdus` convict format: rejects the list with the exact key of its first issue. */
 export function registerPdusFormat(): void {
   if (registered) return;
   registered = true;
+  addFormat('r2m-outlets', (value) => {
+    parseProtectedOutlets(value);
+  });
   addFormat('r2m-pdus', (value) => {
     const first = checkPdus(value).issues[0];
     if (first) throw new Problem(first.reason, first.key);
@@ -144,6 +174,7 @@ export function resolvePdu(raw: RawPdu, snmp: SnmpConfig): PduConfig {
     timeout: raw.timeout ?? snmp.timeout,
     retries: raw.retries ?? snmp.retries,
     allowSwitching: raw.allowSwitching,
+    protectedOutlets: Object.freeze(parseProtectedOutlets(raw.protectedOutlets)),
     maxNameLength: raw.maxNameLength,
   });
 }

@@ -22,6 +22,8 @@ export function describeFormat(item: Record<string, unknown>): string {
       return 'mqtt(s):// or ws(s):// URL, or empty';
     case 'r2m-pdus':
       return 'an array of PDU objects';
+    case 'r2m-outlets':
+      return 'array of outlet numbers or "unit:outlet"';
     default: {
       const min = item.minLength ? `, ${item.minLength}+ characters` : '';
       return `${typeof patternDoc === 'string' ? patternDoc : 'string'}${min}${opt}`;

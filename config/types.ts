@@ -20,6 +20,12 @@ export interface SnmpV3Config {
   readonly privKey: string;
 }
 
+/** An outlet of a configured PDU: `unit` is pduId (1 without daisy-chaining, 2… for linked units). */
+export interface ProtectedOutlet {
+  readonly unit: number;
+  readonly outlet: number;
+}
+
 export interface PduConfig {
   /** [a-z0-9_-], unique; the MQTT topic level and the key of everything about this PDU. */
   readonly id: string;
@@ -44,6 +50,8 @@ export interface PduConfig {
   readonly retries: number;
   /** Switching outlets on/off/cycle is allowed only when true. */
   readonly allowSwitching: boolean;
+  /** Outlets never switched, whatever allowSwitching says (docs/commands.md). */
+  readonly protectedOutlets: readonly ProtectedOutlet[];
   /** Longest outlet name written to the PDU. */
   readonly maxNameLength: number;
 }
@@ -62,6 +70,8 @@ export interface PduInput {
   timeout?: number | null;
   retries?: number | null;
   allowSwitching?: boolean;
+  /** Outlet numbers of unit 1, or "unit:outlet" strings for linked units. */
+  protectedOutlets?: readonly (number | string)[];
   maxNameLength?: number;
 }
 

@@ -155,7 +155,9 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
       const pdu = resolvePdu(ctx, b.pdu);
       const result = await deps.commands.rename({ pdu, outlet, name: b.name });
       if (result.status === 'ok') return result;
-      return reply.code(commandErrorCode(result.error)).send({ status: 'error', error: result.error });
+      // Busy: the PDU's command queue is full (bridge/commands.ts); the same request may succeed later.
+      const code = result.kind === 'busy' ? 503 : commandErrorCode(result.error);
+      return reply.code(code).send({ status: 'error', error: result.error });
     },
   );
 }

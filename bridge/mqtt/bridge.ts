@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ProtectedOutlet } from '../../config/types.ts';
 import type { AvailabilityChange, Bus } from '../bus.ts';
 import type { Commands } from '../commands.ts';
 import type { Logger } from '../log.ts';
@@ -8,7 +9,7 @@ import { createEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { type Connection, openConnection, redactUrl } from './client.ts';
 import { createOutbox } from './outbox.ts';
 import { diagnosticsPayload, outletPayload, pduPayload } from './payloads.ts';
-import { handleCommandMessage } from './requests.ts';
+import { handleCommandMessage, retainedCommandLog } from './requests.ts';
 import { createRestoreGuard } from './restore-guard.ts';
 import { collectRetainedConfigs } from './retained.ts';
 import { slug, topics } from './topics.ts';
@@ -44,6 +45,10 @@ export interface MqttBridgeOptions {
 export interface MqttPduOptions {
   id: string;
   allowSwitching: boolean;
+  /** Write credentials are configured (hasWriteAccess). */
+  canWrite: boolean;
+  /** pdus[].protectedOutlets. */
+  protectedOutlets: readonly ProtectedOutlet[];
   maxNameLength: number;
 }
 
@@ -130,7 +135,8 @@ export function createMqttBridge({
     conn?.client.subscribe(ownFilters, { qos: 1 });
   }
 
-  async function onMessage(topic: string, payload: Buffer): Promise<void> {
+  const onRetained = retainedCommandLog(log);
+  async function onMessage(topic: string, payload: Buffer, retain: boolean): Promise<void> {
     if (isOwnRetained(topic)) {
       if (online() && outbox.overwritten(topic, payload)) scheduleRestore(topic, payload);
       return;
@@ -143,7 +149,10 @@ export function createMqttBridge({
       }
       return;
     }
-    const reply = await handleCommandMessage(mqtt.baseTopic, topic, payload, commands);
+    const reply = await handleCommandMessage(mqtt.baseTopic, topic, payload, commands, {
+      retain,
+      onRetained,
+    });
     if (!reply || !conn?.connected) return;
     conn.client.publish(t.response(reply.action), JSON.stringify(reply.response), { qos: 1, retain: false });
   }
@@ -251,8 +260,8 @@ export function createMqttBridge({
         // Never hold the daemon back: polling and recording go on while the broker is away.
         setTimeout(resolve, startWaitMs).unref();
       });
-      client.on('message', (topic, payload) => {
-        onMessage(topic, payload).catch((e: Error) =>
+      client.on('message', (topic, payload, packet) => {
+        onMessage(topic, payload, packet.retain).catch((e: Error) =>
           log.warn({ topic, err: e.message }, 'command handling failed'),
         );
       });

@@ -1,3 +1,4 @@
+import { switchRefusal } from '../commands.ts';
 import type { OutletReading, PduReading } from '../readings.ts';
 import { DIAGNOSTIC_SENSORS, METRIC_SENSORS, PDU_SENSORS, type SensorKind } from './entities.ts';
 import { slug, topics } from './topics.ts';
@@ -17,6 +18,10 @@ export interface DiscoveryOptions {
   swVersion: string;
   supportUrl?: string;
   allowSwitching: boolean;
+  /** Write credentials are configured: without them no switch would ever work. */
+  canWrite: boolean;
+  /** The unit's outlets listed in protectedOutlets. */
+  protectedOutlets: ReadonlySet<number>;
   maxNameLength: number;
 }
 
@@ -189,7 +194,8 @@ export function outletDiscovery(r: PduReading, outlet: OutletReading, o: Discove
     max: Math.max(1, Math.min(o.maxNameLength, TEXT_MAX)),
     ...avail,
   };
-  if (o.allowSwitching) {
+  // A switch and a cycle button exactly where a switch command would be carried out.
+  if (switchRefusal(r.id, o, n, outlet.switchable === true) === undefined) {
     components.switch = {
       platform: 'switch',
       name: 'Switch',

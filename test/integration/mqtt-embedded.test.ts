@@ -146,7 +146,7 @@ describe('a broker that is not there yet', () => {
         refreshInterval: 3600,
         bridgeId: 'x',
       },
-      pdus: [{ id: 'pdu1', allowSwitching: false, maxNameLength: 64 }],
+      pdus: [{ id: 'pdu1', allowSwitching: false, canWrite: true, protectedOutlets: [], maxNameLength: 64 }],
       commands,
       startWaitMs: 100,
     });

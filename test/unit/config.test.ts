@@ -96,6 +96,7 @@ describe('loadConfig from the environment', () => {
         timeout: 3000,
         retries: 1,
         allowSwitching: false,
+        protectedOutlets: [],
         maxNameLength: 64,
       },
     ]);
