@@ -25,8 +25,19 @@ export const CSV_HEADER =
 const RESOLUTIONS = ['raw', '15m', '1h', '1d'];
 const PAGE = 8192;
 
-function cell(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+/** A text cell a spreadsheet would run as a formula (OWASP "CSV injection"; docs/security.md). */
+const FORMULA = /^[=+\-@\t\r]/;
+/** Quoted when it holds a separator a spreadsheet may split on (`,`, and `;` or tab in some locales). */
+const NEEDS_QUOTES = /[",;\t\n\r]/;
+
+/**
+ * Every text cell (PDU id, label, name) goes through here: a leading `=`, `+`, `-`, `@`, tab or CR
+ * gets a `'` in front, so Excel and LibreOffice show the text instead of evaluating it. Numbers never
+ * do: a negative power or energy stays a number.
+ */
+export function csvText(s: string): string {
+  const safe = FORMULA.test(s) ? `'${s}` : s;
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 type CsvRow = Row;
@@ -54,8 +65,8 @@ export function csvChunks(ctx: CsvContext, q: CsvQuery): AsyncGenerator<string> 
   const page = ctx.db.prepare<[number, number, number, number], CsvRow>(`${sql} LIMIT ${PAGE}`).raw(true);
   const meta = ctx.meta(id);
   const names = new Map<number, string>([[0, 'total,Total']]);
-  for (const [o, m] of meta) names.set(o, `${cell(m.label)},${cell(m.name)}`);
-  const pdu = cell(q.pdu);
+  for (const [o, m] of meta) names.set(o, `${csvText(m.label)},${csvText(m.name)}`);
+  const pdu = csvText(q.pdu);
   return (async function* () {
     yield CSV_HEADER;
     let ts = r.from - 1;
