@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import compress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError } from 'fastify';
+import { listenError } from '../startup.ts';
 import { VERSION } from '../version.ts';
 import { type ApiContext, BadRequest, registerApi } from './api.ts';
 import { createAuth } from './auth.ts';
@@ -118,7 +119,18 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
   return {
     async start() {
       await ready;
-      await app.listen({ port: deps.config.port, host: deps.config.host });
+      const { port: wanted, host } = deps.config;
+      try {
+        await app.listen({ port: wanted, host });
+      } catch (error) {
+        throw listenError(error, {
+          service: 'HTTP server',
+          host,
+          port: wanted,
+          portKey: 'http.port (R2M_HTTP_PORT)',
+          hostKey: 'http.host (R2M_HTTP_HOST)',
+        });
+      }
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : deps.config.port;
       log.info({ host: deps.config.host, port, auth: auth.mode }, 'HTTP server listening');

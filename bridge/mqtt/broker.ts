@@ -4,6 +4,7 @@ import { type AddressInfo, createServer, type Server } from 'node:net';
 import { Aedes, type AuthenticateError } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { Logger } from '../log.ts';
+import { listenError, StartupError } from '../startup.ts';
 
 /**
  * The embedded broker (aedes, MQTT 3.1.1): TCP, plus WebSocket for browsers. Like Mosquitto 2, it
@@ -38,11 +39,21 @@ function sameSecret(a: string, b: Buffer | undefined): boolean {
   return x.length === b.length && timingSafeEqual(x, b);
 }
 
-function listen(server: Server | HttpServer, port: number, host: string): Promise<number> {
+function listen(server: Server | HttpServer, port: number, host: string, portKey: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (error: Error) =>
+      reject(
+        listenError(error, {
+          service: 'embedded MQTT broker',
+          host,
+          port,
+          portKey,
+          hostKey: 'mqtt.host (R2M_MQTT_HOST)',
+        }),
+      );
+    server.once('error', failed);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve((server.address() as AddressInfo).port);
     });
   });
@@ -69,12 +80,12 @@ export function createEmbeddedBroker(opts: EmbeddedBrokerOptions): EmbeddedBroke
       const host = opts.host || (secured ? '0.0.0.0' : '127.0.0.1');
       if (!secured && !LOOPBACK.has(host)) {
         // Mosquitto 2's rule: an anonymous broker is reachable from this machine only.
-        throw new Error(
-          `the embedded MQTT broker listens on ${host} only with a username and password configured`,
+        throw new StartupError(
+          `embedded MQTT broker: it listens on ${host} only with mqtt.username and mqtt.password set (mqtt.host, R2M_MQTT_HOST)`,
         );
       }
       if (opts.password !== undefined && !opts.username) {
-        throw new Error('the embedded MQTT broker has a password but no username');
+        throw new StartupError('embedded MQTT broker: mqtt.password is set but mqtt.username is not');
       }
       aedes = await Aedes.createBroker({
         authenticate: (_client, username, password, done) => {
@@ -104,15 +115,17 @@ export function createEmbeddedBroker(opts: EmbeddedBrokerOptions): EmbeddedBroke
       );
       const broker = aedes;
       tcp = createServer((socket) => broker.handle(socket));
-      const port = await listen(tcp, opts.port, host);
+      const port = await listen(tcp, opts.port, host, 'mqtt.port (R2M_MQTT_PORT)');
       let wsPort: number | null = null;
       if (opts.wsPort) {
         http = createHttpServer((_req, res) => {
           res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n');
         });
+        wsPort = await listen(http, opts.wsPort, host, 'mqtt.wsPort (R2M_MQTT_WS_PORT)');
+        // Attached once listening: ws re-emits the server's errors, and a failed listen is reported above.
         wss = new WebSocketServer({ server: http });
+        wss.on('error', (err) => log.warn({ err: err.message }, 'MQTT WebSocket listener error'));
         wss.on('connection', (socket, req) => broker.handle(createWebSocketStream(socket), req));
-        wsPort = await listen(http, opts.wsPort, host);
       }
       log.info({ host, port, wsPort, auth: secured }, 'embedded MQTT broker listening');
       return { port, wsPort, host };
