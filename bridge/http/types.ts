@@ -13,11 +13,19 @@ export interface HttpConfig {
   port: number;
   /** R2M_HTTP_HOST: bind address ('0.0.0.0' for the LAN, '127.0.0.1' for local only). */
   host: string;
-  /** A bearer token (`Authorization: Bearer <token>`); protects the write endpoints when set. */
+  /** A bearer token (`Authorization: Bearer <token>`) for writes (auth.ts has the rules). */
   token?: string | undefined;
-  /** Basic auth; protects the write endpoints when both are set. */
+  /** Basic auth, when both are set; with a token either one passes. */
   username?: string | undefined;
   password?: string | undefined;
+  /** Reads (the API, events, /metrics) need the same credentials as writes. Default false. */
+  protectReads?: boolean | undefined;
+  /**
+   * Where the bridge keeps the token it generates when no credentials are configured and `host` is
+   * beyond loopback (http/token.ts, tokenFileFor). null or undefined: no such place (a database in
+   * memory): then only this machine may write.
+   */
+  tokenFile?: string | null | undefined;
 }
 
 /** One event per poll (every unit it read) and one per availability change. */

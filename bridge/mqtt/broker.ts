@@ -4,6 +4,7 @@ import { type AddressInfo, createServer, type Server } from 'node:net';
 import { Aedes, type AuthenticateError } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { Logger } from '../log.ts';
+import { isLoopbackName } from '../loopback.ts';
 import { listenError, StartupError } from '../startup.ts';
 
 /**
@@ -30,8 +31,6 @@ export interface EmbeddedBroker {
   /** The running aedes instance (tests inspect it; undefined before start). */
   readonly aedes: Aedes | undefined;
 }
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 function sameSecret(a: string, b: Buffer | undefined): boolean {
   if (b === undefined) return false;
@@ -78,7 +77,7 @@ export function createEmbeddedBroker(opts: EmbeddedBrokerOptions): EmbeddedBroke
 
     async start() {
       const host = opts.host || (secured ? '0.0.0.0' : '127.0.0.1');
-      if (!secured && !LOOPBACK.has(host)) {
+      if (!secured && !isLoopbackName(host)) {
         // Mosquitto 2's rule: an anonymous broker is reachable from this machine only.
         throw new StartupError(
           `embedded MQTT broker: it listens on ${host} only with mqtt.username and mqtt.password set (mqtt.host, R2M_MQTT_HOST)`,

@@ -36,7 +36,14 @@ export interface BridgeStack {
 }
 
 export async function startBridgeStack(
-  opts: { days?: number; pollInterval?: number; pdus?: SimPdu[]; uiDir?: string } = {},
+  opts: {
+    days?: number;
+    pollInterval?: number;
+    pdus?: SimPdu[];
+    uiDir?: string;
+    /** HTTP config beyond the default (loopback, a free port): e.g. all interfaces, protectReads. */
+    http?: { host?: string; protectReads?: boolean };
+  } = {},
 ): Promise<BridgeStack> {
   const dir = mkdtempSync(join(tmpdir(), 'r2m-e2e-'));
   const dbPath = join(dir, 'history.db');
@@ -70,7 +77,7 @@ export async function startBridgeStack(
       })),
       snmp: { offlineAfter: 2 },
       db: { path: dbPath },
-      http: { host: '127.0.0.1', port: 0 },
+      http: { host: '127.0.0.1', port: 0, ...opts.http },
       mqtt: { host: '127.0.0.1', port: 0, wsPort: 0 },
     },
   } as Parameters<typeof loadConfig>[0]);

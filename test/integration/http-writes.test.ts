@@ -1,0 +1,265 @@
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createCommands } from '../../bridge/commands.ts';
+import { createHistory } from '../../bridge/history/history.ts';
+import type { CurrentStatusJson } from '../../bridge/http/payloads.ts';
+import { createHttpServer } from '../../bridge/http/server.ts';
+import { createLiveHub } from '../../bridge/http/sources.ts';
+import { tokenFileFor } from '../../bridge/http/token.ts';
+import type { HttpConfig } from '../../bridge/http/types.ts';
+import { StartupError } from '../../bridge/startup.ts';
+import { type Stack, startStack } from '../e2e/harness.ts';
+import { captureLog } from '../helpers/log-capture.ts';
+
+/**
+ * Safe by default (docs/security.md): without credentials, nothing but the bridge's own machine writes
+ * to a PDU. Tests only ever connect to 127.0.0.1, so a request "from the LAN" is one a proxy on this
+ * machine forwarded (X-Forwarded-For), which the bridge treats exactly like a LAN client: not local.
+ * (The socket-address rule itself is tested in test/unit/loopback.test.ts.)
+ */
+
+const dir = mkdtempSync(join(tmpdir(), 'r2m-http-writes-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const LAN = { 'x-forwarded-for': '192.168.1.20' };
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${url}/api/update-port-name`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+
+describe('default (no credentials, listening on all interfaces): the generated token', () => {
+  const tokenFile = join(dir, 'data/http-token');
+  let stack: Stack;
+  beforeAll(async () => {
+    // Beside the database, in its directory (the history has made it by the time HTTP starts).
+    mkdirSync(join(dir, 'data'));
+    expect(tokenFileFor(join(dir, 'data/r2m.db'))).toBe(tokenFile);
+    stack = await startStack({ http: { host: '0.0.0.0', tokenFile } });
+  }, 120_000);
+  afterAll(() => stack?.stop());
+
+  it('is made once, 0600, beside the database', async () => {
+    const token = readFileSync(tokenFile, 'utf8').trim();
+    expect(token.length).toBeGreaterThanOrEqual(40);
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses a rename from the LAN without it (401, the file named, the PDU untouched)', async () => {
+    const before = stack.agent.model.outletName(1, 5);
+    const r = await post(stack.url, { port: 5, name: 'from the LAN' }, LAN);
+    expect(r.status).toBe(401);
+    const body = (await r.json()) as { error: string; auth: string; token_file: string };
+    expect(body).toEqual({
+      error: `authentication required: the token is in ${tokenFile} on the bridge's machine`,
+      auth: 'token',
+      token_file: tokenFile,
+    });
+    expect(stack.agent.model.outletName(1, 5)).toBe(before);
+  });
+
+  it('refuses a wrong token, and any other POST, before the route is even looked up', async () => {
+    expect(
+      (await post(stack.url, { port: 5, name: 'x' }, { ...LAN, authorization: 'Bearer nope' })).status,
+    ).toBe(401);
+    const r = await fetch(`${stack.url}/api/some-future-write`, { method: 'POST', headers: LAN, body: 'x' });
+    expect(r.status).toBe(401);
+    expect((await fetch(`${stack.url}/api/some-future-write`, { method: 'POST', body: 'x' })).status).toBe(
+      404,
+    );
+  });
+
+  it('accepts the rename from the LAN with the token', async () => {
+    const token = readFileSync(tokenFile, 'utf8').trim();
+    const r = await post(
+      stack.url,
+      { port: 5, name: 'with the token' },
+      { ...LAN, authorization: `Bearer ${token}` },
+    );
+    expect(r.status).toBe(200);
+    expect(stack.agent.model.outletName(1, 5)).toBe('with the token');
+  });
+
+  it('accepts a rename from this machine without it', async () => {
+    const r = await post(stack.url, { port: 6, name: 'from loopback' });
+    expect(r.status).toBe(200);
+    expect(stack.agent.model.outletName(1, 6)).toBe('from loopback');
+  });
+
+  it('refuses this machine when the Host is another site’s (DNS rebinding)', async () => {
+    // fetch sets Host itself; a raw request shows what a rebinding page would send.
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${stack.url}/api/update-port-name`,
+        { method: 'POST', headers: { host: 'attacker.example', 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end(JSON.stringify({ port: 6, name: 'rebound' }));
+    });
+    expect(status).toBe(401);
+    expect(stack.agent.model.outletName(1, 6)).toBe('from loopback');
+  });
+
+  it('leaves reads open to the LAN, and says where the token is', async () => {
+    const r = await fetch(`${stack.url}/api/current-status`, { headers: LAN });
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as CurrentStatusJson;
+    expect(body.auth).toBe('token');
+    expect(body.token_file).toBe(tokenFile);
+    expect(JSON.stringify(body)).not.toContain(readFileSync(tokenFile, 'utf8').trim());
+    for (const path of ['/api/ports', '/api/power-data?period=day', '/metrics', '/healthz'])
+      expect((await fetch(`${stack.url}${path}`, { headers: LAN })).status, path).toBe(200);
+  });
+
+  it('is reused on the next start: the browser that has it keeps working', async () => {
+    const token = readFileSync(tokenFile, 'utf8').trim();
+    const again = await startStack({ http: { host: '0.0.0.0', tokenFile } });
+    try {
+      expect(readFileSync(tokenFile, 'utf8').trim()).toBe(token);
+      const r = await post(
+        again.url,
+        { port: 7, name: 'after restart' },
+        { ...LAN, authorization: `Bearer ${token}` },
+      );
+      expect(r.status).toBe(200);
+    } finally {
+      await again.stop();
+    }
+  }, 120_000);
+});
+
+describe('the token file and the log', () => {
+  const stops: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const stop of stops.splice(0)) await stop();
+  });
+
+  /** An HTTP server alone (no PDU): auth decides before any route runs. */
+  async function server(config: Partial<HttpConfig>) {
+    const captured = captureLog();
+    const history = createHistory({ path: ':memory:', log: captured.log });
+    history.start();
+    const http = createHttpServer({
+      log: captured.log,
+      config: { port: 0, host: '0.0.0.0', ...config },
+      history,
+      commands: createCommands({ log: captured.log, control: () => undefined, afterChange: async () => {} }),
+      live: createLiveHub(),
+      status: { pdus: () => [] },
+      uiDir: join(dir, 'no-panel'),
+      demo: false,
+    });
+    stops.push(async () => {
+      await http.stop();
+      await history.stop();
+    });
+    const { port } = await http.start();
+    return { url: `http://127.0.0.1:${port}`, captured };
+  }
+
+  it('logs the path, never the token', async () => {
+    const tokenFile = join(dir, 'logged-token');
+    const { captured } = await server({ tokenFile });
+    const token = readFileSync(tokenFile, 'utf8').trim();
+    expect(captured.entries().some((e) => e.file === tokenFile)).toBe(true);
+    expect(captured.lines.join('')).not.toContain(token);
+  });
+
+  it('tightens a token file readable by others to 0600, and keeps its token', async () => {
+    const tokenFile = join(dir, 'loose-token');
+    writeFileSync(tokenFile, 'my-own-token-0123456789\n');
+    chmodSync(tokenFile, 0o644);
+    const { url, captured } = await server({ tokenFile });
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    expect(
+      captured.entries().some((e) => e.level === 40 && /readable by other users/.test(String(e.msg))),
+    ).toBe(true);
+    const r = await post(
+      url,
+      { port: 1, name: 'x' },
+      { ...LAN, authorization: 'Bearer my-own-token-0123456789' },
+    );
+    expect(r.status).not.toBe(401); // past auth: the command module answers (no such PDU here)
+  });
+
+  it('refuses to start on a token file without a usable token, naming the file', async () => {
+    const tokenFile = join(dir, 'short-token');
+    writeFileSync(tokenFile, 'short\n');
+    await expect(server({ tokenFile })).rejects.toThrow(
+      new StartupError(
+        `HTTP token file ${tokenFile}: holds no usable token (one line, at least 16 characters): delete it to get a new one (or set http.token, or http.username and http.password)`,
+      ),
+    );
+  });
+
+  it('refuses to start when the token file cannot be made, naming it', async () => {
+    const tokenFile = join(dir, 'no-such-dir/http-token');
+    await expect(server({ tokenFile })).rejects.toThrow(
+      new StartupError(
+        `HTTP token file ${tokenFile}: cannot create it: no such file or directory (or set http.token, or http.username and http.password)`,
+      ),
+    );
+  });
+
+  it('with the database in memory there is no token: writes from this machine only, said in the log', async () => {
+    const { url, captured } = await server({ tokenFile: tokenFileFor(':memory:') });
+    const status = (await (await fetch(`${url}/api/current-status`)).json()) as CurrentStatusJson;
+    expect(status.auth).toBe('local');
+    expect(status.token_file).toBeNull();
+    const lan = await post(url, { port: 1, name: 'x' }, LAN);
+    expect(lan.status).toBe(401);
+    expect(((await lan.json()) as { error: string }).error).toMatch(
+      /^writes are accepted from the bridge's own machine only: set http\.token/,
+    );
+    expect((await post(url, { port: 1, name: 'x' })).status).not.toBe(401);
+    expect(captured.entries().some((e) => /database is in memory/.test(String(e.msg)))).toBe(true);
+  });
+
+  it('a server on loopback only makes no token: it is this machine’s', async () => {
+    const tokenFile = join(dir, 'loopback-token');
+    const { url } = await server({ host: '127.0.0.1', tokenFile });
+    expect(() => statSync(tokenFile)).toThrow(/ENOENT/);
+    expect((await post(url, { port: 1, name: 'x' })).status).not.toBe(401);
+    expect((await post(url, { port: 1, name: 'x' }, LAN)).status).toBe(401);
+  });
+
+  it('configured credentials replace the token: no file is made', async () => {
+    const tokenFile = join(dir, 'unused-token');
+    const { url } = await server({ tokenFile, token: 'configured-token-xyz-123' });
+    expect(() => statSync(tokenFile)).toThrow(/ENOENT/);
+    expect((await post(url, { port: 1, name: 'x' })).status).toBe(401);
+    expect(
+      (await post(url, { port: 1, name: 'x' }, { authorization: 'Bearer configured-token-xyz-123' })).status,
+    ).not.toBe(401);
+  });
+
+  it('protectReads: the API, the event stream and /metrics want the token too; /healthz stays open', async () => {
+    const tokenFile = join(dir, 'reads-token');
+    const { url } = await server({ tokenFile, protectReads: true });
+    const token = readFileSync(tokenFile, 'utf8').trim();
+    for (const path of ['/api/current-status', '/api/events', '/metrics', '/api/export-data?period=day']) {
+      const r = await fetch(`${url}${path}`, { headers: LAN });
+      expect(r.status, path).toBe(401);
+      expect(((await r.json()) as { token_file: string }).token_file).toBe(tokenFile);
+    }
+    expect((await fetch(`${url}/healthz`, { headers: LAN })).status).toBe(200);
+    expect((await fetch(`${url}/`, { headers: LAN })).status).toBe(200);
+    const bearer = { ...LAN, authorization: `Bearer ${token}` };
+    expect((await fetch(`${url}/api/current-status`, { headers: bearer })).status).toBe(200);
+    expect((await fetch(`${url}/metrics`, { headers: bearer })).status).toBe(200);
+    // The panel's cookie (the event stream and a download link cannot send a header): reads only.
+    const cookie = { ...LAN, cookie: `r2m-auth=${encodeURIComponent(`Bearer ${token}`)}` };
+    expect((await fetch(`${url}/api/current-status`, { headers: cookie })).status).toBe(200);
+    expect((await post(url, { port: 1, name: 'x' }, cookie)).status).toBe(401);
+    // This machine reads without it, as it writes.
+    expect((await fetch(`${url}/api/current-status`)).status).toBe(200);
+  });
+});
