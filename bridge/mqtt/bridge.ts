@@ -161,7 +161,13 @@ export function createMqttBridge({
     async start() {
       let url = mqtt.url;
       if (!url) {
-        broker = createEmbeddedBroker({ log, ...mqtt, wsPort: mqtt.wsPort || null });
+        // The broker knows the bridge's topics: nobody else may publish its state or discovery.
+        broker = createEmbeddedBroker({
+          log,
+          ...mqtt,
+          wsPort: mqtt.wsPort || null,
+          bridgeTopics: { baseTopic: mqtt.baseTopic, discoveryPrefix: mqtt.discoveryPrefix },
+        });
         const { port, host } = await broker.start();
         const to =
           host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -171,8 +177,8 @@ export function createMqttBridge({
       conn = openConnection({
         log,
         url,
-        username: mqtt.username,
-        password: mqtt.password,
+        // On the embedded broker the bridge logs in with its own credential, never the users'.
+        ...(broker ? broker.bridgeLogin : { username: mqtt.username, password: mqtt.password }),
         ca: mqtt.ca,
         // Unique per process: a broker drops the older of two clients with one id, and a restarted
         // bridge must not fight the ghost of its previous run.
