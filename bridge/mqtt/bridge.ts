@@ -3,6 +3,7 @@ import type { Commands } from '../commands.ts';
 import type { Logger } from '../log.ts';
 import type { PduReading, PollResult } from '../readings.ts';
 import { createAnnouncer } from './announcer.ts';
+import { createCoalescer } from './birth.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { type Connection, openConnection, redactUrl } from './client.ts';
 import { createOutbox } from './outbox.ts';
@@ -111,13 +112,18 @@ export function createMqttBridge({
     flushAll(true);
   }
 
+  const births = createCoalescer({
+    run: () => {
+      log.info('Home Assistant is online: re-announcing discovery and state');
+      flushAll(true);
+    },
+  });
+
   async function onMessage(topic: string, payload: Buffer): Promise<void> {
     if (topic === t.haStatus) {
-      // HA's birth message: it may have restarted without its retained view, so announce again.
-      if (payload.toString() === 'online' && mqtt.discovery) {
-        log.info('Home Assistant is online: re-announcing discovery and state');
-        flushAll(true);
-      }
+      // HA's birth message: it may have restarted without its retained view, so announce again,
+      // once per burst of births (birth.ts).
+      if (payload.toString() === 'online' && mqtt.discovery) births.request();
       return;
     }
     const reply = await handleCommandMessage(mqtt.baseTopic, topic, payload, commands);
@@ -210,6 +216,7 @@ export function createMqttBridge({
 
     async stop() {
       stopping = true;
+      births.stop();
       await conn?.close({ topic: t.bridgeState, payload: 'offline' });
       await broker?.stop();
       conn = undefined;
