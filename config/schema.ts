@@ -113,7 +113,7 @@ export const schema: convict.Schema<RawConfig> = {
       env: 'R2M_MQTT_URL',
     },
     host: {
-      doc: 'Bind address of the embedded broker; empty = 127.0.0.1 without credentials (anonymous clients may rename outlets), all interfaces once username and password are set, as Mosquitto 2 does.',
+      doc: 'Bind address of the embedded broker; empty = 127.0.0.1 without credentials (local clients may send commands; only the bridge publishes its state and discovery), all interfaces once username and password are set, as Mosquitto 2 does (docs/security.md).',
       format: 'r2m-host',
       optional: true,
       default: '',
