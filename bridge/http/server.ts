@@ -41,6 +41,23 @@ function generatedToken(config: HttpConfig, log: Logger): { token: string; file:
   return { token, file };
 }
 
+/**
+ * Whether a GET reads data (the API, /metrics), judged by the route that matched: the router decodes
+ * the path, so `/%61pi/current-status` is `/api/current-status` and must not pass as something else.
+ * No route matched: the decoded path decides, and a path that does not decode counts as data.
+ */
+function isDataRead(route: string | undefined, url: string): boolean {
+  let path = route;
+  if (path === undefined) {
+    try {
+      path = decodeURIComponent(url.split('?')[0] ?? '');
+    } catch {
+      return true;
+    }
+  }
+  return path.startsWith('/api/') || path === '/metrics';
+}
+
 export function createHttpServer(deps: HttpDeps): HttpServer {
   const now = deps.now ?? Date.now;
   const log = deps.log.child({ module: 'http' });
@@ -59,8 +76,7 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
   // new POST is protected from its first line) and, with protectReads, the API and /metrics.
   app.addHook('onRequest', async (req, reply) => {
     const write = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
-    const path = req.url.split('?')[0] ?? '';
-    const access = write ? 'write' : path.startsWith('/api/') || path === '/metrics' ? 'read' : undefined;
+    const access = write ? 'write' : isDataRead(req.routeOptions.url, req.url) ? 'read' : undefined;
     if (access === undefined) return;
     if (ctx.auth.allows({ remoteAddress: req.raw.socket.remoteAddress, headers: req.headers }, access))
       return;

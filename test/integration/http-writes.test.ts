@@ -245,7 +245,15 @@ describe('the token file and the log', () => {
     const tokenFile = join(dir, 'reads-token');
     const { url } = await server({ tokenFile, protectReads: true });
     const token = readFileSync(tokenFile, 'utf8').trim();
-    for (const path of ['/api/current-status', '/api/events', '/metrics', '/api/export-data?period=day']) {
+    // The router decodes paths: an encoded one is the same route, and as protected.
+    for (const path of [
+      '/api/current-status',
+      '/api/events',
+      '/metrics',
+      '/api/export-data?period=day',
+      '/%61pi/current-status',
+      '/%6detrics',
+    ]) {
       const r = await fetch(`${url}${path}`, { headers: LAN });
       expect(r.status, path).toBe(401);
       expect(((await r.json()) as { token_file: string }).token_file).toBe(tokenFile);
