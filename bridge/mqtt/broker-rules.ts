@@ -13,6 +13,52 @@ import { parseCommandTopic, type TopicOptions } from './topics.ts';
  */
 export const MAX_PACKET_BYTES = 256 * 1024;
 
+/**
+ * 16 MB: what all other clients together may keep retained on the embedded broker (payloads and
+ * topics, plus an estimate of the broker's own cost per message). Home Assistant retains nothing
+ * here, a Node-RED flow a few kB; without a bound, many messages under the size limit still add up.
+ */
+export const OTHERS_RETAINED_BYTES = 16 * 1024 * 1024;
+const PER_MESSAGE_BYTES = 200;
+
+export interface RetainedBudget {
+  /**
+   * A retained publish from another client: whether it fits (it replaces what that topic held). An
+   * empty payload removes the topic and always fits.
+   */
+  admit(topic: string, payloadBytes: number): boolean;
+  /** A retained publish from the bridge: the topic is the bridge's now, no longer counted. */
+  release(topic: string): void;
+  readonly used: number;
+}
+
+export function createRetainedBudget(maxBytes = OTHERS_RETAINED_BYTES): RetainedBudget {
+  const sizes = new Map<string, number>();
+  let used = 0;
+  const drop = (topic: string) => {
+    used -= sizes.get(topic) ?? 0;
+    sizes.delete(topic);
+  };
+  return {
+    admit(topic, payloadBytes) {
+      const before = sizes.get(topic) ?? 0;
+      if (payloadBytes === 0) {
+        drop(topic);
+        return true;
+      }
+      const size = payloadBytes + Buffer.byteLength(topic) + PER_MESSAGE_BYTES;
+      if (used - before + size > maxBytes) return false;
+      used += size - before;
+      sizes.set(topic, size);
+      return true;
+    },
+    release: drop,
+    get used() {
+      return used;
+    },
+  };
+}
+
 /** The username of the bridge's own connection; the password is random per start (bridgeLogin). */
 export const BRIDGE_USER = 'raritan2mqtt-bridge';
 

@@ -7,7 +7,13 @@ import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { Logger } from '../log.ts';
 import { isLoopbackName } from '../loopback.ts';
 import { listenError, StartupError } from '../startup.ts';
-import { createBridgeLogin, limitPacketSize, MAX_PACKET_BYTES, othersMayPublish } from './broker-rules.ts';
+import {
+  createBridgeLogin,
+  createRetainedBudget,
+  limitPacketSize,
+  MAX_PACKET_BYTES,
+  othersMayPublish,
+} from './broker-rules.ts';
 import type { TopicOptions } from './topics.ts';
 
 /**
@@ -16,7 +22,8 @@ import type { TopicOptions } from './topics.ts';
  * present them, and it may then listen on all interfaces. With `bridgeTopics`, only the bridge's own
  * connection (recognised by a credential made per start, `bridgeLogin`) publishes its state,
  * availability and discovery; the others publish commands and Home Assistant's status, and read
- * everything (broker-rules.ts, docs/security.md). No client sends a packet over 256 kB.
+ * everything (broker-rules.ts, docs/security.md). No other client sends a packet over 256 kB, and all
+ * of them together keep at most 16 MB retained.
  */
 
 export interface EmbeddedBrokerOptions {
@@ -36,6 +43,8 @@ export interface EmbeddedBrokerOptions {
   bridgeTopics?: TopicOptions;
   /** Largest packet another client may send, bytes (default MAX_PACKET_BYTES). */
   maxPacketBytes?: number;
+  /** What all other clients together may keep retained, bytes (default OTHERS_RETAINED_BYTES). */
+  othersRetainedBytes?: number;
 }
 
 export interface EmbeddedBroker {
@@ -85,6 +94,7 @@ export function createEmbeddedBroker(opts: EmbeddedBrokerOptions): EmbeddedBroke
   /** Connections that presented bridgeLogin, and the client ids they use (nobody else may take one). */
   const bridgeClients = new WeakSet<object>();
   const bridgeIds = new Set<string>();
+  const othersRetained = createRetainedBudget(opts.othersRetainedBytes);
   let aedes: Aedes | undefined;
   let tcp: Server | undefined;
   let http: HttpServer | undefined;
@@ -143,6 +153,14 @@ export function createEmbeddedBroker(opts: EmbeddedBrokerOptions): EmbeddedBroke
             'publish refused: only the bridge publishes there',
           );
           return callback(new Error(`only the bridge publishes to ${packet.topic}`));
+        }
+        if (packet.retain && bridge) othersRetained.release(packet.topic);
+        else if (packet.retain && !othersRetained.admit(packet.topic, packet.payload.length)) {
+          log.debug(
+            { client: client?.id, topic: packet.topic },
+            'retained publish refused: the retained budget is full',
+          );
+          return callback(new Error('retained messages of other clients over budget'));
         }
         // A payload arrives as a slice of the socket's read chunk (often 64 kB). Retained, the slice
         // would pin the whole chunk for good: at 7,200 outlets that was ~150 MB of a 200 MB budget.

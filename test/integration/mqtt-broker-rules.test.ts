@@ -6,7 +6,12 @@ import { createCommands } from '../../bridge/commands.ts';
 import { silentLogger } from '../../bridge/log.ts';
 import { createMqttBridge, type MqttBridge } from '../../bridge/mqtt/bridge.ts';
 import { createEmbeddedBroker } from '../../bridge/mqtt/broker.ts';
-import { BRIDGE_USER, MAX_PACKET_BYTES, othersMayPublish } from '../../bridge/mqtt/broker-rules.ts';
+import {
+  BRIDGE_USER,
+  MAX_PACKET_BYTES,
+  OTHERS_RETAINED_BYTES,
+  othersMayPublish,
+} from '../../bridge/mqtt/broker-rules.ts';
 import { captureLog } from '../helpers/log-capture.ts';
 import { retained, watch } from '../helpers/mqtt-client.ts';
 import { sampleReading } from '../helpers/mqtt-sample.ts';
@@ -174,6 +179,30 @@ describe('the message size limit', () => {
     // Only 1 kB of the 10 MB was sent: a broker that waited for the whole packet would keep it open.
     await closed;
     expect(socket.destroyed).toBe(true);
+  });
+});
+
+describe('the retained budget of the other clients', () => {
+  it('holds at 16 MB in all: a flood of retained messages under the size limit is cut off', async () => {
+    const payload = Buffer.alloc(250 * 1024, 98);
+    const outcomes: string[] = [];
+    for (let i = 0; i < 80; i++) outcomes.push(await publishAs(await other(), `flood/${i}`, payload));
+    const acked = outcomes.filter((o) => o === 'acked').length;
+    expect(acked).toBeGreaterThan(50); // 64 fit, less what the earlier tests retained
+    expect(acked).toBeLessThanOrEqual(OTHERS_RETAINED_BYTES / payload.length);
+    expect(outcomes.slice(acked).every((o) => o === 'closed')).toBe(true);
+    // The bridge's own retained state is not counted, and still published.
+    const r = sampleReading({ names: ['after the flood', '', '', ''] });
+    bridge.publishPoll({ ok: true, source: 'pdu1', time: r.time, units: [r], durationMs: 5, requests: 3 });
+    const w = await watch(url, [`${BASE}/pdu1/outlet/1`]);
+    await w.waitFor((m) => JSON.parse(m.payload).name === 'after the flood');
+    await w.close();
+    // Clearing a topic frees its share; replacing one reuses it.
+    const c = await other();
+    expect(await publishAs(c, 'flood/0', '')).toBe('acked');
+    expect(await publishAs(c, 'flood/0', payload)).toBe('acked');
+    expect(await publishAs(c, 'flood/1', payload)).toBe('acked');
+    for (let i = 0; i < 80; i++) await publishAs(c, `flood/${i}`, '');
   });
 });
 
