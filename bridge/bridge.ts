@@ -5,7 +5,6 @@ import { type Commands, createCommands, type OutletControl } from './commands.ts
 import { createHistory, type History } from './history/history.ts';
 import { createHttpServer } from './http/server.ts';
 import { createLiveHub, createStatusBoard, type LiveHub, type StatusBoard } from './http/sources.ts';
-import { tokenFileFor } from './http/token.ts';
 import type { Logger } from './log.ts';
 import { createMqttBridge, type MqttBridge } from './mqtt/bridge.ts';
 import { createPoller, type Poller } from './poller.ts';
@@ -181,7 +180,7 @@ export function createBridge({
       username: config.http.username ?? undefined,
       password: config.http.password ?? undefined,
       protectReads: config.http.protectReads,
-      tokenFile: tokenFileFor(config.db.path),
+      dbPath: config.db.path,
     },
     history,
     commands,

@@ -11,7 +11,7 @@ import { type ApiContext, BadRequest, registerApi } from './api.ts';
 import { createAuth } from './auth.ts';
 import { type EventHub, registerEvents } from './events.ts';
 import { bridgeFamilies, renderFamilies } from './metrics.ts';
-import { loadOrCreateToken } from './token.ts';
+import { loadOrCreateToken, tokenFileFor } from './token.ts';
 import type { HttpConfig, HttpDeps, HttpServer } from './types.ts';
 
 /**
@@ -29,7 +29,7 @@ const PLACEHOLDER = `<!doctype html><meta charset="utf-8"><title>raritan2mqtt</t
  */
 function generatedToken(config: HttpConfig, log: Logger): { token: string; file: string } | undefined {
   if (config.token || (config.username && config.password) || isLoopbackName(config.host)) return undefined;
-  const file = config.tokenFile;
+  const file = tokenFileFor(config.dbPath ?? ':memory:');
   if (!file) {
     log.warn(
       'HTTP writes are accepted from this machine only: the database is in memory, so there is no place for a token file (set http.token to allow them from the network)',

@@ -21,11 +21,11 @@ export interface HttpConfig {
   /** Reads (the API, events, /metrics) need the same credentials as writes. Default false. */
   protectReads?: boolean | undefined;
   /**
-   * Where the bridge keeps the token it generates when no credentials are configured and `host` is
-   * beyond loopback (http/token.ts, tokenFileFor). null or undefined: no such place (a database in
-   * memory): then only this machine may write.
+   * The history database (db.path): a token the bridge generates when no credentials are configured
+   * and `host` is beyond loopback lives beside it, in http-token (token.ts, tokenFileFor).
+   * ':memory:' or undefined: no place for one; then only this machine may write.
    */
-  tokenFile?: string | null | undefined;
+  dbPath?: string | undefined;
 }
 
 /** One event per poll (every unit it read) and one per availability change. */

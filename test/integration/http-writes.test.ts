@@ -38,7 +38,7 @@ describe('default (no credentials, listening on all interfaces): the generated t
     // Beside the database, in its directory (the history has made it by the time HTTP starts).
     mkdirSync(join(dir, 'data'));
     expect(tokenFileFor(join(dir, 'data/r2m.db'))).toBe(tokenFile);
-    stack = await startStack({ http: { host: '0.0.0.0', tokenFile } });
+    stack = await startStack({ http: { host: '0.0.0.0', dbPath: join(dir, 'data/r2m.db') } });
   }, 120_000);
   afterAll(() => stack?.stop());
 
@@ -121,7 +121,7 @@ describe('default (no credentials, listening on all interfaces): the generated t
 
   it('is reused on the next start: the browser that has it keeps working', async () => {
     const token = readFileSync(tokenFile, 'utf8').trim();
-    const again = await startStack({ http: { host: '0.0.0.0', tokenFile } });
+    const again = await startStack({ http: { host: '0.0.0.0', dbPath: join(dir, 'data/r2m.db') } });
     try {
       expect(readFileSync(tokenFile, 'utf8').trim()).toBe(token);
       const r = await post(
@@ -141,6 +141,12 @@ describe('the token file and the log', () => {
   afterEach(async () => {
     for (const stop of stops.splice(0)) await stop();
   });
+
+  /** A directory of its own for a test's database path and token file. */
+  const place = (name: string) => {
+    mkdirSync(join(dir, name));
+    return { dbPath: join(dir, name, 'r2m.db'), tokenFile: join(dir, name, 'http-token') };
+  };
 
   /** An HTTP server alone (no PDU): auth decides before any route runs. */
   async function server(config: Partial<HttpConfig>) {
@@ -166,18 +172,18 @@ describe('the token file and the log', () => {
   }
 
   it('logs the path, never the token', async () => {
-    const tokenFile = join(dir, 'logged-token');
-    const { captured } = await server({ tokenFile });
+    const { dbPath, tokenFile } = place('logged');
+    const { captured } = await server({ dbPath });
     const token = readFileSync(tokenFile, 'utf8').trim();
     expect(captured.entries().some((e) => e.file === tokenFile)).toBe(true);
     expect(captured.lines.join('')).not.toContain(token);
   });
 
   it('tightens a token file readable by others to 0600, and keeps its token', async () => {
-    const tokenFile = join(dir, 'loose-token');
+    const { dbPath, tokenFile } = place('loose');
     writeFileSync(tokenFile, 'my-own-token-0123456789\n');
     chmodSync(tokenFile, 0o644);
-    const { url, captured } = await server({ tokenFile });
+    const { url, captured } = await server({ dbPath });
     expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
     expect(
       captured.entries().some((e) => e.level === 40 && /readable by other users/.test(String(e.msg))),
@@ -191,9 +197,9 @@ describe('the token file and the log', () => {
   });
 
   it('refuses to start on a token file without a usable token, naming the file', async () => {
-    const tokenFile = join(dir, 'short-token');
+    const { dbPath, tokenFile } = place('short');
     writeFileSync(tokenFile, 'short\n');
-    await expect(server({ tokenFile })).rejects.toThrow(
+    await expect(server({ dbPath })).rejects.toThrow(
       new StartupError(
         `HTTP token file ${tokenFile}: holds no usable token (one line, at least 16 characters): delete it to get a new one (or set http.token, or http.username and http.password)`,
       ),
@@ -202,7 +208,7 @@ describe('the token file and the log', () => {
 
   it('refuses to start when the token file cannot be made, naming it', async () => {
     const tokenFile = join(dir, 'no-such-dir/http-token');
-    await expect(server({ tokenFile })).rejects.toThrow(
+    await expect(server({ dbPath: join(dir, 'no-such-dir/r2m.db') })).rejects.toThrow(
       new StartupError(
         `HTTP token file ${tokenFile}: cannot create it: no such file or directory (or set http.token, or http.username and http.password)`,
       ),
@@ -210,7 +216,8 @@ describe('the token file and the log', () => {
   });
 
   it('with the database in memory there is no token: writes from this machine only, said in the log', async () => {
-    const { url, captured } = await server({ tokenFile: tokenFileFor(':memory:') });
+    expect(tokenFileFor(':memory:')).toBeNull();
+    const { url, captured } = await server({ dbPath: ':memory:' });
     const status = (await (await fetch(`${url}/api/current-status`)).json()) as CurrentStatusJson;
     expect(status.auth).toBe('local');
     expect(status.token_file).toBeNull();
@@ -224,16 +231,16 @@ describe('the token file and the log', () => {
   });
 
   it('a server on loopback only makes no token: it is this machine’s', async () => {
-    const tokenFile = join(dir, 'loopback-token');
-    const { url } = await server({ host: '127.0.0.1', tokenFile });
+    const { dbPath, tokenFile } = place('loopback');
+    const { url } = await server({ host: '127.0.0.1', dbPath });
     expect(() => statSync(tokenFile)).toThrow(/ENOENT/);
     expect((await post(url, { port: 1, name: 'x' })).status).not.toBe(401);
     expect((await post(url, { port: 1, name: 'x' }, LAN)).status).toBe(401);
   });
 
   it('configured credentials replace the token: no file is made', async () => {
-    const tokenFile = join(dir, 'unused-token');
-    const { url } = await server({ tokenFile, token: 'configured-token-xyz-123' });
+    const { dbPath, tokenFile } = place('configured');
+    const { url } = await server({ dbPath, token: 'configured-token-xyz-123' });
     expect(() => statSync(tokenFile)).toThrow(/ENOENT/);
     expect((await post(url, { port: 1, name: 'x' })).status).toBe(401);
     expect(
@@ -242,8 +249,8 @@ describe('the token file and the log', () => {
   });
 
   it('protectReads: the API, the event stream and /metrics want the token too; /healthz stays open', async () => {
-    const tokenFile = join(dir, 'reads-token');
-    const { url } = await server({ tokenFile, protectReads: true });
+    const { dbPath, tokenFile } = place('reads');
+    const { url } = await server({ dbPath, protectReads: true });
     const token = readFileSync(tokenFile, 'utf8').trim();
     // The router decodes paths: an encoded one is the same route, and as protected.
     for (const path of [

@@ -1,11 +1,5 @@
-import {
-  ApiError,
-  type AuthInfo,
-  type CurrentStatusJson,
-  fetchStatus,
-  type PduJson,
-  useAuthorization,
-} from './api.ts';
+import { type CurrentStatusJson, fetchStatus, type PduJson } from './api.ts';
+import { noteLoadError, noteStatus } from './auth.svelte.ts';
 
 /**
  * The panel's shared state (svelte-devtools style: one $state object in a .svelte.ts module).
@@ -14,16 +8,6 @@ import {
 
 export type Health = 'live' | 'stale' | 'offline' | 'waiting';
 export type Theme = 'dark' | 'light';
-
-const AUTH_KEY = 'r2m-auth';
-
-function storedAuthorization(): string | null {
-  try {
-    return localStorage.getItem(AUTH_KEY);
-  } catch {
-    return null; // storage disabled: ask again on each visit
-  }
-}
 
 export const app = $state({
   status: null as CurrentStatusJson | null,
@@ -34,18 +18,7 @@ export const app = $state({
   readings: 0,
   now: Date.now(),
   theme: (document.documentElement.dataset.theme === 'light' ? 'light' : 'dark') as Theme,
-  /**
-   * The Authorization header, once the user gave credentials: kept in this browser (localStorage),
-   * so the panel asks once; sent with writes, and with reads when the bridge protects them.
-   */
-  authorization: storedAuthorization(),
-  /** Which credentials the bridge wants, from its status or its last 401 (bridge/http/auth.ts). */
-  auth: null as AuthInfo | null,
-  /** The bridge refused to show anything without credentials (http.protectReads). */
-  readsNeedAuth: false,
 });
-// The cookie too (it may have expired while localStorage kept the credentials).
-if (app.authorization) setAuthorization(app.authorization);
 
 /** Observed poll interval per PDU, ms: "stale" is judged against it, not a fixed guess. */
 const intervals = new Map<string, number>();
@@ -93,16 +66,12 @@ export function selectPdu(id: string): void {
 export async function load(): Promise<void> {
   try {
     app.status = await fetchStatus();
-    app.auth = { mode: app.status.auth, tokenFile: app.status.token_file };
-    app.readsNeedAuth = false;
+    noteStatus(app.status);
     app.loadError = '';
     if (!app.selected)
       app.selected = new URLSearchParams(location.search).get('pdu') ?? app.status.pdus[0]?.id ?? '';
   } catch (e) {
-    if (e instanceof ApiError && e.auth) {
-      app.auth = e.auth;
-      app.readsNeedAuth = true;
-    }
+    noteLoadError(e);
     app.loadError = e instanceof Error ? e.message : String(e);
   }
 }
@@ -144,26 +113,4 @@ export function setTheme(theme: Theme): void {
   } catch {
     // Private mode: the choice lasts for this page only.
   }
-}
-
-export function setAuthorization(header: string | null): void {
-  app.authorization = header;
-  useAuthorization(header);
-  try {
-    if (header) localStorage.setItem(AUTH_KEY, header);
-    else localStorage.removeItem(AUTH_KEY);
-  } catch {
-    // Storage disabled: the credentials last for this page.
-  }
-  // The event stream and the CSV download cannot send a header: they read with this cookie, which
-  // the bridge accepts for reads only (a cookie goes with any site's form, so never for a write).
-  // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is missing from Firefox and older Safari.
-  document.cookie = header
-    ? `${AUTH_KEY}=${encodeURIComponent(header)}; path=/; max-age=31536000; SameSite=Strict`
-    : `${AUTH_KEY}=; path=/; max-age=0; SameSite=Strict`;
-}
-
-/** A write was refused: remember which credentials the bridge wants, for the prompt. */
-export function noteAuth(info: AuthInfo): void {
-  app.auth = info;
 }
