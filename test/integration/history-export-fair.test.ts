@@ -1,18 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCommands } from '../../bridge/commands.ts';
 import { CSV_HEADER } from '../../bridge/history/csv.ts';
-import { createHistory, type History } from '../../bridge/history/history.ts';
-import { createHttpServer } from '../../bridge/http/server.ts';
-import { createLiveHub, createStatusBoard } from '../../bridge/http/sources.ts';
-import type { HttpServer } from '../../bridge/http/types.ts';
-import { silentLogger } from '../../bridge/log.ts';
-import { createPoller, type Poller } from '../../bridge/poller.ts';
-import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
-import { createPduReader } from '../../bridge/snmp/reader.ts';
-import type { SnmpTarget } from '../../bridge/snmp/session.ts';
+import type { History } from '../../bridge/history/history.ts';
+import { type BridgeStack, startBridgeStack } from '../e2e/bridge-stack.ts';
 
 /**
  * Long CSV exports share the event loop with the pollers: each page of rows waits for a turn of the
@@ -23,12 +12,10 @@ import type { SnmpTarget } from '../../bridge/snmp/session.ts';
 const PDU = 'pdu1';
 /** A year of 15-minute buckets of the inlet, all inside the rolling year the export reads. */
 const YEAR_ROWS = 365 * 96 - 1;
-let dir: string;
-let agent: SimAgent;
+let stack: BridgeStack;
 let history: History;
-let poller: Poller;
-let http: HttpServer;
-let url: string;
+/** The history's own export, unobserved. */
+let exportCsv: History['exportCsv'];
 /**
  * Pages the HTTP exports have produced so far, pages built without a turn of the event loop since the
  * previous page of the same export, and how many exports have produced their last page.
@@ -36,34 +23,9 @@ let url: string;
 const produced = { pages: 0, unturned: 0, finished: 0 };
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'r2m-export-fair-'));
-  agent = await startSimAgent({ model: { seed: 3 } });
-  history = createHistory({ path: join(dir, 'year.db'), log: silentLogger });
-  history.start();
-  const target: SnmpTarget = {
-    host: agent.host,
-    port: agent.port,
-    version: '2c',
-    community: 'public',
-    timeout: 2000,
-    retries: 1,
-  };
-  const reader = createPduReader({ source: PDU, target, layoutRefreshMs: 3_600_000 });
-  const live = createLiveHub();
-  poller = createPoller({
-    id: PDU,
-    intervalMs: 3_600_000,
-    offlineAfter: 3,
-    reader,
-    target,
-    log: silentLogger,
-    onResult: (r) => {
-      if (r.ok) history.record(r.units);
-    },
-    onAvailability: () => {},
-  });
-  // The first poll reads the layout and creates the PDU in the history.
-  expect((await poller.pollNow()).ok).toBe(true);
+  // The whole bridge on the simulated PDU; its first poll has created the PDU in the history.
+  stack = await startBridgeStack({ days: 0, pollInterval: 3600 });
+  history = stack.bridge.history;
 
   // A generated year of 15-minute rollups of the inlet, written straight into the rollup table.
   const db = history.db();
@@ -75,47 +37,30 @@ beforeAll(async () => {
      SELECT ?, ? - i * 900, 0, 15, 15 * (3000 + i % 500), 2900, 3600, 750000, 0 FROM b`,
   ).run(YEAR_ROWS, id, end);
 
-  // The real history, observed: count the pages every export yields, and every page that was built
-  // without a turn of the event loop since the one before it (an immediate queued in between).
-  const observed: History = {
-    ...history,
-    exportCsv(q) {
-      const chunks = history.exportCsv(q);
-      return (async function* () {
-        let turned = true;
-        for await (const chunk of chunks) {
-          produced.pages++;
-          if (!turned) produced.unturned++;
-          turned = false;
-          setImmediate(() => {
-            turned = true;
-          });
-          yield chunk;
-        }
-        produced.finished++;
-      })();
-    },
+  // The real history, observed where the HTTP server asks it: count the pages every export yields,
+  // and every page that was built without a turn of the event loop since the one before it (an
+  // immediate queued in between).
+  exportCsv = history.exportCsv.bind(history);
+  (history as { exportCsv: History['exportCsv'] }).exportCsv = (q) => {
+    const chunks = exportCsv(q);
+    return (async function* () {
+      let turned = true;
+      for await (const chunk of chunks) {
+        produced.pages++;
+        if (!turned) produced.unturned++;
+        turned = false;
+        setImmediate(() => {
+          turned = true;
+        });
+        yield chunk;
+      }
+      produced.finished++;
+    })();
   };
-  const status = createStatusBoard(() => [poller]);
-  http = createHttpServer({
-    log: silentLogger,
-    config: { port: 0, host: '127.0.0.1' },
-    history: observed,
-    commands: createCommands({ log: silentLogger, control: () => undefined, afterChange: async () => {} }),
-    live,
-    status,
-    uiDir: join(dir, 'no-panel'),
-    demo: false,
-  });
-  url = `http://127.0.0.1:${(await http.start()).port}`;
 }, 120_000);
 
 afterAll(async () => {
-  await http?.stop();
-  await poller?.stop();
-  await history?.stop();
-  await agent?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 /** The inlet's 15-minute buckets: the generated year plus those of the live polls. */
@@ -127,7 +72,7 @@ describe('a long CSV export', () => {
     let turned = true;
     let pages = 0;
     let rows = 0;
-    for await (const chunk of history.exportCsv({ pdu: PDU, period: 'year', resolution: '15m' })) {
+    for await (const chunk of exportCsv({ pdu: PDU, period: 'year', resolution: '15m' })) {
       // An immediate queued after the previous page must have run before this page was built.
       expect(turned, `page ${pages}`).toBe(true);
       turned = false;
@@ -144,14 +89,17 @@ describe('a long CSV export', () => {
 
   it('twenty concurrent year exports over HTTP: a poll asked for meanwhile completes before they do', async () => {
     const bucketsBefore = buckets();
+    Object.assign(produced, { pages: 0, unturned: 0, finished: 0 });
     const exports = Array.from({ length: 20 }, async () => {
-      const r = await fetch(`${url}/api/export-data?period=year&resolution=15m&view=total`);
+      const r = await fetch(`${stack.url}/api/export-data?period=year&resolution=15m&view=total`);
       expect(r.status).toBe(200);
       return r.text();
     });
     // Every export is under way (its header is out) before the poll is asked for.
     while (produced.finished === 0 && produced.pages < 20) await new Promise((r) => setImmediate(r));
     const before = produced.finished;
+    const poller = stack.bridge.pollers[0];
+    if (!poller) throw new Error('no poller');
     const result = await poller.pollNow();
     const finishedAtPoll = produced.finished;
     expect(result.ok).toBe(true);

@@ -1,27 +1,31 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCommands } from '../../bridge/commands.ts';
-import { createHistory } from '../../bridge/history/history.ts';
 import type { CurrentStatusJson } from '../../bridge/http/payloads.ts';
-import { createHttpServer } from '../../bridge/http/server.ts';
-import { createLiveHub } from '../../bridge/http/sources.ts';
 import { tokenFileFor } from '../../bridge/http/token.ts';
-import type { HttpConfig } from '../../bridge/http/types.ts';
 import { StartupError } from '../../bridge/startup.ts';
-import { type Stack, startStack } from '../e2e/harness.ts';
+import { type BridgeStack, startBridgeStack } from '../e2e/bridge-stack.ts';
 import { captureLog } from '../helpers/log-capture.ts';
 
 /**
- * Safe by default (docs/security.md): without credentials, nothing but the bridge's own machine writes
- * to a PDU. Tests only ever connect to 127.0.0.1, so a request "from the LAN" is one a proxy on this
- * machine forwarded (X-Forwarded-For), which the bridge treats exactly like a LAN client: not local.
- * (The socket-address rule itself is tested in test/unit/loopback.test.ts.)
+ * Safe by default (docs/security.md), on the whole bridge (bridge.ts) and the simulated PDU: without
+ * credentials, nothing but the bridge's own machine writes to a PDU. Tests only ever connect to
+ * 127.0.0.1, so a request "from the LAN" is one a proxy on this machine forwarded (X-Forwarded-For),
+ * which the bridge treats exactly like a LAN client: not local. (The socket-address rule itself is
+ * tested in test/unit/loopback.test.ts.)
  */
 
-const dir = mkdtempSync(join(tmpdir(), 'r2m-http-writes-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const root = mkdtempSync(join(tmpdir(), 'r2m-http-writes-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A data directory of its own, where the database and the token file live. */
+const place = (name: string) => {
+  const dir = join(root, name);
+  mkdirSync(dir);
+  return { dir, tokenFile: join(dir, 'http-token') };
+};
 
 const LAN = { 'x-forwarded-for': '192.168.1.20' };
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -30,19 +34,19 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}) 
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
+const status = async (url: string) =>
+  (await (await fetch(`${url}/api/current-status`)).json()) as CurrentStatusJson;
 
 describe('default (no credentials, listening on all interfaces): the generated token', () => {
-  const tokenFile = join(dir, 'data/http-token');
-  let stack: Stack;
+  const { dir, tokenFile } = place('default');
+  let stack: BridgeStack;
   beforeAll(async () => {
-    // Beside the database, in its directory (the history has made it by the time HTTP starts).
-    mkdirSync(join(dir, 'data'));
-    expect(tokenFileFor(join(dir, 'data/r2m.db'))).toBe(tokenFile);
-    stack = await startStack({ http: { host: '0.0.0.0', dbPath: join(dir, 'data/r2m.db') } });
-  }, 120_000);
+    stack = await startBridgeStack({ days: 0, dir, http: { host: '0.0.0.0' } });
+  }, 60_000);
   afterAll(() => stack?.stop());
 
   it('is made once, 0600, beside the database', async () => {
+    expect(tokenFileFor(join(dir, 'history.db'))).toBe(tokenFile);
     const token = readFileSync(tokenFile, 'utf8').trim();
     expect(token.length).toBeGreaterThanOrEqual(40);
     expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
@@ -52,8 +56,7 @@ describe('default (no credentials, listening on all interfaces): the generated t
     const before = stack.agent.model.outletName(1, 5);
     const r = await post(stack.url, { port: 5, name: 'from the LAN' }, LAN);
     expect(r.status).toBe(401);
-    const body = (await r.json()) as { error: string; auth: string; token_file: string };
-    expect(body).toEqual({
+    expect(await r.json()).toEqual({
       error: `authentication required: the token is in ${tokenFile} on the bridge's machine`,
       auth: 'token',
       token_file: tokenFile,
@@ -62,9 +65,8 @@ describe('default (no credentials, listening on all interfaces): the generated t
   });
 
   it('refuses a wrong token, and any other POST, before the route is even looked up', async () => {
-    expect(
-      (await post(stack.url, { port: 5, name: 'x' }, { ...LAN, authorization: 'Bearer nope' })).status,
-    ).toBe(401);
+    const wrong = await post(stack.url, { port: 5, name: 'x' }, { ...LAN, authorization: 'Bearer nope' });
+    expect(wrong.status).toBe(401);
     const r = await fetch(`${stack.url}/api/some-future-write`, { method: 'POST', headers: LAN, body: 'x' });
     expect(r.status).toBe(401);
     expect((await fetch(`${stack.url}/api/some-future-write`, { method: 'POST', body: 'x' })).status).toBe(
@@ -91,8 +93,7 @@ describe('default (no credentials, listening on all interfaces): the generated t
 
   it('refuses this machine when the Host is another site’s (DNS rebinding)', async () => {
     // fetch sets Host itself; a raw request shows what a rebinding page would send.
-    const { request } = await import('node:http');
-    const status = await new Promise<number>((resolve, reject) => {
+    const code = await new Promise<number>((resolve, reject) => {
       const req = request(
         `${stack.url}/api/update-port-name`,
         { method: 'POST', headers: { host: 'attacker.example', 'content-type': 'application/json' } },
@@ -104,7 +105,7 @@ describe('default (no credentials, listening on all interfaces): the generated t
       req.on('error', reject);
       req.end(JSON.stringify({ port: 6, name: 'rebound' }));
     });
-    expect(status).toBe(401);
+    expect(code).toBe(401);
     expect(stack.agent.model.outletName(1, 6)).toBe('from loopback');
   });
 
@@ -121,136 +122,117 @@ describe('default (no credentials, listening on all interfaces): the generated t
 
   it('is reused on the next start: the browser that has it keeps working', async () => {
     const token = readFileSync(tokenFile, 'utf8').trim();
-    const again = await startStack({ http: { host: '0.0.0.0', dbPath: join(dir, 'data/r2m.db') } });
-    try {
-      expect(readFileSync(tokenFile, 'utf8').trim()).toBe(token);
-      const r = await post(
-        again.url,
-        { port: 7, name: 'after restart' },
-        { ...LAN, authorization: `Bearer ${token}` },
-      );
-      expect(r.status).toBe(200);
-    } finally {
-      await again.stop();
-    }
-  }, 120_000);
+    await stack.stop();
+    stack = await startBridgeStack({ days: 0, dir, http: { host: '0.0.0.0' } });
+    expect(readFileSync(tokenFile, 'utf8').trim()).toBe(token);
+    const r = await post(
+      stack.url,
+      { port: 7, name: 'after restart' },
+      { ...LAN, authorization: `Bearer ${token}` },
+    );
+    expect(r.status).toBe(200);
+  }, 60_000);
 });
 
-describe('the token file and the log', () => {
-  const stops: Array<() => Promise<void>> = [];
+describe('the token file, the log and the other modes', () => {
+  const stacks: BridgeStack[] = [];
   afterEach(async () => {
-    for (const stop of stops.splice(0)) await stop();
+    for (const s of stacks.splice(0)) await s.stop();
   });
-
-  /** A directory of its own for a test's database path and token file. */
-  const place = (name: string) => {
-    mkdirSync(join(dir, name));
-    return { dbPath: join(dir, name, 'r2m.db'), tokenFile: join(dir, name, 'http-token') };
+  const start = async (opts: Parameters<typeof startBridgeStack>[0]) => {
+    const s = await startBridgeStack({ days: 0, ...opts });
+    stacks.push(s);
+    return s;
   };
 
-  /** An HTTP server alone (no PDU): auth decides before any route runs. */
-  async function server(config: Partial<HttpConfig>) {
-    const captured = captureLog();
-    const history = createHistory({ path: ':memory:', log: captured.log });
-    history.start();
-    const http = createHttpServer({
-      log: captured.log,
-      config: { port: 0, host: '0.0.0.0', ...config },
-      history,
-      commands: createCommands({ log: captured.log, control: () => undefined, afterChange: async () => {} }),
-      live: createLiveHub(),
-      status: { pdus: () => [] },
-      uiDir: join(dir, 'no-panel'),
-      demo: false,
-    });
-    stops.push(async () => {
-      await http.stop();
-      await history.stop();
-    });
-    const { port } = await http.start();
-    return { url: `http://127.0.0.1:${port}`, captured };
-  }
-
   it('logs the path, never the token', async () => {
-    const { dbPath, tokenFile } = place('logged');
-    const { captured } = await server({ dbPath });
+    const { dir, tokenFile } = place('logged');
+    const captured = captureLog('debug');
+    await start({ dir, http: { host: '0.0.0.0' }, log: captured.log });
     const token = readFileSync(tokenFile, 'utf8').trim();
     expect(captured.entries().some((e) => e.file === tokenFile)).toBe(true);
     expect(captured.lines.join('')).not.toContain(token);
   });
 
   it('tightens a token file readable by others to 0600, and keeps its token', async () => {
-    const { dbPath, tokenFile } = place('loose');
+    const { dir, tokenFile } = place('loose');
     writeFileSync(tokenFile, 'my-own-token-0123456789\n');
     chmodSync(tokenFile, 0o644);
-    const { url, captured } = await server({ dbPath });
+    const captured = captureLog('debug');
+    const s = await start({ dir, http: { host: '0.0.0.0' }, log: captured.log });
     expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
     expect(
       captured.entries().some((e) => e.level === 40 && /readable by other users/.test(String(e.msg))),
     ).toBe(true);
     const r = await post(
-      url,
-      { port: 1, name: 'x' },
+      s.url,
+      { port: 2, name: 'own token' },
       { ...LAN, authorization: 'Bearer my-own-token-0123456789' },
     );
-    expect(r.status).not.toBe(401); // past auth: the command module answers (no such PDU here)
+    expect(r.status).toBe(200);
   });
 
   it('refuses to start on a token file without a usable token, naming the file', async () => {
-    const { dbPath, tokenFile } = place('short');
+    const { dir, tokenFile } = place('short');
     writeFileSync(tokenFile, 'short\n');
-    await expect(server({ dbPath })).rejects.toThrow(
+    await expect(start({ dir, http: { host: '0.0.0.0' } })).rejects.toThrow(
       new StartupError(
         `HTTP token file ${tokenFile}: holds no usable token (one line, at least 16 characters): delete it to get a new one (or set http.token, or http.username and http.password)`,
       ),
     );
   });
 
-  it('refuses to start when the token file cannot be made, naming it', async () => {
-    const tokenFile = join(dir, 'no-such-dir/http-token');
-    await expect(server({ dbPath: join(dir, 'no-such-dir/r2m.db') })).rejects.toThrow(
+  it('refuses to start when the token file cannot be read, naming it', async () => {
+    const { dir, tokenFile } = place('unreadable');
+    mkdirSync(tokenFile); // a directory where the file belongs
+    await expect(start({ dir, http: { host: '0.0.0.0' } })).rejects.toThrow(
       new StartupError(
-        `HTTP token file ${tokenFile}: cannot create it: no such file or directory (or set http.token, or http.username and http.password)`,
+        `HTTP token file ${tokenFile}: cannot read it: it is a directory (or set http.token, or http.username and http.password)`,
       ),
     );
   });
 
   it('with the database in memory there is no token: writes from this machine only, said in the log', async () => {
     expect(tokenFileFor(':memory:')).toBeNull();
-    const { url, captured } = await server({ dbPath: ':memory:' });
-    const status = (await (await fetch(`${url}/api/current-status`)).json()) as CurrentStatusJson;
-    expect(status.auth).toBe('local');
-    expect(status.token_file).toBeNull();
-    const lan = await post(url, { port: 1, name: 'x' }, LAN);
+    const captured = captureLog('debug');
+    const s = await start({ dir: ':memory:', http: { host: '0.0.0.0' }, log: captured.log });
+    const st = await status(s.url);
+    expect(st.auth).toBe('local');
+    expect(st.token_file).toBeNull();
+    const lan = await post(s.url, { port: 1, name: 'x' }, LAN);
     expect(lan.status).toBe(401);
     expect(((await lan.json()) as { error: string }).error).toMatch(
       /^writes are accepted from the bridge's own machine only: set http\.token/,
     );
-    expect((await post(url, { port: 1, name: 'x' })).status).not.toBe(401);
+    expect((await post(s.url, { port: 1, name: 'in memory, from here' })).status).toBe(200);
     expect(captured.entries().some((e) => /database is in memory/.test(String(e.msg)))).toBe(true);
   });
 
   it('a server on loopback only makes no token: it is this machine’s', async () => {
-    const { dbPath, tokenFile } = place('loopback');
-    const { url } = await server({ host: '127.0.0.1', dbPath });
+    const { dir, tokenFile } = place('loopback');
+    const s = await start({ dir });
     expect(() => statSync(tokenFile)).toThrow(/ENOENT/);
-    expect((await post(url, { port: 1, name: 'x' })).status).not.toBe(401);
-    expect((await post(url, { port: 1, name: 'x' }, LAN)).status).toBe(401);
+    expect((await status(s.url)).auth).toBe('local');
+    expect((await post(s.url, { port: 1, name: 'loopback' })).status).toBe(200);
+    expect((await post(s.url, { port: 1, name: 'x' }, LAN)).status).toBe(401);
   });
 
-  it('configured credentials replace the token: no file is made', async () => {
-    const { dbPath, tokenFile } = place('configured');
-    const { url } = await server({ dbPath, token: 'configured-token-xyz-123' });
+  it('configured credentials replace the token: no file is made, and this machine presents them too', async () => {
+    const { dir, tokenFile } = place('configured');
+    const s = await start({ dir, http: { host: '0.0.0.0', token: 'configured-token-xyz-123' } });
     expect(() => statSync(tokenFile)).toThrow(/ENOENT/);
-    expect((await post(url, { port: 1, name: 'x' })).status).toBe(401);
-    expect(
-      (await post(url, { port: 1, name: 'x' }, { authorization: 'Bearer configured-token-xyz-123' })).status,
-    ).not.toBe(401);
+    expect((await post(s.url, { port: 1, name: 'x' })).status).toBe(401);
+    const ok = await post(
+      s.url,
+      { port: 1, name: 'configured' },
+      { authorization: 'Bearer configured-token-xyz-123' },
+    );
+    expect(ok.status).toBe(200);
   });
 
   it('protectReads: the API, the event stream and /metrics want the token too; /healthz stays open', async () => {
-    const { dbPath, tokenFile } = place('reads');
-    const { url } = await server({ dbPath, protectReads: true });
+    const { dir, tokenFile } = place('reads');
+    const s = await start({ dir, http: { host: '0.0.0.0', protectReads: true } });
     const token = readFileSync(tokenFile, 'utf8').trim();
     // The router decodes paths: an encoded one is the same route, and as protected.
     for (const path of [
@@ -261,20 +243,20 @@ describe('the token file and the log', () => {
       '/%61pi/current-status',
       '/%6detrics',
     ]) {
-      const r = await fetch(`${url}${path}`, { headers: LAN });
+      const r = await fetch(`${s.url}${path}`, { headers: LAN });
       expect(r.status, path).toBe(401);
       expect(((await r.json()) as { token_file: string }).token_file).toBe(tokenFile);
     }
-    expect((await fetch(`${url}/healthz`, { headers: LAN })).status).toBe(200);
-    expect((await fetch(`${url}/`, { headers: LAN })).status).toBe(200);
+    expect((await fetch(`${s.url}/healthz`, { headers: LAN })).status).toBe(200);
+    expect((await fetch(`${s.url}/`, { headers: LAN })).status).toBe(200);
     const bearer = { ...LAN, authorization: `Bearer ${token}` };
-    expect((await fetch(`${url}/api/current-status`, { headers: bearer })).status).toBe(200);
-    expect((await fetch(`${url}/metrics`, { headers: bearer })).status).toBe(200);
+    expect((await fetch(`${s.url}/api/current-status`, { headers: bearer })).status).toBe(200);
+    expect((await fetch(`${s.url}/metrics`, { headers: bearer })).status).toBe(200);
     // The panel's cookie (the event stream and a download link cannot send a header): reads only.
     const cookie = { ...LAN, cookie: `r2m-auth=${encodeURIComponent(`Bearer ${token}`)}` };
-    expect((await fetch(`${url}/api/current-status`, { headers: cookie })).status).toBe(200);
-    expect((await post(url, { port: 1, name: 'x' }, cookie)).status).toBe(401);
+    expect((await fetch(`${s.url}/api/current-status`, { headers: cookie })).status).toBe(200);
+    expect((await post(s.url, { port: 1, name: 'x' }, cookie)).status).toBe(401);
     // This machine reads without it, as it writes.
-    expect((await fetch(`${url}/api/current-status`)).status).toBe(200);
+    expect((await fetch(`${s.url}/api/current-status`)).status).toBe(200);
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommands } from '../../bridge/commands.ts';
 import { silentLogger } from '../../bridge/log.ts';
 import { createMqttBridge, type MqttBridge } from '../../bridge/mqtt/bridge.ts';
-import { waitForRetained, watch } from '../helpers/mqtt-client.ts';
+import { retained, watch } from '../helpers/mqtt-client.ts';
 import { sampleReading } from '../helpers/mqtt-sample.ts';
 
 /**
@@ -34,6 +34,7 @@ beforeAll(async () => {
   await bridge.start();
   url = bridge.url ?? '';
   const r = sampleReading();
+  bridge.publishAvailability('pdu1', true);
   bridge.publishPoll({ ok: true, source: 'pdu1', time: r.time, units: [r], durationMs: 5, requests: 3 });
 }, 60_000);
 afterAll(() => bridge?.stop());
@@ -41,8 +42,18 @@ afterAll(() => bridge?.stop());
 describe("Home Assistant's birth messages", () => {
   it('200 in a burst: one republish of discovery and state', async () => {
     const filters = [`${PREFIX}/device/+/config`, `${BASE}/#`];
-    // 5 discovery configs, the PDU, 4 outlets, availability, diagnostics, bridge/state.
-    const before = await waitForRetained(url, filters, 13);
+    // Everything the bridge published for the poll is retained before the births come.
+    const wanted = [
+      `${PREFIX}/device/b_pdu1_outlet_4/config`,
+      `${BASE}/pdu1/outlet/4`,
+      `${BASE}/pdu1/availability`,
+    ];
+    let before = await retained(url, filters);
+    for (let i = 0; i < 200 && !wanted.every((t) => before.has(t)); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      before = await retained(url, filters);
+    }
+    expect(wanted.filter((t) => !before.has(t))).toEqual([]);
     const w = await watch(url, filters);
     await w.settle();
     const retainedSeen = w.seen.length;

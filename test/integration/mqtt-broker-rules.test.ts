@@ -47,6 +47,7 @@ beforeAll(async () => {
   await bridge.start();
   url = bridge.url ?? '';
   const r = sampleReading();
+  bridge.publishAvailability('pdu1', true);
   bridge.publishPoll({ ok: true, source: 'pdu1', time: r.time, units: [r], durationMs: 5, requests: 3 });
   const w = await watch(url, [`${PREFIX}/device/rules_pdu1_outlet_4/config`, `${BASE}/pdu1/outlet/4`]);
   await w.waitFor((m) => m.topic.endsWith('/config'));

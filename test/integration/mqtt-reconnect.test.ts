@@ -37,6 +37,7 @@ describe.skipIf(!hasMosquitto)('reconnecting to a broker that is back', () => {
     });
     await bridge.start();
     const r = sampleReading();
+    bridge.publishAvailability('pdu1', true);
     bridge.publishPoll({ ok: true, source: 'pdu1', time: r.time, units: [r], durationMs: 5, requests: 3 });
   });
   afterAll(async () => {
