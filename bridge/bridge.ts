@@ -194,6 +194,8 @@ export function createBridge(options: BridgeOptions): Bridge {
       token: config.http.token ?? undefined,
       username: config.http.username ?? undefined,
       password: config.http.password ?? undefined,
+      protectReads: config.http.protectReads,
+      dbPath: config.db.path,
     },
     history,
     commands,

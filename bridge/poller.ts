@@ -71,6 +71,24 @@ export interface PollerDeps {
   now?: () => number;
 }
 
+/** How long stop() waits for a poll in flight before abandoning it, ms. */
+export const STOP_GRACE_MS = 2000;
+
+/** Whether `p` settles (either way) within `ms`. */
+function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([
+    p.then(
+      () => true,
+      () => true,
+    ),
+    late,
+  ]).finally(() => clearTimeout(timer));
+}
+
 export function createPoller(deps: PollerDeps): Poller {
   const now = deps.now ?? Date.now;
   const stats: PollerStats = {
@@ -227,7 +245,16 @@ export function createPoller(deps: PollerDeps): Poller {
       running = false;
       if (timer) clearTimeout(timer);
       if (startTimer) clearTimeout(startTimer);
-      await inFlight;
+      // A poll in flight gets a short grace to finish and be delivered; a silent PDU with long
+      // timeouts would otherwise hold SIGTERM for timeout × attempts × requests (minutes). Closing
+      // the session makes net-snmp cancel its outstanding requests (Session.close → onClose →
+      // cancelRequests), so the poll settles at once, as a failure; a last race makes sure of it.
+      const pending = inFlight;
+      if (pending && !(await settlesWithin(pending, STOP_GRACE_MS))) {
+        deps.log.warn({ pdu: deps.id, graceMs: STOP_GRACE_MS }, 'stopping: abandoning the poll in flight');
+        deps.reader.close();
+        await settlesWithin(pending, STOP_GRACE_MS);
+      }
       deps.reader.close();
     },
     pollNow,

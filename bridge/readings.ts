@@ -72,10 +72,10 @@ export interface OutletReading extends Metrics, ChannelEnergy {
   name: string;
   state: OnOff | null;
   /**
-   * outletSwitchable: the PDU says this outlet can be switched. Absent or false: no switch entity, and
-   * every switch command for it is refused (bridge/commands.ts, docs/commands.md). Not published.
+   * outletSwitchable: the PDU says this outlet can be switched. False: no switch entity, and every
+   * switch command for it is refused (bridge/commands.ts, docs/commands.md). Not published.
    */
-  switchable?: boolean;
+  switchable: boolean;
 }
 
 /** What the PDU topic and the API publish of the inlet. */

@@ -65,6 +65,25 @@ export function show(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/**
+ * What a value is, without quoting it: for secrets, and for sections and lists, which may hold secrets
+ * (a community typed as a number, a URL with a password in an array). The key and the expected type
+ * are enough to fix it.
+ */
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'number') return 'a number';
+  if (typeof value === 'boolean') return 'a boolean';
+  return typeof value === 'string' ? 'a string' : typeof value;
+}
+
+/** The value for an error message: quoted, or only its kind for a secret. */
+export function showSafe(value: unknown, limits?: Pick<Limits, 'sensitive'>): string {
+  return limits?.sensitive ? kindOf(value) : show(value);
+}
+
 function range(limits: Limits): string {
   const { min, max } = limits;
   if (min !== undefined && max !== undefined) return ` ${min}..${max}`;
@@ -80,14 +99,18 @@ function checkNumber(value: unknown, limits: Limits, integer: boolean): void {
     (integer ? Number.isInteger(value) : Number.isFinite(value)) &&
     (limits.min === undefined || value >= limits.min) &&
     (limits.max === undefined || value <= limits.max);
-  if (!ok) throw new Problem(`must be ${kind}${range(limits)}, got ${show(value)}`);
+  if (!ok) throw new Problem(`must be ${kind}${range(limits)}, got ${showSafe(value, limits)}`);
 }
 
 function checkString(value: unknown, limits: Limits): void {
   const got = limits.sensitive ? '' : `, got ${show(value)}`;
   if (limits.optional && (value === null || value === '')) return;
   if (value === null || value === undefined) throw new Problem('is required');
-  if (typeof value !== 'string') throw new Problem(`must be a string${got}`);
+  if (typeof value !== 'string') {
+    // A numeric community or password is the usual cause: say how to write it.
+    const hint = typeof value === 'number' ? ' (write it in quotes)' : '';
+    throw new Problem(`must be a string, got ${showSafe(value, limits)}${hint}`);
+  }
   if (!limits.optional && value === '') throw new Problem('must not be empty');
   if (limits.minLength !== undefined && value.length < limits.minLength) {
     throw new Problem(`must be at least ${limits.minLength} characters${got}`);
@@ -154,8 +177,9 @@ export function registerFormats(): void {
     'r2m-int': { validate: (v, s) => checkNumber(v, s as Limits, true), coerce: toNumber },
     'r2m-number': { validate: (v, s) => checkNumber(v, s as Limits, false), coerce: toNumber },
     'r2m-bool': {
-      validate: (v) => {
-        if (typeof v !== 'boolean') throw new Problem(`must be true or false, got ${show(v)}`);
+      validate: (v, s) => {
+        if (typeof v !== 'boolean')
+          throw new Problem(`must be true or false, got ${showSafe(v, s as Limits)}`);
       },
       coerce: (v: string) => {
         const lower = v.trim().toLowerCase();
@@ -166,7 +190,9 @@ export function registerFormats(): void {
       validate: (v, s) => {
         const values = (s as Limits).values ?? [];
         if (!values.includes(v as string | number)) {
-          throw new Problem(`must be one of ${values.map((x) => show(x)).join(', ')}, got ${show(v)}`);
+          throw new Problem(
+            `must be one of ${values.map((x) => show(x)).join(', ')}, got ${showSafe(v, s as Limits)}`,
+          );
         }
       },
     },
@@ -175,7 +201,8 @@ export function registerFormats(): void {
       validate: (v, s) => {
         if ((s as Limits).optional && (v === '' || v === null)) return;
         if (v === null || v === undefined) throw new Problem('is required');
-        if (!isHost(v)) throw new Problem(`must be a hostname or IP address, got ${show(v)}`);
+        if (!isHost(v))
+          throw new Problem(`must be a hostname or IP address, got ${showSafe(v, s as Limits)}`);
       },
     },
     'r2m-topic': {
@@ -188,7 +215,8 @@ export function registerFormats(): void {
     'r2m-mqtt-url': {
       validate: (v) => {
         if (v === '' || v === null) return;
-        if (typeof v !== 'string') throw new Problem(`must be a string, got ${show(v)}`);
+        // The URL may carry a password: a value that is not a string is named by its kind only.
+        if (typeof v !== 'string') throw new Problem(`must be a string, got ${kindOf(v)}`);
         let url: URL;
         try {
           url = new URL(v);

@@ -55,7 +55,12 @@ function readFile(path: string, label: string): Record<string, unknown> {
   try {
     parsed = JSON5.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    const message = error instanceof Error ? error.message.replace(/^JSON5: /, '') : String(error);
+    // JSON5 quotes the offending character ("invalid character 'p' at 3:18"): that may be the first
+    // letter of an unquoted secret. The position is enough to find it.
+    const message =
+      error instanceof Error
+        ? error.message.replace(/^JSON5: /, '').replace(/ character '.*' at (\d+:\d+)$/, ' character at $1')
+        : String(error);
     throw ConfigError.of(path, `invalid JSON: ${message}`);
   }
   if (!isPlainObject(parsed)) throw ConfigError.of(path, 'must contain a JSON object ({ ... })');
@@ -94,16 +99,41 @@ function applyOverrides(config: convict.Config<RawConfig>, overrides: ConfigOver
   return paths;
 }
 
+/** Whether an MQTT URL carries a password of its own (mqtt://user:password@host). */
+function urlHasPassword(url: string): boolean {
+  try {
+    return new URL(url).password !== '';
+  } catch {
+    return false;
+  }
+}
+
 function crossCheck(raw: RawConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const pair = (section: 'mqtt' | 'http', a: 'username' | 'password', b: 'username' | 'password') => {
+  const pair = (
+    section: 'mqtt' | 'http',
+    a: 'username' | 'password',
+    b: 'username' | 'password',
+    why = '',
+  ) => {
     if (raw[section][a] !== '' && raw[section][b] === '') {
-      issues.push({ key: `${section}.${b}`, reason: `is required with ${section}.${a}` });
+      issues.push({ key: `${section}.${b}`, reason: `is required with ${section}.${a}${why}` });
     }
   };
   pair('http', 'username', 'password');
   pair('http', 'password', 'username');
   pair('mqtt', 'password', 'username');
+  const embedded = raw.mqtt.url === '';
+  // A username alone: the embedded broker would then refuse every client, the bridge itself included.
+  if (embedded || !urlHasPassword(raw.mqtt.url)) {
+    pair(
+      'mqtt',
+      'username',
+      'password',
+      embedded ? ' (the embedded broker would refuse every client, the bridge included)' : '',
+    );
+  }
+
   if (raw.mqtt.ca !== '' && !existsSync(raw.mqtt.ca)) {
     issues.push({ key: 'mqtt.ca', reason: `file not found: ${raw.mqtt.ca}` });
   }

@@ -1,6 +1,6 @@
 import convict from 'convict';
 import { type ConfigIssue, issuesFromConvict } from './errors.ts';
-import { addFormat, collectProblems, isPlainObject, Problem, show } from './formats.ts';
+import { addFormat, collectProblems, isPlainObject, kindOf, Problem, show } from './formats.ts';
 import { pduSchema, type RawPdu } from './pdu-schema.ts';
 import { shapeProblems } from './shape.ts';
 import type { PduConfig, ProtectedOutlet, SnmpConfig, SnmpV3Config, SnmpV3Level } from './types.ts';
@@ -11,8 +11,9 @@ import type { PduConfig, ProtectedOutlet, SnmpConfig, SnmpV3Config, SnmpV3Level 
  */
 
 function checkOne(value: unknown, at: string): { pdu?: RawPdu; issues: ConfigIssue[] } {
+  // A PDU holds its communities and keys: never quote what was given instead of one.
   if (!isPlainObject(value))
-    return { issues: [{ key: at, reason: `must be an object, got ${show(value)}` }] };
+    return { issues: [{ key: at, reason: `must be an object, got ${kindOf(value)}` }] };
   const shape = shapeProblems(value, pduSchema, `${at}.`);
   if (shape.length > 0) return { issues: shape.map((p) => ({ key: p.key ?? at, reason: p.message })) };
   const config = convict(pduSchema, { env: {}, args: [] });
@@ -82,7 +83,7 @@ function listCheck(pdus: readonly RawPdu[]): ConfigIssue[] {
 /** Validates the whole list; `pdus` holds the elements with defaults filled when there is no issue. */
 export function checkPdus(value: unknown): { pdus: RawPdu[]; issues: ConfigIssue[] } {
   if (!Array.isArray(value))
-    return { pdus: [], issues: [{ key: 'pdus', reason: `must be an array, got ${show(value)}` }] };
+    return { pdus: [], issues: [{ key: 'pdus', reason: `must be an array, got ${kindOf(value)}` }] };
   const pdus: RawPdu[] = [];
   const issues: ConfigIssue[] = [];
   value.forEach((element, i) => {

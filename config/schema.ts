@@ -34,7 +34,14 @@ export interface RawConfig {
     bridgeId: string;
     refreshInterval: number;
   };
-  http: { host: string; port: number; token: string; username: string; password: string };
+  http: {
+    host: string;
+    port: number;
+    token: string;
+    username: string;
+    password: string;
+    protectReads: boolean;
+  };
   db: { path: string; rawRetentionDays: number; rollupRetentionYears: number };
   log: { level: string };
   demo: boolean;
@@ -106,7 +113,7 @@ export const schema: convict.Schema<RawConfig> = {
       env: 'R2M_MQTT_URL',
     },
     host: {
-      doc: 'Bind address of the embedded broker; empty = 127.0.0.1 without credentials (anonymous clients may rename outlets), all interfaces once username and password are set, as Mosquitto 2 does.',
+      doc: 'Bind address of the embedded broker; empty = 127.0.0.1 without credentials (local clients may send commands; only the bridge publishes its state and discovery), all interfaces once username and password are set, as Mosquitto 2 does (docs/security.md).',
       format: 'r2m-host',
       optional: true,
       default: '',
@@ -188,7 +195,7 @@ export const schema: convict.Schema<RawConfig> = {
   },
   http: {
     host: {
-      doc: 'Bind address of the web panel and API (all interfaces: the panel is meant to be opened from other machines and from a container).',
+      doc: 'Bind address of the web panel and API (all interfaces: the panel is meant to be opened from other machines and from a container; writes from them need credentials, see http.token).',
       format: 'r2m-host',
       default: '0.0.0.0',
       env: 'R2M_HTTP_HOST',
@@ -202,7 +209,7 @@ export const schema: convict.Schema<RawConfig> = {
       env: 'R2M_HTTP_PORT',
     },
     token: {
-      doc: 'Bearer token required by the API when set.',
+      doc: 'Bearer token for writes (and reads with http.protectReads). Empty, without a username: from other machines, writes need the token the bridge keeps in http-token beside the database (when http.host is not loopback); docs/security.md.',
       format: 'r2m-string',
       optional: true,
       sensitive: true,
@@ -210,7 +217,7 @@ export const schema: convict.Schema<RawConfig> = {
       env: 'R2M_HTTP_TOKEN',
     },
     username: {
-      doc: 'Basic-auth username for the panel and API (with http.password).',
+      doc: 'Basic-auth username for writes (and reads with http.protectReads), with http.password.',
       format: 'r2m-string',
       optional: true,
       sensitive: true,
@@ -224,6 +231,12 @@ export const schema: convict.Schema<RawConfig> = {
       sensitive: true,
       default: '',
       env: 'R2M_HTTP_PASSWORD',
+    },
+    protectReads: {
+      doc: 'Reads (the API, the event stream, /metrics) need the same credentials as writes; /healthz and the panel files stay open.',
+      format: 'r2m-bool',
+      default: false,
+      env: 'R2M_HTTP_PROTECT_READS',
     },
   },
   db: {

@@ -1,4 +1,4 @@
-import { isPlainObject, Problem, show } from './formats.ts';
+import { isPlainObject, kindOf, Problem, showSafe } from './formats.ts';
 
 /** What a schema item accepts, in words (for errors and the config reference). */
 export function describeFormat(item: Record<string, unknown>): string {
@@ -44,10 +44,13 @@ export function shapeProblems(raw: Record<string, unknown>, schema: object, pref
     if (!isPlainObject(node) || value === undefined) continue;
     const at = `${prefix}${key}`;
     if (!('default' in node)) {
+      // A section may hold secrets: name what was given by its kind only.
       if (isPlainObject(value)) problems.push(...shapeProblems(value, node, `${at}.`));
-      else problems.push(new Problem(`must be an object, got ${show(value)}`, at));
+      else problems.push(new Problem(`must be an object, got ${kindOf(value)}`, at));
     } else if (node.format === 'r2m-pdus' ? !Array.isArray(value) : isPlainObject(value)) {
-      problems.push(new Problem(`must be ${describeFormat(node)}, got ${show(value)}`, at));
+      const given =
+        node.format === 'r2m-pdus' || node.format === 'r2m-mqtt-url' ? kindOf(value) : showSafe(value, node);
+      problems.push(new Problem(`must be ${describeFormat(node)}, got ${given}`, at));
     }
   }
   return problems;

@@ -114,11 +114,13 @@ export interface HttpConfig {
   readonly host: string;
   /** 0 = any free port. */
   readonly port: number;
-  /** Bearer token required by the API when set. */
+  /** Bearer token for writes (bridge/http/auth.ts). */
   readonly token: string | null;
   /** Basic auth, when both are set. */
   readonly username: string | null;
   readonly password: string | null;
+  /** Reads need the credentials too (the API, events, /metrics). */
+  readonly protectReads: boolean;
 }
 
 export interface DbConfig {

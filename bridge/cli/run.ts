@@ -9,6 +9,7 @@ import {
 } from '../../config/load.ts';
 import { type Bridge, createBridge } from '../bridge.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { startupMessage } from '../startup.ts';
 
 /**
  * `raritan2mqtt run` (`npm start`): the bridge for the PDUs in the config file or the env overrides,
@@ -25,6 +26,20 @@ export function loadOrExit(opts: { file?: string; overrides?: ConfigOverrides })
     }
     throw error;
   }
+}
+
+/**
+ * The end of a command that could not start: one line on stderr naming what to fix (the path, port or
+ * key; bridge/startup.ts), no stack trace; exit 2 for a bad config, 1 for anything else. The stack is
+ * logged only with R2M_LOG_LEVEL=debug, for a bug report.
+ */
+export function exitOnStartupError(error: unknown): never {
+  const config = error instanceof ConfigError;
+  process.stderr.write(`${config ? error.message : startupMessage(error)}\n`);
+  if (/^(debug|trace)$/.test(process.env.R2M_LOG_LEVEL ?? '') && error instanceof Error) {
+    process.stderr.write(`${error.stack}\n`);
+  }
+  process.exit(config ? 2 : 1);
 }
 
 /** Stops the bridge once on the first SIGINT/SIGTERM; a second signal exits at once. */
@@ -57,7 +72,13 @@ export async function startBridge(
 ): Promise<Bridge> {
   log.debug({ config: redactConfig(config) }, 'configuration');
   const bridge = createBridge({ config, log });
-  await bridge.start();
+  try {
+    await bridge.start();
+  } catch (error) {
+    // Whatever started (the database, the broker) is closed again before the process says why.
+    await bridge.stop().catch(() => undefined);
+    throw error;
+  }
   stopOnSignals(log, async () => {
     await bridge.stop();
     await opts.after?.();

@@ -9,7 +9,9 @@ import type { Resolution } from './time.ts';
  * CSV export, streamed: the rows are read page by page with keyset pagination on the (pdu, ts,
  * outlet) key, so memory holds one page whatever the range, and no statement stays open across an
  * await (better-sqlite3 refuses writes on a connection with an open iterator; polls keep recording
- * while a year is exported).
+ * while a year is exported). Each page waits for a turn of the event loop first: a page is a few
+ * milliseconds of work, and twenty exports of a year at once must not hold a poll back for seconds
+ * (async generators and Readable.from only chain microtasks, which never let a timer or socket in).
  */
 
 export interface CsvQuery extends RangeQuery {
@@ -23,10 +25,22 @@ export const CSV_HEADER =
   'time,pdu,outlet,label,name,power_avg_w,power_min_w,power_max_w,energy_kwh,samples,estimated\n';
 
 const RESOLUTIONS = ['raw', '15m', '1h', '1d'];
-const PAGE = 8192;
+/** Rows per page: ~1,000 rows is ~3 ms of formatting, the longest the export holds the loop at once. */
+const PAGE = 1024;
 
-function cell(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+/** A text cell a spreadsheet would run as a formula (OWASP "CSV injection"; docs/security.md). */
+const FORMULA = /^[=+\-@\t\r]/;
+/** Quoted when it holds a separator a spreadsheet may split on (`,`, and `;` or tab in some locales). */
+const NEEDS_QUOTES = /[",;\t\n\r]/;
+
+/**
+ * Every text cell (PDU id, label, name) goes through here: a leading `=`, `+`, `-`, `@`, tab or CR
+ * gets a `'` in front, so Excel and LibreOffice show the text instead of evaluating it. Numbers never
+ * do: a negative power or energy stays a number.
+ */
+export function csvText(s: string): string {
+  const safe = FORMULA.test(s) ? `'${s}` : s;
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 type CsvRow = Row;
@@ -54,8 +68,8 @@ export function csvChunks(ctx: CsvContext, q: CsvQuery): AsyncGenerator<string> 
   const page = ctx.db.prepare<[number, number, number, number], CsvRow>(`${sql} LIMIT ${PAGE}`).raw(true);
   const meta = ctx.meta(id);
   const names = new Map<number, string>([[0, 'total,Total']]);
-  for (const [o, m] of meta) names.set(o, `${cell(m.label)},${cell(m.name)}`);
-  const pdu = cell(q.pdu);
+  for (const [o, m] of meta) names.set(o, `${csvText(m.label)},${csvText(m.name)}`);
+  const pdu = csvText(q.pdu);
   return (async function* () {
     yield CSV_HEADER;
     let ts = r.from - 1;
@@ -63,10 +77,11 @@ export function csvChunks(ctx: CsvContext, q: CsvQuery): AsyncGenerator<string> 
     let lastTs = Number.NaN;
     let iso = '';
     for (;;) {
-      const rows = page.all(id, ts, outlet, r.to);
-      if (rows.length === 0) return;
+      await new Promise<void>((resolve) => setImmediate(resolve));
       let out = '';
-      for (const [rts, o, n, ps, pn, px, e, est] of rows) {
+      let count = 0;
+      // The iterator runs to its end (LIMIT) before the yield: nothing stays open across an await.
+      for (const [rts, o, n, ps, pn, px, e, est] of page.iterate(id, ts, outlet, r.to)) {
         if (rts !== lastTs) {
           lastTs = rts;
           iso = `${new Date(rts * 1000).toISOString()},${pdu},`;
@@ -75,12 +90,12 @@ export function csvChunks(ctx: CsvContext, q: CsvQuery): AsyncGenerator<string> 
         const min = pn === null ? '' : pn / 10;
         const max = px === null ? '' : px / 10;
         out += `${iso}${o},${names.get(o) ?? `${o},`},${avg},${min},${max},${e / 1e6},${n},${est}\n`;
+        ts = rts;
+        outlet = o;
+        count++;
       }
-      const last = rows[rows.length - 1] as CsvRow;
-      ts = last[0];
-      outlet = last[1];
-      yield out;
-      if (rows.length < PAGE) return;
+      if (count > 0) yield out;
+      if (count < PAGE) return;
     }
   })();
 }

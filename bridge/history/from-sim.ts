@@ -32,6 +32,7 @@ export function readingsFromSim(model: SimModel, source: string): (timeMs: numbe
           label: String(o),
           name: model.outletName(unit, o),
           state: s.on ? 'on' : 'off',
+          switchable: true,
           power: r(s.power, 0),
           apparent_power: r(s.apparentPower, 0),
           current: r(s.current, 3),

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Cards } from '../history/cards.ts';
 import type { Auth } from './auth.ts';
 import { type CurrentStatusJson, outletJson, type PduJson, pduJson } from './payloads.ts';
@@ -83,7 +83,13 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
     { schema: { querystring: pduQuery } },
     async (req): Promise<CurrentStatusJson> => {
       const only = req.query.pdu === undefined ? undefined : resolvePdu(ctx, req.query.pdu);
-      return { time: ctx.now(), demo: deps.demo, auth: ctx.auth.mode, pdus: statusPayload(ctx, only) };
+      return {
+        time: ctx.now(),
+        demo: deps.demo,
+        auth: ctx.auth.mode,
+        token_file: ctx.auth.tokenFile ?? null,
+        pdus: statusPayload(ctx, only),
+      };
     },
   );
 
@@ -147,7 +153,8 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post<{ Body: RenameBody }>(
     '/api/update-port-name',
-    { schema: { body: renameBody }, preHandler: requireAuth(ctx.auth) },
+    // Who may write is decided for every request before this runs (server.ts, auth.ts).
+    { schema: { body: renameBody } },
     async (req, reply) => {
       const b = req.body;
       const outlet = b.outlet ?? b.port;
@@ -170,13 +177,4 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
  */
 export function commandErrorCode(error: string): number {
   return /^(the PDU|no answer|the write failed)/.test(error) ? 502 : 400;
-}
-
-export function requireAuth(auth: Auth) {
-  return async (req: { headers: { authorization?: string } }, reply: FastifyReply) => {
-    if (auth.check(req.headers.authorization)) return;
-    // No WWW-Authenticate challenge: the panel asks for credentials itself, instead of the browser's
-    // modal (which would also appear for the token mode, where it cannot help).
-    await reply.code(401).send({ error: 'authentication required' });
-  };
 }

@@ -8,6 +8,7 @@ import {
   outletView,
   type PduReading,
 } from '../readings.ts';
+import type { AuthMode } from './auth.ts';
 import type { PduStatus } from './types.ts';
 
 /**
@@ -63,8 +64,13 @@ export type PduJson = LiveJson & CardsJson;
 export interface CurrentStatusJson {
   time: number;
   demo: boolean;
-  /** Which credentials the write endpoints want ('none': open). */
-  auth: 'none' | 'token' | 'basic' | 'token-or-basic';
+  /**
+   * Which credentials writes from other machines want ('local': none exist, only the bridge's own
+   * machine may write). Writes from the bridge's machine need none unless credentials are configured.
+   */
+  auth: AuthMode;
+  /** The file on the bridge's machine that holds the generated token, or null (docs/security.md). */
+  token_file: string | null;
   pdus: PduJson[];
 }
 

@@ -3,12 +3,16 @@ import { join } from 'node:path';
 import compress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError } from 'fastify';
+import type { Logger } from '../log.ts';
+import { isLoopbackName } from '../loopback.ts';
+import { listenError } from '../startup.ts';
 import { VERSION } from '../version.ts';
 import { type ApiContext, BadRequest, registerApi } from './api.ts';
 import { createAuth } from './auth.ts';
 import { type EventHub, registerEvents } from './events.ts';
 import { bridgeFamilies, renderFamilies } from './metrics.ts';
-import type { HttpDeps, HttpServer } from './types.ts';
+import { loadOrCreateToken, tokenFileFor } from './token.ts';
+import type { HttpConfig, HttpDeps, HttpServer } from './types.ts';
 
 /**
  * The bridge's HTTP side: the original system's API, the live event stream, /metrics, /healthz and
@@ -19,10 +23,44 @@ import type { HttpDeps, HttpServer } from './types.ts';
 const PLACEHOLDER = `<!doctype html><meta charset="utf-8"><title>raritan2mqtt</title>
 <p>The panel is not built yet: run <code>npm run build</code>. The API is at <a href="/api/current-status">/api/current-status</a>.</p>`;
 
+/**
+ * The token for writes from other machines when no credentials are configured (docs/security.md):
+ * only a server reachable beyond loopback needs one, and only a database on disk has a place for it.
+ */
+function generatedToken(config: HttpConfig, log: Logger): { token: string; file: string } | undefined {
+  if (config.token || (config.username && config.password) || isLoopbackName(config.host)) return undefined;
+  const file = tokenFileFor(config.dbPath ?? ':memory:');
+  if (!file) {
+    log.warn(
+      'HTTP writes are accepted from this machine only: the database is in memory, so there is no place for a token file (set http.token to allow them from the network)',
+    );
+    return undefined;
+  }
+  const token = loadOrCreateToken(file, log);
+  log.info({ file }, 'HTTP writes from other machines need the token in this file (Authorization: Bearer)');
+  return { token, file };
+}
+
+/**
+ * Whether a GET reads data (the API, /metrics), judged by the route that matched: the router decodes
+ * the path, so `/%61pi/current-status` is `/api/current-status` and must not pass as something else.
+ * No route matched: the decoded path decides, and a path that does not decode counts as data.
+ */
+function isDataRead(route: string | undefined, url: string): boolean {
+  let path = route;
+  if (path === undefined) {
+    try {
+      path = decodeURIComponent(url.split('?')[0] ?? '');
+    } catch {
+      return true;
+    }
+  }
+  return path.startsWith('/api/') || path === '/metrics';
+}
+
 export function createHttpServer(deps: HttpDeps): HttpServer {
   const now = deps.now ?? Date.now;
   const log = deps.log.child({ module: 'http' });
-  const auth = createAuth(deps.config);
   const startedAt = now();
   const app = Fastify({
     logger: false,
@@ -30,8 +68,22 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
     // Unknown query parameters are errors, not silently dropped; numbers arrive as strings.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
   });
-  const ctx: ApiContext = { deps, auth, now };
+  // Until start() has the generated token (if any), nobody but this machine writes.
+  const ctx: ApiContext = { deps, auth: createAuth({}), now };
   let hub: EventHub | undefined;
+
+  // Every request is checked here, before its body is even read: any write (whatever the route, so a
+  // new POST is protected from its first line) and, with protectReads, the API and /metrics.
+  app.addHook('onRequest', async (req, reply) => {
+    const write = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
+    const access = write ? 'write' : isDataRead(req.routeOptions.url, req.url) ? 'read' : undefined;
+    if (access === undefined) return;
+    if (ctx.auth.allows({ remoteAddress: req.raw.socket.remoteAddress, headers: req.headers }, access))
+      return;
+    // No WWW-Authenticate challenge: the panel asks for credentials itself, instead of the browser's
+    // modal (which would also appear for the token mode, where it cannot help).
+    return reply.code(401).send(ctx.auth.refusal(access));
+  });
 
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
@@ -118,10 +170,22 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
   return {
     async start() {
       await ready;
-      await app.listen({ port: deps.config.port, host: deps.config.host });
+      ctx.auth = createAuth({ ...deps.config, generated: generatedToken(deps.config, log) });
+      const { port: wanted, host } = deps.config;
+      try {
+        await app.listen({ port: wanted, host });
+      } catch (error) {
+        throw listenError(error, {
+          service: 'HTTP server',
+          host,
+          port: wanted,
+          portKey: 'http.port (R2M_HTTP_PORT)',
+          hostKey: 'http.host (R2M_HTTP_HOST)',
+        });
+      }
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : deps.config.port;
-      log.info({ host: deps.config.host, port, auth: auth.mode }, 'HTTP server listening');
+      log.info({ host: deps.config.host, port, auth: ctx.auth.mode }, 'HTTP server listening');
       return { port, host: deps.config.host };
     },
     async stop() {

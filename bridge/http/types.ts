@@ -15,11 +15,19 @@ export interface HttpConfig {
   port: number;
   /** R2M_HTTP_HOST: bind address ('0.0.0.0' for the LAN, '127.0.0.1' for local only). */
   host: string;
-  /** A bearer token (`Authorization: Bearer <token>`); protects the write endpoints when set. */
+  /** A bearer token (`Authorization: Bearer <token>`) for writes (auth.ts has the rules). */
   token?: string | undefined;
-  /** Basic auth; protects the write endpoints when both are set. */
+  /** Basic auth, when both are set; with a token either one passes. */
   username?: string | undefined;
   password?: string | undefined;
+  /** Reads (the API, events, /metrics) need the same credentials as writes. Default false. */
+  protectReads?: boolean | undefined;
+  /**
+   * The history database (db.path): a token the bridge generates when no credentials are configured
+   * and `host` is beyond loopback lives beside it, in http-token (token.ts, tokenFileFor).
+   * ':memory:' or undefined: no place for one; then only this machine may write.
+   */
+  dbPath?: string | undefined;
 }
 
 /** The state of one PDU unit as the pollers know it now (not from the history). */

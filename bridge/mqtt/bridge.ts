@@ -5,6 +5,7 @@ import type { Commands } from '../commands.ts';
 import type { Logger } from '../log.ts';
 import type { PduReading, PollResult } from '../readings.ts';
 import { createAnnouncer } from './announcer.ts';
+import { createCoalescer } from './birth.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { type Connection, openConnection, redactUrl } from './client.ts';
 import { createOutbox } from './outbox.ts';
@@ -135,6 +136,13 @@ export function createMqttBridge({
     conn?.client.subscribe(ownFilters, { qos: 1 });
   }
 
+  const births = createCoalescer({
+    run: () => {
+      log.info('Home Assistant is online: re-announcing discovery and state');
+      flushAll(true);
+    },
+  });
+
   const onRetained = retainedCommandLog(log);
   async function onMessage(topic: string, payload: Buffer, retain: boolean): Promise<void> {
     if (isOwnRetained(topic)) {
@@ -142,11 +150,9 @@ export function createMqttBridge({
       return;
     }
     if (topic === t.haStatus) {
-      // HA's birth message: it may have restarted without its retained view, so announce again.
-      if (payload.toString() === 'online' && mqtt.discovery) {
-        log.info('Home Assistant is online: re-announcing discovery and state');
-        flushAll(true);
-      }
+      // HA's birth message: it may have restarted without its retained view, so announce again,
+      // once per burst of births (birth.ts).
+      if (payload.toString() === 'online' && mqtt.discovery) births.request();
       return;
     }
     const reply = await handleCommandMessage(mqtt.baseTopic, topic, payload, commands, {
@@ -231,7 +237,13 @@ export function createMqttBridge({
     async start() {
       let url = mqtt.url;
       if (!url) {
-        broker = createEmbeddedBroker({ log, ...mqtt, wsPort: mqtt.wsPort || null });
+        // The broker knows the bridge's topics: nobody else may publish its state or discovery.
+        broker = createEmbeddedBroker({
+          log,
+          ...mqtt,
+          wsPort: mqtt.wsPort || null,
+          bridgeTopics: { baseTopic: mqtt.baseTopic, discoveryPrefix: mqtt.discoveryPrefix },
+        });
         const { port, host } = await broker.start();
         const to =
           host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -241,8 +253,8 @@ export function createMqttBridge({
       conn = openConnection({
         log,
         url,
-        username: mqtt.username,
-        password: mqtt.password,
+        // On the embedded broker the bridge logs in with its own credential, never the users'.
+        ...(broker ? broker.bridgeLogin : { username: mqtt.username, password: mqtt.password }),
         ca: mqtt.ca,
         // Unique per process: a broker drops the older of two clients with one id, and a restarted
         // bridge must not fight the ghost of its previous run.
@@ -283,6 +295,7 @@ export function createMqttBridge({
       for (const timer of pendingRestores.values()) clearTimeout(timer);
       pendingRestores.clear();
       stopping = true;
+      births.stop();
       await conn?.close({ topic: t.bridgeState, payload: 'offline' });
       await broker?.stop();
       conn = undefined;

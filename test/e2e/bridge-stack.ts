@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Bridge, createBridge } from '../../bridge/bridge.ts';
 import { backfillDemo, createHistory, readingsFromSim } from '../../bridge/history/index.ts';
-import { silentLogger } from '../../bridge/log.ts';
+import { type Logger, silentLogger } from '../../bridge/log.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
 import type { SimModelOptions } from '../../bridge/sim/types.ts';
 import { loadConfig } from '../../config/load.ts';
@@ -36,10 +36,21 @@ export interface BridgeStack {
 }
 
 export async function startBridgeStack(
-  opts: { days?: number; pollInterval?: number; pdus?: SimPdu[]; uiDir?: string } = {},
+  opts: {
+    days?: number;
+    pollInterval?: number;
+    pdus?: SimPdu[];
+    uiDir?: string;
+    /** HTTP config beyond the default (loopback, a free port): all interfaces, credentials, protectReads. */
+    http?: { host?: string; protectReads?: boolean; token?: string; username?: string; password?: string };
+    /** The database's directory (kept on stop: a second stack can start on it), or ':memory:'. */
+    dir?: string;
+    /** The bridge's logger (default silent). */
+    log?: Logger;
+  } = {},
 ): Promise<BridgeStack> {
-  const dir = mkdtempSync(join(tmpdir(), 'r2m-e2e-'));
-  const dbPath = join(dir, 'history.db');
+  const dir = opts.dir && opts.dir !== ':memory:' ? opts.dir : mkdtempSync(join(tmpdir(), 'r2m-e2e-'));
+  const dbPath = opts.dir === ':memory:' ? ':memory:' : join(dir, 'history.db');
   const sims = opts.pdus ?? [{ id: PDU }];
   const agents: SimAgent[] = [];
   for (const sim of sims) {
@@ -70,24 +81,39 @@ export async function startBridgeStack(
       })),
       snmp: { offlineAfter: 2 },
       db: { path: dbPath },
-      http: { host: '127.0.0.1', port: 0 },
+      http: { host: '127.0.0.1', port: 0, ...opts.http },
       mqtt: { host: '127.0.0.1', port: 0, wsPort: 0 },
     },
   } as Parameters<typeof loadConfig>[0]);
-  const history = createHistory({ path: dbPath, log: silentLogger });
-  history.start();
-  const r = backfillDemo({
-    history,
-    model: (t) => sims.flatMap((sim, i) => (agents[i] ? readingsFromSim(agents[i].model, sim.id)(t) : [])),
-    ids: sims.map((sim) => sim.id),
-    now: Date.now(),
-    days: opts.days ?? 400,
-    recentDays: 2,
+  // History first, through the recording path (none for a database in memory: it starts empty).
+  if (dbPath !== ':memory:') {
+    const history = createHistory({ path: dbPath, log: silentLogger });
+    history.start();
+    const r = backfillDemo({
+      history,
+      model: (t) => sims.flatMap((sim, i) => (agents[i] ? readingsFromSim(agents[i].model, sim.id)(t) : [])),
+      ids: sims.map((sim) => sim.id),
+      now: Date.now(),
+      days: opts.days ?? 400,
+      recentDays: 2,
+    });
+    await history.stop();
+    if (r.error) throw new Error(`backfill: ${r.error}`);
+  }
+  const bridge = createBridge({
+    config,
+    log: opts.log ?? silentLogger,
+    ...(opts.uiDir ? { uiDir: opts.uiDir } : {}),
   });
-  await history.stop();
-  if (r.error) throw new Error(`backfill: ${r.error}`);
-  const bridge = createBridge({ config, log: silentLogger, ...(opts.uiDir ? { uiDir: opts.uiDir } : {}) });
-  await bridge.start();
+  try {
+    await bridge.start();
+  } catch (error) {
+    // A start that fails (a test of it) leaves nothing running behind.
+    await bridge.stop().catch(() => undefined);
+    for (const a of agents) await a.stop();
+    if (dir !== opts.dir) rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const http = bridge.http;
   if (!http) throw new Error('the bridge started no HTTP server');
   // The first poll, so the grid has its outlets when the page opens.
@@ -100,7 +126,7 @@ export async function startBridgeStack(
     async stop() {
       await bridge.stop();
       for (const a of agents) await a.stop();
-      rmSync(dir, { recursive: true, force: true });
+      if (dir !== opts.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -38,7 +38,8 @@ describe('GET /api/current-status', () => {
   it('describes the PDU and its 36 outlets with the values of the last poll', async () => {
     const body = await json<CurrentStatusJson>('/api/current-status');
     expect(body.demo).toBe(true);
-    expect(body.auth).toBe('none');
+    expect(body.auth).toBe('local'); // a loopback-only server without credentials: writes from this machine
+    expect(body.token_file).toBeNull();
     const pdu = body.pdus[0]!;
     const reading = stack.poller.last[0]!;
     expect(pdu).toMatchObject({ id: PDU, model: 'PX3-5892', online: true, stale: false });

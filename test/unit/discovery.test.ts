@@ -134,8 +134,8 @@ describe('device-based discovery', () => {
       expect(components(on, n)).toEqual(expect.arrayContaining(['state', 'power', 'energy', 'name']));
     }
     for (const n of [1, 2, 3, 4]) expect(components({ ...on, canWrite: false }, n)).not.toContain('switch');
-    // A reading without outletSwitchable (an older decode, a walk without the column) gets none.
-    const unknown = { ...reading, outlets: reading.outlets.map(({ switchable: _, ...o }) => o) };
+    // A reading of a PDU that does not report outletSwitchable (the PX2 walk) gets none.
+    const unknown = { ...reading, outlets: reading.outlets.map((o) => ({ ...o, switchable: false })) };
     expect(
       Object.keys(buildDiscovery(unknown, on).find((m) => m.outlet === 1)?.payload.components ?? {}),
     ).not.toContain('switch');

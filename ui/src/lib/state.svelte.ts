@@ -1,6 +1,7 @@
 import { isStale } from '../../../bridge/facts/freshness.ts';
 import type { CardsJson, LiveJson } from '../../../bridge/http/payloads.ts';
 import { type CurrentStatusJson, fetchStatus, type PduJson } from './api.ts';
+import { noteLoadError, noteStatus } from './auth.svelte.ts';
 
 /**
  * The panel's shared state (svelte-devtools style: one $state object in a .svelte.ts module).
@@ -19,8 +20,6 @@ export const app = $state({
   readings: 0,
   now: Date.now(),
   theme: (document.documentElement.dataset.theme === 'light' ? 'light' : 'dark') as Theme,
-  /** The Authorization header for writes, once the user gave credentials (kept for the session). */
-  authorization: sessionStorage.getItem('r2m-auth'),
 });
 
 export function selectedPdu(): PduJson | undefined {
@@ -71,10 +70,12 @@ export function selectPdu(id: string): void {
 export async function load(): Promise<void> {
   try {
     app.status = await fetchStatus();
+    noteStatus(app.status);
     app.loadError = '';
     if (!app.selected)
       app.selected = new URLSearchParams(location.search).get('pdu') ?? app.status.pdus[0]?.id ?? '';
   } catch (e) {
+    noteLoadError(e);
     app.loadError = e instanceof Error ? e.message : String(e);
   }
 }
@@ -123,10 +124,4 @@ export function setTheme(theme: Theme): void {
   } catch {
     // Private mode: the choice lasts for this page only.
   }
-}
-
-export function setAuthorization(header: string | null): void {
-  app.authorization = header;
-  if (header) sessionStorage.setItem('r2m-auth', header);
-  else sessionStorage.removeItem('r2m-auth');
 }
