@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --json] [-- --quick]`: the benchmarks of DESIGN.md section 5, one after another (never
+// `npm run bench [-- --json] [-- --quick]`: the benchmarks against the project's targets, one after another (never
 // in parallel: each measures time and CPU), each in its own Node process through tsx. Prints each one's
 // output, then a one-line summary per benchmark; exits 1 when any target was missed or a bench broke.
 // --quick: the scale run lasts 20 s instead of 60 s and the SNMP comparison does fewer cycles.

@@ -1,7 +1,7 @@
 import type { Logger } from './log.ts';
 
 /**
- * The one command module (DESIGN.md section 2): MQTT and HTTP both call it, so a rename or a switch
+ * The one command module (docs/architecture.md, docs/commands.md): MQTT and HTTP both call it, so a rename or a switch
  * is validated, written to the PDU, read back and re-polled the same way whoever asked. It never
  * throws for bad input: every answer is a value the transport turns into its own response.
  */
@@ -57,7 +57,7 @@ export interface Commands {
 export interface CommandsDeps {
   log: Logger;
   control: (pduId: string) => OutletControl | undefined;
-  /** Re-poll the PDU so the new state reaches every consumer the normal way (DESIGN.md section 2). */
+  /** Re-poll the PDU so the new state reaches every consumer the normal way (docs/architecture.md). */
   afterChange: (pduId: string) => Promise<void>;
 }
 

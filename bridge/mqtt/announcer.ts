@@ -9,7 +9,7 @@ import { type OwnedConfig, staleForRemovedPdus, staleOutlets, staleUnits } from 
 import type { Topics } from './topics.ts';
 
 /**
- * Home Assistant discovery with its hygiene (DESIGN.md section 3): which retained configs are ours,
+ * Home Assistant discovery with its hygiene (docs/mqtt.md): which retained configs are ours,
  * announcing each unit's devices, and clearing what the bridge no longer owns (a PDU gone from the
  * config, fewer outlets, a linked unit gone), with the state topics those configs pointed at.
  */

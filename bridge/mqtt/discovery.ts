@@ -5,7 +5,7 @@ import { slug, topics } from './topics.ts';
 
 /**
  * Home Assistant device-based discovery (`<prefix>/device/<id>/config`, HA >= 2024.11), pure: one
- * device per PDU unit (totals) and one per outlet (via_device the PDU), DESIGN.md section 3.
+ * device per PDU unit (totals) and one per outlet (via_device the PDU), docs/mqtt.md.
  * Full key names (device, origin, components, platform), never abbreviations; every component
  * carries its own state_topic and availability so nothing depends on HA's shared-option merging.
  */

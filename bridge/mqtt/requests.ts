@@ -4,7 +4,7 @@ import { parseCommandTopic } from './topics.ts';
 
 /**
  * MQTT's side of the command module: turns a message on a command topic into a call of
- * bridge/commands.ts and the zigbee2mqtt-style response (DESIGN.md section 3):
+ * bridge/commands.ts and the zigbee2mqtt-style response (docs/mqtt.md):
  * `{ status: 'ok'|'error', data, error?, transaction? }` on `bridge/response/<action>`.
  * The plain-text topics (`…/name/set`, `…/set`) answer on the same response topics, without a
  * transaction, so a failed command from HA is visible on MQTT too. Nothing here throws.

@@ -1,5 +1,5 @@
 /**
- * Which PDU2-MIB instances a simulated PDU serves (DESIGN.md section 1, OIDs from snmp/mib.ts), in
+ * Which PDU2-MIB instances a simulated PDU serves (OIDs from snmp/mib.ts), in
  * walk order. A layout depends only on the shape (units × outlets), so 200 simulated PDUs of the
  * same shape share one.
  */

@@ -21,7 +21,7 @@ import { type InletSample, type OutletSample, SIM_RATINGS, type SimModel } from 
 
 const { ErrorStatus, ObjectType } = snmp;
 
-/** outlet/inletSensorDecimalDigits as seen on PX3/PX4 (DESIGN.md section 1). */
+/** outlet/inletSensorDecimalDigits as seen on PX3/PX4 (docs/snmp.md). */
 export const SENSOR_DECIMALS: Readonly<Record<number, number>> = {
   [SensorType.rmsCurrent]: 3,
   [SensorType.rmsVoltage]: 0,

@@ -65,7 +65,7 @@ export const newStats = (): SimStats => ({
   varbinds: 0,
 });
 
-/** GET + GETNEXT + GETBULK + SET: the "requests per poll" of DESIGN.md section 5. */
+/** GET + GETNEXT + GETBULK + SET: the "requests per poll" the benchmarks count. */
 export const requestCount = (s: SimStats): number => s.get + s.getNext + s.getBulk + s.set;
 
 export interface ResponderOptions {

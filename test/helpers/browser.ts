@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 
 /**
- * Debian's Chromium driven by playwright-core (DESIGN.md section 4): never `npx playwright install`.
+ * Debian's Chromium driven by playwright-core: never `npx playwright install`.
  * Each launch gets a fresh profile in a temp dir (no cache or storage carried between runs) and the
  * flags that keep a headless Chromium off the network and quiet.
  */

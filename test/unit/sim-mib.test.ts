@@ -49,7 +49,7 @@ describe('sim PDU2-MIB layout', () => {
   const layout = pduLayout(2, 36);
   const oids = layout.space.oids;
 
-  it('serves each instance of DESIGN.md section 1 once, in walk order', () => {
+  it('serves each instance of the PDU2-MIB slice once, in walk order', () => {
     for (let i = 1; i < oids.length; i++) expect(compareOids(oids[i - 1]!, oids[i]!)).toBeLessThan(0);
     for (const oid of [
       SYS_DESCR,
