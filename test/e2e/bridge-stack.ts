@@ -47,6 +47,8 @@ export async function startBridgeStack(
     dir?: string;
     /** The bridge's logger (default silent). */
     log?: Logger;
+    /** ms per SNMP attempt (default 1 s: a paused agent is noticed quickly). */
+    snmpTimeout?: number;
   } = {},
 ): Promise<BridgeStack> {
   const dir = opts.dir && opts.dir !== ':memory:' ? opts.dir : mkdtempSync(join(tmpdir(), 'r2m-e2e-'));
@@ -76,7 +78,7 @@ export async function startBridgeStack(
         writeCommunity: WRITE_COMMUNITY,
         pollInterval: opts.pollInterval ?? 5,
         // A paused agent (the offline test) is noticed within a few seconds.
-        timeout: 1000,
+        timeout: opts.snmpTimeout ?? 1000,
         retries: 0,
       })),
       snmp: { offlineAfter: 2 },

@@ -24,7 +24,9 @@ const produced = { pages: 0, unturned: 0, finished: 0 };
 
 beforeAll(async () => {
   // The whole bridge on the simulated PDU; its first poll has created the PDU in the history.
-  stack = await startBridgeStack({ days: 0, pollInterval: 3600 });
+  // The agent answers from this same process, which twenty exports keep busy: a poll may take its
+  // time (the order is asserted, not a duration), so a generous SNMP timeout.
+  stack = await startBridgeStack({ days: 0, pollInterval: 3600, snmpTimeout: 30_000 });
   history = stack.bridge.history;
 
   // A generated year of 15-minute rollups of the inlet, written straight into the rollup table.
