@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { type DestinationStream, type Logger, pino } from 'pino';
-import pretty from 'pino-pretty';
+import type { PrettyOptions } from 'pino-pretty';
 
 export type { Logger };
 
@@ -7,7 +8,8 @@ export type { Logger };
  * One pino logger for the process. Secrets never reach it: configs are logged through
  * `redactConfig` (config/), and the paths below are censored as a second line of defence.
  * On a terminal the lines are human-readable (pino-pretty, in-process); under a service manager or in
- * a container they stay JSON, one object per line, for journald, Docker and log shippers.
+ * a container they stay JSON, one object per line, for journald, Docker and log shippers, and
+ * pino-pretty is never loaded.
  */
 export function createLogger(
   level = process.env.R2M_LOG_LEVEL ?? 'info',
@@ -15,7 +17,7 @@ export function createLogger(
 ): Logger {
   const usePretty = opts.pretty ?? Boolean(process.stdout.isTTY);
   const destination: DestinationStream | undefined = usePretty
-    ? pretty({ sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
+    ? loadPretty()({ sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
     : undefined;
   const options = {
     level,
@@ -37,6 +39,11 @@ export function createLogger(
     },
   };
   return destination ? pino(options, destination) : pino(options);
+}
+
+/** pino-pretty (CommonJS), loaded synchronously and only for a terminal. */
+function loadPretty(): (options: PrettyOptions) => DestinationStream {
+  return createRequire(import.meta.url)('pino-pretty') as (options: PrettyOptions) => DestinationStream;
 }
 
 /** A logger that drops everything, for tests and library use. */
