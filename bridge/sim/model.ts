@@ -5,6 +5,7 @@
  * the tests and a history backfill all see the very same numbers.
  */
 import { COUNTER_MODULUS } from '../snmp/mib.ts';
+import type { InletSample, OutletSample, SimModel, SimModelOptions, UnitIdentity } from './model-types.ts';
 import {
   demoName,
   energyAt,
@@ -21,9 +22,8 @@ import {
   rng,
 } from './profile.ts';
 import { createSimState } from './state.ts';
-import type { InletSample, OutletSample, SimModel, SimModelOptions, UnitIdentity } from './types.ts';
 
-export type { InletSample, OutletSample, SimModel, SimModelOptions, UnitIdentity } from './types.ts';
+export type { InletSample, OutletSample, SimModel, SimModelOptions, UnitIdentity } from './model-types.ts';
 
 export const MAX_NAME_LENGTH = 64;
 

@@ -13,11 +13,11 @@ import {
   SwitchOperation,
   TRUE,
 } from '../snmp/mib.ts';
-import { pduLayout } from './layout.ts';
+import { pduLayout } from './instances.ts';
 import { MAX_NAME_LENGTH } from './model.ts';
+import { type InletSample, type OutletSample, SIM_RATINGS, type SimModel } from './model-types.ts';
 import { MODEL_EPOCH } from './profile.ts';
 import type { Backend, Served, SetPlan } from './responder.ts';
-import { type InletSample, type OutletSample, SIM_RATINGS, type SimModel } from './types.ts';
 
 const { ErrorStatus, ObjectType } = snmp;
 

@@ -1,6 +1,6 @@
 import snmp from 'net-snmp';
-import { compareOids } from '../sim/snmprec.ts';
 import type { BatchSize } from './batch-size.ts';
+import { compareOids } from './oid.ts';
 import type { SnmpValue } from './session.ts';
 import { SnmpError, toValue } from './wire.ts';
 

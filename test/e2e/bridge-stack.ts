@@ -5,7 +5,7 @@ import { type Bridge, createBridge } from '../../bridge/bridge.ts';
 import { backfillDemo, createHistory, readingsFromSim } from '../../bridge/history/index.ts';
 import { type Logger, silentLogger } from '../../bridge/log.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
-import type { SimModelOptions } from '../../bridge/sim/types.ts';
+import type { SimModelOptions } from '../../bridge/sim/model-types.ts';
 import { loadConfig } from '../../config/load.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
-import type { SimModelOptions } from '../../bridge/sim/types.ts';
+import type { SimModelOptions } from '../../bridge/sim/model-types.ts';
 import { createOutletControl } from '../../bridge/snmp/control.ts';
 import { cycleTimeoutMs } from '../../bridge/snmp/cycle.ts';
 import { FALSE, OUTLET_CONFIG } from '../../bridge/snmp/mib.ts';

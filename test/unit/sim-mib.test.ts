@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { varbindSize } from '../../bridge/sim/bersize.ts';
-import { pduLayout } from '../../bridge/sim/layout.ts';
+import { pduLayout } from '../../bridge/sim/instances.ts';
 import { createSimModel } from '../../bridge/sim/model.ts';
 import { createOidSpace } from '../../bridge/sim/oidspace.ts';
 import { createPduBackend, measurement, scaled } from '../../bridge/sim/pdu-backend.ts';
-import { compareOids } from '../../bridge/sim/snmprec.ts';
 import {
   FALSE,
   INLET_MEASUREMENT,
@@ -18,6 +17,7 @@ import {
   TRUE,
   UNIT_CONFIG,
 } from '../../bridge/snmp/mib.ts';
+import { compareOids } from '../../bridge/snmp/oid.ts';
 
 describe('sim OID space', () => {
   const space = createOidSpace([
