@@ -136,6 +136,7 @@ export function createBridge(options: BridgeOptions): Bridge {
       phaseMs: Math.floor((index / config.pdus.length) * pdu.pollInterval * 1000),
       offlineAfter: config.snmp.offlineAfter,
       reader,
+      displayName: pdu.name,
       target,
       log,
       onResult: (result) => bus.emit('poll', result),
@@ -145,7 +146,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   }
 
   const pollers = () => [...runtimes.values()].map((rt) => rt.poller);
-  const status = createStatusBoard(pollers);
+  const status = createStatusBoard(pollers, config.pdus);
 
   const mqtt = createMqttBridge({
     log,

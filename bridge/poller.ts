@@ -1,6 +1,6 @@
 import type { AvailabilityChange } from './bus.ts';
 import type { Logger } from './log.ts';
-import type { PduReading, PollResult } from './readings.ts';
+import { type PduReading, type PollResult, withDisplayName } from './readings.ts';
 import { createEnergyTracker } from './snmp/energy.ts';
 import { describeReadError, type PduReader } from './snmp/reader.ts';
 
@@ -61,6 +61,8 @@ export interface PollerDeps {
   phaseMs?: number;
   offlineAfter: number;
   reader: PduReader;
+  /** The configured display name (`pdus[].name`; null: the PDU's own), applied to every reading. */
+  displayName?: string | null;
   target: { host: string; port: number; version: '1' | '2c' | '3' };
   log: Logger;
   onResult: (result: PollResult) => void;
@@ -117,7 +119,7 @@ export function createPoller(deps: PollerDeps): Poller {
       if (read.problems.length > 0)
         deps.log.warn({ pdu: deps.id, problems: read.problems.slice(0, 5) }, 'incomplete reading');
       const before = last.map((u) => u.id);
-      last = trackEnergy(read.units);
+      last = trackEnergy(withDisplayName(read.units, deps.displayName));
       const ids = last.map((u) => u.id);
       failuresInRow = 0;
       if (online !== true) {

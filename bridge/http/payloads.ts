@@ -31,7 +31,10 @@ export interface LiveJson extends InletReading {
   id: string;
   source: string;
   unit: number | null;
+  /** The display name: the configured `pdus[].name`, else the PDU's own (readings.ts displayName). */
   name: string;
+  /** `host:port` the unit is read through, as configured (the panel names it while waiting). */
+  address: string | null;
   model: string;
   serial: string;
   firmware: string;
@@ -97,7 +100,8 @@ export function liveJson(
     id: s.id,
     source: s.source,
     unit: r?.unit ?? null,
-    name: r?.identity.name ?? identity?.name ?? '',
+    name: r?.identity.name ?? (s.name || identity?.name || ''),
+    address: s.address ?? null,
     model: r?.identity.model ?? identity?.model ?? '',
     serial: r?.identity.serial ?? identity?.serial ?? '',
     firmware: r?.identity.firmware ?? identity?.firmware ?? '',

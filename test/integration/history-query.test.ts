@@ -141,7 +141,15 @@ describe('history queries on a backfilled database file', () => {
     let text = '';
     for await (const c of h.exportCsv({ pdu: 'odd', period: 'hour', view: 'ports' })) text += c;
     expect(text).toContain(',1,1,"rack, ""left""",5,5,5,');
-    expect(() => h.exportCsv({ pdu: 'nope', period: 'day' })).toThrow(RangeError);
+    expect(() => h.exportCsv({ pdu: 'pdu1', period: 'decade' as 'day' })).toThrow(RangeError);
+    // A unit never recorded has no data: its series are empty and its CSV is the header alone.
+    let none = '';
+    for await (const c of h.exportCsv({ pdu: 'nope', period: 'day' })) none += c;
+    expect(none.trim().split('\n')).toHaveLength(1);
+    const empty = h.powerSeries({ pdu: 'nope', period: 'day', view: 'ports' });
+    expect(empty.lines).toEqual([]);
+    expect(empty.times.length).toBeGreaterThan(0);
+    expect(h.energySeries({ pdu: 'nope', period: 'week' }).totalKwh).toBe(0);
     expect(() => h.powerSeries({ pdu: 'pdu1', period: 'decade' as 'day' })).toThrow(RangeError);
     expect(() => h.energySeries({ pdu: 'pdu1', from: 10, to: 5 })).toThrow(RangeError);
     expect(() => h.powerSeries({ pdu: 'pdu1', period: 'day', view: 'all' as 'total' })).toThrow(RangeError);
