@@ -59,6 +59,10 @@ export interface CardsJson {
   month: { energy_kwh: number } | null;
   /** Total power over the last hour. */
   sparkline: { times: number[]; power: (number | null)[] } | null;
+  /** Energy per outlet today and this month (outlets with any recorded). */
+  outlet_energy: { outlet: number; today_kwh: number; month_kwh: number }[] | null;
+  /** The first poll the history recorded, ms: charts of longer ranges say "collecting since". */
+  since: number | null;
 }
 
 export type PduJson = LiveJson & CardsJson;
@@ -137,6 +141,14 @@ export function cardsJson(id: string, cards: Cards | null): CardsJson {
       : null,
     month: cards ? { energy_kwh: round(cards.energyMonthKwh, 3) } : null,
     sparkline: cards ? cards.sparkline : null,
+    outlet_energy: cards
+      ? cards.outletEnergy.map((o) => ({
+          outlet: o.outlet,
+          today_kwh: round(o.todayKwh, 3),
+          month_kwh: round(o.monthKwh, 3),
+        }))
+      : null,
+    since: cards?.pdu.firstTime ?? null,
   };
 }
 

@@ -56,6 +56,26 @@ describe('history queries on a backfilled database file', () => {
     expect(e.lines[0]?.kwh.slice(0, -1).every((v) => v !== null && v > 4 && v < 7)).toBe(true);
   });
 
+  it('cards give each outlet its energy today and this month (local calendar)', () => {
+    const c = h.cards('pdu1', END);
+    expect(c.outletEnergy.map((o) => o.outlet)).toEqual(Array.from({ length: 36 }, (_, i) => i + 1));
+    const day = h.energySeries({
+      pdu: 'pdu1',
+      from: localDayStart(END / 1000) * 1000,
+      to: END + 1000,
+      view: 'ports',
+    });
+    const recorded = new Map(h.outlets('pdu1').map((o) => [o.outlet, o.energyKwh]));
+    for (const o of c.outletEnergy) {
+      const line = day.lines.find((l) => l.outlet === o.outlet);
+      expect(o.todayKwh, `outlet ${o.outlet} today`).toBeCloseTo(line?.totalKwh ?? -1, 6);
+      // The whole backfill is inside this month: all the energy recorded for the outlet.
+      expect(o.monthKwh, `outlet ${o.outlet} month`).toBeCloseTo(recorded.get(o.outlet) ?? -1, 6);
+      expect(o.monthKwh).toBeGreaterThanOrEqual(o.todayKwh);
+    }
+    expect(c.outletEnergy.some((o) => o.todayKwh > 0)).toBe(true);
+  });
+
   it('day power points are the mean, min and max of the polls in each 15 minutes', () => {
     const s = h.powerSeries({ pdu: 'pdu1', period: 'day', view: 'ports' });
     expect(s.resolution).toBe('15m');

@@ -84,9 +84,25 @@ describe('pdus[].name and a PDU that never answered', () => {
     expect(watcher.seen.filter((m) => m.payload.includes('px3-own-name'))).toEqual([]);
   });
 
+  it('the cards give the first recorded poll and each outlet its energy today and this month', async () => {
+    const lab = (await status()).pdus.find((p) => p.id === 'lab');
+    // The history keeps whole seconds.
+    expect(lab?.since).toBe(Math.floor((lab?.time ?? 0) / 1000) * 1000);
+    expect(lab?.outlet_energy?.map((o) => o.outlet)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    for (const o of lab?.outlet_energy ?? []) expect(o.month_kwh).toBeGreaterThanOrEqual(o.today_kwh);
+  });
+
   it('a PDU that never answered: no reading, its last error, no outlets', async () => {
     const b = (await status()).pdus.find((p) => p.id === 'rack-b');
-    expect(b).toMatchObject({ time: null, outlets: [], outlets_on: 0, today: null, sparkline: null });
+    expect(b).toMatchObject({
+      time: null,
+      outlets: [],
+      outlets_on: 0,
+      today: null,
+      sparkline: null,
+      outlet_energy: null,
+      since: null,
+    });
     expect(b?.online).not.toBe(true);
     expect(b?.last_poll?.ok).toBe(false);
     expect(b?.last_poll?.error).toMatch(/\S/);

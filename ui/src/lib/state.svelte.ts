@@ -49,7 +49,15 @@ function merge(parts: readonly (LiveJson | CardsJson | PduJson)[]): void {
     const prev = status.pdus[i];
     if (!prev) {
       // A unit first seen in a live event (a linked unit): its cards follow with the next commit.
-      if ('online' in part) status.pdus.push({ today: null, month: null, sparkline: null, ...part });
+      if ('online' in part)
+        status.pdus.push({
+          today: null,
+          month: null,
+          sparkline: null,
+          outlet_energy: null,
+          since: null,
+          ...part,
+        });
       continue;
     }
     status.pdus[i] = { ...prev, ...part };
