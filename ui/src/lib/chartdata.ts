@@ -16,6 +16,8 @@ const Y_AXIS_PX = 64;
 const fixWidth = (scale: Scale) => {
   scale.width = Y_AXIS_PX;
 };
+const tickStep = (ticks: { value: number }[]) =>
+  ticks.length > 1 ? Math.abs((ticks[1]?.value ?? 0) - (ticks[0]?.value ?? 0)) : 1;
 /** Room on the right for the last x label's overhang in both charts, so neither plot is narrower. */
 const layout = { padding: { right: 18 } };
 
@@ -161,7 +163,10 @@ export function powerOptions(s: PowerSeries, stacked: boolean): ChartOptions<'li
         beginAtZero: true,
         grid: { color: c.grid },
         // The unit on every tick, not in an axis title that takes room from a phone's plot.
-        ticks: { color: c.text, callback: (v) => tickW(Number(v)) },
+        ticks: {
+          color: c.text,
+          callback: (v, _i, ticks) => tickW(Number(v), tickStep(ticks), ticks.at(-1)?.value),
+        },
         afterFit: fixWidth,
       },
     },
@@ -184,7 +189,7 @@ export function energyOptions(s: EnergySeries, stacked: boolean): ChartOptions<'
         stacked,
         beginAtZero: true,
         grid: { color: c.grid },
-        ticks: { color: c.text, callback: (v) => tickKwh(Number(v)) },
+        ticks: { color: c.text, callback: (v, _i, ticks) => tickKwh(Number(v), tickStep(ticks)) },
         afterFit: fixWidth,
       },
     },

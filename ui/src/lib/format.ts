@@ -49,11 +49,17 @@ export function clock(ms: number | null | undefined, now = Date.now()): string {
 }
 export const fullTime = (ms: number) => full.format(ms);
 
-/** An axis tick: "500 W", "5.5 kW"; "3 kWh". */
-export function tickW(v: number): string {
-  return Math.abs(v) >= 1000 ? `${num(v / 1000, v % 1000 === 0 ? 0 : 1)} kW` : `${num(v, 0)} W`;
+/** Decimals that tell ticks `step` apart (0.005 apart: three), never more than four. */
+const decimalsFor = (step: number) =>
+  step > 0 ? Math.min(4, Math.max(0, -Math.floor(Math.log10(step) + 1e-9))) : 0;
+
+/** An axis tick with its unit, as precise as the step; kW on an axis that reaches 1000 W. */
+export function tickW(v: number, step: number, max = v): string {
+  return Math.abs(max) >= 1000
+    ? `${num(v / 1000, decimalsFor(step / 1000))} kW`
+    : `${num(v, decimalsFor(step))} W`;
 }
-export const tickKwh = (v: number) => `${num(v, Number.isInteger(v) ? 0 : 1)} kWh`;
+export const tickKwh = (v: number, step: number) => `${num(v, decimalsFor(step))} kWh`;
 
 /** "6 AM" on the hour, "6:30 AM" otherwise: short enough for a phone's axis. */
 function shortTime(ms: number): string {
