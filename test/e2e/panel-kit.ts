@@ -54,13 +54,27 @@ export async function waitForChart(
   kind: 'power' | 'energy',
   period: string,
   view: 'total' | 'ports',
-): Promise<{ points: number; lines: number }> {
+): Promise<{ points: number; lines: number; outlets: number }> {
   const sel = `[data-testid=${kind}-chart][data-ready=true][data-period=${period}][data-view=${view}]`;
   await page.waitForSelector(sel, { timeout: 15_000 });
-  return page.evaluate<{ points: number; lines: number }>(`(() => {
+  return page.evaluate<{ points: number; lines: number; outlets: number }>(`(() => {
     const fig = document.querySelector('[data-testid=${kind}-chart]');
-    return { points: Number(fig.dataset.points), lines: Number(fig.dataset.lines) };
+    return { points: Number(fig.dataset.points), lines: Number(fig.dataset.lines), outlets: Number(fig.dataset.outlets) };
   })()`);
+}
+
+/** The one rule for an outlet's name in the panel (ui/src/lib/names.ts), for a test's expectations. */
+export { outletName } from '../../ui/src/lib/names.ts';
+
+/** The widths a user meets the panel at: two phones, a tablet, two laptops. */
+export const WIDTHS = [360, 390, 1024, 1366, 1440] as const;
+
+/** How far the page scrolls sideways (0: not at all), once Chart.js has followed a resize. */
+export async function sideScroll(page: Page): Promise<number> {
+  await page
+    .waitForFunction('document.documentElement.scrollWidth <= innerWidth', undefined, { timeout: 3000 })
+    .catch(() => undefined);
+  return page.evaluate<number>('document.documentElement.scrollWidth - innerWidth');
 }
 
 /** The focused element, and whether the user can see that it is: what a keyboard user relies on. */

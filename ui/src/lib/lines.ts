@@ -4,7 +4,8 @@ import { outletName } from './names.ts';
  * The per-outlet view as Grafana's "top N + other" or Home Assistant's energy panel shows many
  * consumers: the few outlets that used the most energy in the range, each in its own distinct color,
  * and the rest summed into one grey "others" line. Both charts and the one legend use the same ranking
- * (from the energy over the range), so an outlet has one color and one place everywhere. Pure.
+ * (from the energy over the range), so an outlet has one color and one place everywhere
+ * (docs/panel.md). Pure.
  */
 
 export const TOP = 8;

@@ -1,0 +1,353 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page, Response } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CurrentStatusJson } from '../../bridge/http/payloads.ts';
+import { type Browser, launchBrowser } from '../helpers/browser.ts';
+import { type BridgeStack, startBridgeStack } from './bridge-stack.ts';
+import {
+  buildPanel,
+  outletCount,
+  outletName,
+  SHOTS,
+  sideScroll,
+  WIDTHS,
+  waitForChart,
+  watchProblems,
+} from './panel-kit.ts';
+
+/**
+ * The states a user meets in the first minutes, at phone, tablet and laptop widths: a configured PDU
+ * that never answered, a first load that failed, the outlet cards (on, idle, off; an open rename),
+ * clearing a name, the custom range, the theme of the system, the live dot. Against the whole bridge
+ * with a simulated PX3-5892 ("Rack A" by pdus[].name) and a configured PDU nothing answers for.
+ */
+
+let ui: ReturnType<typeof buildPanel>;
+let stack: BridgeStack;
+let browser: Browser;
+let page: Page;
+let problems: string[] = [];
+const failed: string[] = [];
+
+const status = async () =>
+  (await (await fetch(`${stack.url}/api/current-status`)).json()) as CurrentStatusJson;
+const watchFailures = (p: Page) =>
+  p.on('response', (r: Response) => {
+    if (r.status() >= 400 && new URL(r.url()).pathname.startsWith('/api/'))
+      failed.push(`${r.status()} ${r.url()}`);
+  });
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  ui = buildPanel();
+  stack = await startBridgeStack({
+    days: 10,
+    pollInterval: 3,
+    uiDir: ui.dir,
+    pdus: [
+      { id: 'pdu1', displayName: 'Rack A' },
+      { id: 'rack-b', displayName: 'Rack B', silent: true },
+    ],
+  });
+  browser = await launchBrowser({ width: 1366, height: 900 });
+  page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  problems = watchProblems(page);
+  watchFailures(page);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  ui?.remove();
+});
+
+describe('a configured PDU that never answered', () => {
+  it('shows one clear state: waiting for its first answer, its address and last error, nothing empty', async () => {
+    const b = (await status()).pdus.find((p) => p.id === 'rack-b');
+    expect(b?.address).toMatch(/^127\.0\.0\.1:\d+$/);
+    await page.goto(`${stack.url}/?pdu=rack-b`);
+    await page.waitForSelector('[data-testid=waiting-error]', { timeout: 20_000 });
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: 800 });
+      const text = (await page.textContent('[data-testid=waiting]')) ?? '';
+      expect(text).toContain(`Waiting for the first answer from Rack B (${b?.address})`);
+      expect(await page.textContent('[data-testid=waiting-error]')).toMatch(/no answer|timeout/i);
+      for (const gone of [
+        '[aria-label=Totals]',
+        '[data-testid=power-chart]',
+        '[data-testid=outlet-grid]',
+        '[role=alert]',
+      ])
+        expect(await page.$(gone), gone).toBeNull();
+      await expect(page.getAttribute('[role=status][data-health]', 'data-health')).resolves.toBe('waiting');
+      expect(await page.textContent('header')).not.toMatch(/never|0 on of 0|unknown pdu/);
+      expect(await sideScroll(page), `${width}`).toBe(0);
+      await page.screenshot({ path: join(SHOTS, `never-answered-${width}.png`) });
+    }
+    // The dot is not green while waiting.
+    const dot = await page.evaluate<{ bg: string; shadow: string; good: string }>(`(() => {
+      const d = getComputedStyle(document.querySelector('[data-health] .dot'));
+      const probe = document.createElement('span');
+      probe.style.color = 'var(--good)';
+      document.body.append(probe);
+      const good = getComputedStyle(probe).color;
+      probe.remove();
+      return { bg: d.backgroundColor, shadow: d.boxShadow, good };
+    })()`);
+    expect(dot.bg).not.toBe(dot.good);
+    expect(dot.shadow).toBe('none');
+    expect(failed).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('the selector names both PDUs by their configured names, and switching shows the one that answers', async () => {
+    const options = await page.evaluate<string[]>(
+      `[...document.querySelectorAll('[data-testid=pdu-select] option')].map((o) => o.textContent.trim())`,
+    );
+    expect(options).toEqual(['Rack A', 'Rack B · no answer yet']);
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.selectOption('[data-testid=pdu-select]', 'pdu1');
+    await page.waitForFunction(outletCount(36), undefined, { timeout: 15_000 });
+    await expect(page.textContent('header h1')).resolves.toBe('Rack A');
+    await waitForChart(page, 'power', 'day', 'total');
+    expect(failed).toEqual([]);
+  });
+});
+
+describe('a first load that fails', () => {
+  it('retries by itself with backoff, without a reload, while the stream is down too', async () => {
+    const p = await browser.context.newPage();
+    const seen = watchProblems(p);
+    let calls = 0;
+    await p.route('**/api/current-status', async (route) => {
+      calls++;
+      if (calls <= 2)
+        await route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"restarting"}' });
+      else await route.continue();
+    });
+    await p.route('**/api/events', (route) => (calls <= 2 ? route.abort() : route.continue()));
+    await p.goto(stack.url);
+    await p.waitForSelector('[data-testid=load-error]');
+    expect(await p.textContent('[data-testid=load-error]')).toMatch(/restarting\. Trying again( in \d+ s)?…/);
+    await p.waitForSelector('[data-health=live]', { timeout: 20_000 });
+    await p.waitForFunction(outletCount(36));
+    expect(calls).toBe(3);
+    expect(await p.$('[data-testid=load-error]')).toBeNull();
+    await p.close();
+    // The 503s are ours; the aborted stream logs a network error.
+    expect(seen.filter((m) => !/503|ERR_FAILED|EventSource/.test(m))).toEqual([]);
+  });
+
+  it('takes the live stream’s first event as the state when the status request keeps failing', async () => {
+    const p = await browser.context.newPage();
+    await p.route('**/api/current-status', (route) =>
+      route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>Bad Gateway</h1>' }),
+    );
+    await p.goto(stack.url);
+    await p.waitForSelector('[data-health=live]', { timeout: 20_000 });
+    await p.waitForFunction(outletCount(36));
+    await expect(p.textContent('header h1')).resolves.toBe('Rack A');
+    expect(await p.$('[data-testid=load-error]')).toBeNull();
+    await p.close();
+  });
+});
+
+describe('the outlet cards', () => {
+  it('tell on, idle and off apart, show kWh and share, say "33 of 36 on", fit every width', async () => {
+    await page.goto(`${stack.url}/?pdu=pdu1`);
+    await page.waitForSelector('[data-health=live]', { timeout: 20_000 });
+    await page.waitForFunction(outletCount(36));
+    await waitForChart(page, 'power', 'day', 'total');
+    const s = (await status()).pdus.find((p) => p.id === 'pdu1');
+    await expect(page.textContent('[data-testid=grid-on]')).resolves.toMatch(/^\d+ of 36 on$/);
+    const cards = await page.evaluate<
+      {
+        outlet: number;
+        look: string;
+        state: string;
+        power: number;
+        energy: string;
+        share: string;
+        opacity: number;
+      }[]
+    >(`[...document.querySelectorAll('[data-testid=outlet]')].map((el) => ({
+      outlet: Number(el.dataset.outlet),
+      look: el.dataset.look,
+      state: el.dataset.state,
+      power: Number(el.dataset.power),
+      energy: el.querySelector('[data-testid=outlet-energy]').textContent.replace(/\\s+/g, ' ').trim(),
+      share: el.querySelector('[data-testid=outlet-share]').textContent.trim(),
+      opacity: Number(getComputedStyle(el.querySelector('.values')).opacity),
+    }))`);
+    for (const c of cards) {
+      expect(c.look, `outlet ${c.outlet}`).toBe(c.state === 'off' ? 'off' : c.power < 5 ? 'idle' : 'active');
+      expect(c.opacity, `outlet ${c.outlet}`).toBe(c.look === 'off' ? 0.5 : 1);
+      expect(c.share).toMatch(/^\d+(\.\d)? % of total$/);
+      const e = s?.outlet_energy?.find((x) => x.outlet === c.outlet);
+      expect(c.energy).toMatch(/^today [\d.,]+ ?kWh month [\d.,]+ ?kWh$/);
+      // The cards follow the history's commits: within a poll's worth of the API's value.
+      const month = Number(/month ([\d.]+)/.exec(c.energy.replace(/,/g, ''))?.[1]);
+      expect(Math.abs(month - (e?.month_kwh ?? 0)), `outlet ${c.outlet}`).toBeLessThan(0.05);
+    }
+    expect(cards.some((c) => c.look === 'idle')).toBe(true);
+    expect(cards.some((c) => c.look === 'off')).toBe(true);
+
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: 900 });
+      expect(await sideScroll(page), `${width}`).toBe(0);
+      // Nothing in the PDU card is cut off, and the big numbers keep clear of their card's border.
+      const fit = await page.evaluate<{ cut: string[]; tight: string[] }>(`(() => {
+        const cut = [...document.querySelectorAll('[data-testid=pdu-card] dd, [aria-label=Totals] dd')]
+          .filter((dd) => dd.scrollWidth > dd.clientWidth + 1).map((dd) => dd.textContent);
+        const tight = [...document.querySelectorAll('[aria-label=Totals] .big')].filter((big) => {
+          const card = big.closest('article').getBoundingClientRect();
+          const range = document.createRange();
+          range.selectNodeContents(big);
+          return range.getBoundingClientRect().right > card.right - 8;
+        }).map((b) => b.textContent);
+        return { cut, tight };
+      })()`);
+      expect(fit.cut, `${width}`).toEqual([]);
+      expect(fit.tight, `${width}`).toEqual([]);
+      await page.screenshot({ path: join(SHOTS, `states-top-${width}.png`) });
+      await page
+        .locator('[data-testid=outlet-grid]')
+        .screenshot({ path: join(SHOTS, `states-grid-${width}.png`) });
+    }
+  });
+
+  it('an open rename on an off outlet is fully legible (it does not fade with the card)', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const off = await page.getAttribute('[data-testid=outlet][data-look=off]', 'data-outlet');
+    const card = page.locator(`[data-testid=outlet][data-outlet="${off}"]`);
+    await card.locator('[data-testid=outlet-name]').click();
+    // The opacity that reaches the input: its own times every ancestor's.
+    const opacity = await page.evaluate<number>(`(() => {
+      let o = 1;
+      for (let e = document.querySelector('[data-outlet="${off}"] [data-testid=rename-input]'); e; e = e.parentElement)
+        o *= Number(getComputedStyle(e).opacity);
+      return o;
+    })()`);
+    expect(opacity).toBe(1);
+    expect(await sideScroll(page)).toBe(0);
+    await card.screenshot({ path: join(SHOTS, 'states-rename-off-390.png') });
+    await page.keyboard.press('Escape');
+  });
+});
+
+describe('clearing an outlet name', () => {
+  it('sends an empty name and shows the PDU’s answer', async () => {
+    await page.setViewportSize({ width: 1366, height: 900 });
+    const named = stack.agent.model.outletName(1, 1);
+    expect(named).not.toBe('');
+    const card = page.locator('[data-testid=outlet][data-outlet="1"]');
+    await card.locator('[data-testid=outlet-name]').click();
+    const logged = problems.length;
+    const [request, response] = await Promise.all([
+      page.waitForRequest((r) => r.url().endsWith('/api/update-port-name') && r.method() === 'POST'),
+      page.waitForResponse((r) => r.url().endsWith('/api/update-port-name')),
+      card.locator('[data-testid=rename-clear]').click(),
+    ]);
+    expect(JSON.parse(request.postData() ?? '{}')).toMatchObject({ pdu: 'pdu1', outlet: 1, name: '' });
+    const body = (await response.json()) as { status: string; data?: { name: string }; error?: string };
+    const message = card.locator('[data-testid=rename-message]');
+    await message.waitFor();
+    if (response.ok()) {
+      // The command module takes '' (the PDU's own "no name"): the outlet is shown by its label.
+      expect(body.data?.name).toBe('');
+      await expect(message.textContent()).resolves.toBe('PDU cleared the name');
+      expect(stack.agent.model.outletName(1, 1)).toBe('');
+      await page.waitForFunction(
+        `document.querySelector('[data-outlet="1"] [data-testid=outlet-name]')?.textContent === ${JSON.stringify(outletName({ outlet: 1, label: '1', name: '' }))}`,
+        undefined,
+        { timeout: 15_000 },
+      );
+    } else {
+      // Until the command module accepts '': its refusal, as it said it, and the name unchanged.
+      await expect(message.textContent()).resolves.toBe(body.error);
+      expect(stack.agent.model.outletName(1, 1)).toBe(named);
+      await page.keyboard.press('Escape');
+      // That refusal is the expected answer for now, not a problem of the panel: Chromium logs every
+      // 4xx fetch, and the response check below would count it.
+      expect(problems.slice(logged)).toEqual([expect.stringMatching(/Failed to load resource: .* 400/)]);
+      problems.splice(logged);
+      failed.splice(
+        failed.findIndex((f) => f.endsWith('/api/update-port-name')),
+        1,
+      );
+    }
+    await card.screenshot({ path: join(SHOTS, 'states-clear-name.png') });
+  });
+});
+
+describe('the toolbar, the theme and the live dot', () => {
+  it('"custom" is pressed only once a custom range shows', async () => {
+    const custom = '[aria-label=Period] button:has-text("custom")';
+    await page.click(custom);
+    await expect(page.getAttribute(custom, 'aria-pressed')).resolves.toBe('false');
+    await expect(page.getAttribute(custom, 'aria-expanded')).resolves.toBe('true');
+    await expect(
+      page.getAttribute('[aria-label=Period] button:text-is("day")', 'aria-pressed'),
+    ).resolves.toBe('true');
+    await page.click('button:has-text("Show")');
+    await waitForChart(page, 'power', 'custom', 'total');
+    await expect(page.getAttribute(custom, 'aria-pressed')).resolves.toBe('true');
+    await expect(
+      page.getAttribute('[aria-label=Period] button:text-is("day")', 'aria-pressed'),
+    ).resolves.toBe('false');
+    await page.click('[aria-label=Period] button:text-is("day")');
+    await waitForChart(page, 'power', 'day', 'total');
+  });
+
+  it('follows the system theme until the user picks one', async () => {
+    const light = await launchBrowser({ width: 390, height: 844, colorScheme: 'light' });
+    try {
+      const p = light.context.pages()[0] ?? (await light.context.newPage());
+      await p.goto(stack.url);
+      await p.waitForSelector('[data-health=live]', { timeout: 20_000 });
+      await expect(p.getAttribute('html', 'data-theme')).resolves.toBe('light');
+      await p.screenshot({ path: join(SHOTS, 'states-system-light-390.png') });
+      await p.click('header button[aria-label^="Switch to the dark"]');
+      await p.reload();
+      await p.waitForSelector('[data-health]');
+      await expect(p.getAttribute('html', 'data-theme')).resolves.toBe('dark');
+    } finally {
+      await light.close();
+    }
+    await expect(page.getAttribute('html', 'data-theme')).resolves.toBe('dark');
+  });
+
+  it('the dot is green with a ring only while live; offline is red without the ring', async () => {
+    const dot = () =>
+      page.evaluate<{ health: string; bg: string; shadow: string; good: string; bad: string }>(`(() => {
+        const el = document.querySelector('[data-health]');
+        const d = getComputedStyle(el.querySelector('.dot'));
+        const probe = document.createElement('span');
+        document.body.append(probe);
+        probe.style.color = 'var(--good)';
+        const good = getComputedStyle(probe).color;
+        probe.style.color = 'var(--bad)';
+        const bad = getComputedStyle(probe).color;
+        probe.remove();
+        return { health: el.dataset.health, bg: d.backgroundColor, shadow: d.boxShadow, good, bad };
+      })()`);
+    await page.waitForSelector('[data-health=live]');
+    const live = await dot();
+    expect(live.bg).toBe(live.good);
+    expect(live.shadow).not.toBe('none');
+    stack.agent.pause();
+    try {
+      await page.waitForSelector('[data-health=offline]', { timeout: 30_000 });
+      const off = await dot();
+      expect(off.bg).toBe(off.bad);
+      expect(off.shadow).toBe('none');
+      await page.locator('header').screenshot({ path: join(SHOTS, 'states-offline-header.png') });
+    } finally {
+      stack.agent.resume();
+    }
+    await page.waitForSelector('[data-health=live]', { timeout: 30_000 });
+    expect(problems).toEqual([]);
+    expect(failed).toEqual([]);
+  });
+});
