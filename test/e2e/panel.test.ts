@@ -41,7 +41,7 @@ beforeAll(async () => {
   });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   await page.goto(stack.url);
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();
