@@ -300,6 +300,39 @@ describe('the toolbar, the theme and the live dot', () => {
     await waitForChart(page, 'power', 'day', 'total');
   });
 
+  it('a year chart is fetched once, not again on every live reading', async () => {
+    const year: string[] = [];
+    const count = (r: { url(): string }) => {
+      if (/\/api\/(power|energy)-data\?.*period=year/.test(r.url())) year.push(r.url());
+    };
+    page.on('request', count);
+    try {
+      await page.click('[aria-label=Period] button:text-is("year")');
+      await waitForChart(page, 'power', 'year', 'total');
+      await waitForChart(page, 'energy', 'year', 'total');
+      const fetched = year.length;
+      expect(fetched).toBe(2);
+      // Two more readings (the grid shows each one's time), and the cards the history commits after them.
+      const t0 = await page.getAttribute('[data-testid=outlet-grid]', 'data-time');
+      await page.waitForFunction(
+        `document.querySelector('[data-testid=outlet-grid]').dataset.time !== ${JSON.stringify(t0)}`,
+        undefined,
+        { timeout: 20_000 },
+      );
+      const t1 = await page.getAttribute('[data-testid=outlet-grid]', 'data-time');
+      await page.waitForFunction(
+        `document.querySelector('[data-testid=outlet-grid]').dataset.time !== ${JSON.stringify(t1)}`,
+        undefined,
+        { timeout: 20_000 },
+      );
+      expect(year).toHaveLength(fetched);
+    } finally {
+      page.off('request', count);
+    }
+    await page.click('[aria-label=Period] button:text-is("day")');
+    await waitForChart(page, 'power', 'day', 'total');
+  });
+
   it('follows the system theme until the user picks one', async () => {
     const light = await launchBrowser({ width: 390, height: 844, colorScheme: 'light' });
     try {
