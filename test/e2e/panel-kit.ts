@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Response } from 'playwright-core';
 import { type Browser, launchBrowser } from '../helpers/browser.ts';
-import { type BridgeStack, startBridgeStack } from './bridge-stack.ts';
+import { type BridgeStack, type SimPdu, startBridgeStack } from './bridge-stack.ts';
 import { repoRoot } from './harness.ts';
 
 /**
@@ -175,6 +175,46 @@ export async function openPanel(opts: { pollInterval: number; days?: number }): 
     browser,
     page,
     problems,
+    async close() {
+      await browser.close();
+      await stack.stop();
+      ui.remove();
+    },
+  };
+}
+
+/** API answers of 400 and above that `page` got (none is expected from the panel's own requests). */
+export function watchFailures(page: Page): string[] {
+  const failed: string[] = [];
+  page.on('response', (r: Response) => {
+    if (r.status() >= 400 && new URL(r.url()).pathname.startsWith('/api/'))
+      failed.push(`${r.status()} ${r.url()}`);
+  });
+  return failed;
+}
+
+export interface OpenBridge extends Omit<OpenPanel, 'close'> {
+  failed: string[];
+  close(): Promise<void>;
+}
+
+/** The panel built, the whole bridge on `pdus`, and a browser page not yet navigated. */
+export async function openBridge(opts: {
+  pdus: SimPdu[];
+  days: number;
+  pollInterval: number;
+}): Promise<OpenBridge> {
+  const ui = buildPanel();
+  const stack = await startBridgeStack({ ...opts, uiDir: ui.dir });
+  const browser = await launchBrowser({ width: 1366, height: 900 });
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  return {
+    ui,
+    stack,
+    browser,
+    page,
+    problems: watchProblems(page),
+    failed: watchFailures(page),
     async close() {
       await browser.close();
       await stack.stop();

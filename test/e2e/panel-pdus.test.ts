@@ -52,7 +52,9 @@ async function expectShowing(p: typeof BIG): Promise<void> {
   const cards = (await page.textContent('[aria-label=Totals]')) ?? '';
   expect(cards).toContain(ident.serial);
   expect(cards).toContain(p.model);
-  await expect(page.textContent('[data-testid=outlets-on]')).resolves.toMatch(new RegExp(`/ ${p.outlets}$`));
+  await expect(page.textContent('[data-testid=outlets-on]')).resolves.toMatch(
+    new RegExp(`^\\d+ ?of ${p.outlets}$`),
+  );
   const href = (await page.getAttribute('[data-testid=export-csv]', 'href')) ?? '';
   expect(new URL(href, stack.url).searchParams.get('pdu')).toBe(p.id);
 }
