@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CurrentStatusJson } from '../../bridge/http/payloads.ts';
+import { startSimAgent } from '../../bridge/sim/agent.ts';
 import type { Browser } from '../helpers/browser.ts';
 import type { BridgeStack } from './bridge-stack.ts';
 import {
@@ -100,6 +101,27 @@ describe('a configured PDU that never answered', () => {
     await expect(page.textContent('header h1')).resolves.toBe('Rack A');
     await waitForChart(page, 'power', 'day', 'total');
     expect(failed).toEqual([]);
+  });
+});
+
+describe('a PDU that answers at last', () => {
+  it('the waiting state gives way to the PDU itself, without a reload', async () => {
+    const port = Number((await status()).pdus.find((p) => p.id === 'rack-b')?.address?.split(':')[1]);
+    await page.goto(`${stack.url}/?pdu=rack-b`);
+    await page.waitForSelector('[data-testid=waiting]', { timeout: 20_000 });
+    const agent = await startSimAgent({ port, host: '127.0.0.1', model: { outlets: 12, seed: 3 } });
+    try {
+      await page.waitForSelector('[data-health=live]', { timeout: 30_000 });
+      await page.waitForFunction(outletCount(12), undefined, { timeout: 15_000 });
+      expect(await page.$('[data-testid=waiting]')).toBeNull();
+      await expect(page.textContent('header h1')).resolves.toBe('Rack B');
+      await waitForChart(page, 'power', 'day', 'total');
+      await page.screenshot({ path: join(SHOTS, 'never-answered-then-live-1366.png') });
+    } finally {
+      await agent.stop();
+    }
+    expect(failed).toEqual([]);
+    expect(problems).toEqual([]);
   });
 });
 
