@@ -125,6 +125,13 @@ export function createBridge(options: BridgeOptions): Bridge {
   const commands = createCommands({
     log,
     control,
+    unavailable: (id) => {
+      const rt = runtimes.get(id);
+      if (!rt) return undefined;
+      return rt.poller.online === false
+        ? `${id} is offline (${rt.pdu.host}:${rt.pdu.port} does not answer)`
+        : `${id} has not answered yet (${rt.pdu.host}:${rt.pdu.port})`;
+    },
     afterChange: async (id) => {
       await resolveUnit(id)?.rt.poller.pollNow();
     },
@@ -146,6 +153,7 @@ export function createBridge(options: BridgeOptions): Bridge {
       phaseMs: Math.floor((index / config.pdus.length) * pdu.pollInterval * 1000),
       offlineAfter: config.snmp.offlineAfter,
       reader,
+      displayName: pdu.name,
       target,
       log,
       energy,
@@ -157,7 +165,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   }
 
   const pollers = () => [...runtimes.values()].map((rt) => rt.poller);
-  const status = createStatusBoard(pollers);
+  const status = createStatusBoard(pollers, config.pdus);
 
   const mqtt = createMqttBridge({
     log,

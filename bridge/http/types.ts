@@ -44,6 +44,10 @@ export interface PduStatus {
   lastPoll?: LastPoll | undefined;
   /** Its source's poll interval, ms (staleness is judged against it). */
   intervalMs: number;
+  /** The display name while there is no reading (then the reading's identity has it). */
+  name?: string | undefined;
+  /** `host:port` of its source, as configured. */
+  address?: string | undefined;
   polls: number;
   failures: number;
   missed: number;

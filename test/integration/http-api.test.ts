@@ -199,6 +199,16 @@ describe('POST /api/update-port-name', () => {
     expect(status.pdus[0]!.outlets.find((o) => o.outlet === 5)!.name).toBe('api-test web-01');
   });
 
+  it('clears a name with an empty one: the PDU then has none (the outlet goes by its label)', async () => {
+    const named = await post(JSON.stringify({ port: 8, name: 'to be cleared' }));
+    expect(named.status).toBe(200);
+    expect(stack.agent.model.outletName(1, 8)).toBe('to be cleared');
+    const r = await post(JSON.stringify({ port: 8, name: '' }));
+    expect(r.status).toBe(200);
+    expect(await r.json()).toMatchObject({ status: 'ok', data: { outlet: 8, name: '' } });
+    expect(stack.agent.model.outletName(1, 8)).toBe('');
+  });
+
   it('accepts `outlet` as well as the original `port`, and defaults to the first PDU', async () => {
     const r = await post(JSON.stringify({ outlet: 6, name: 'api-test db-02' }));
     expect(r.status).toBe(200);
@@ -207,7 +217,6 @@ describe('POST /api/update-port-name', () => {
 
   const refusals: [string, string, RegExp][] = [
     ['an unknown outlet', JSON.stringify({ port: 99, name: 'x' }), /unknown outlet 99/],
-    ['an empty name', JSON.stringify({ port: 7, name: '   ' }), /must not be empty/],
     ['a control character', JSON.stringify({ port: 7, name: 'a\u0007b' }), /printable/],
     ['a name too long for the PDU', JSON.stringify({ port: 7, name: 'x'.repeat(65) }), /too long/],
     ['no outlet', JSON.stringify({ name: 'x' }), /outlet/],
