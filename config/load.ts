@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import convict from 'convict';
 import JSON5 from 'json5';
+import { BRIDGE_TOPIC_NAMES, defaultBridgeId } from '../bridge/mqtt/topics.ts';
 import { ConfigError, type ConfigIssue, issuesFromConvict } from './errors.ts';
 import { collectProblems, isPlainObject } from './formats.ts';
 import { checkPdus, registerPdusFormat, resolvePdu } from './pdus.ts';
@@ -134,6 +135,12 @@ function crossCheck(raw: RawConfig): ConfigIssue[] {
     );
   }
 
+  if ((BRIDGE_TOPIC_NAMES as readonly string[]).includes(raw.mqtt.bridgeId)) {
+    issues.push({
+      key: 'mqtt.bridgeId',
+      reason: `"${raw.mqtt.bridgeId}" is reserved (a topic of the bridge itself: ${BRIDGE_TOPIC_NAMES.join(', ')})`,
+    });
+  }
   if (raw.mqtt.ca !== '' && !existsSync(raw.mqtt.ca)) {
     issues.push({ key: 'mqtt.ca', reason: `file not found: ${raw.mqtt.ca}` });
   }
@@ -165,7 +172,7 @@ function build(raw: RawConfig, file: string | null): Config {
       username: orNull(mqtt.username),
       password: orNull(mqtt.password),
       ca: orNull(mqtt.ca),
-      bridgeId: mqtt.bridgeId || mqtt.baseTopic.replace(/[^A-Za-z0-9_-]+/g, '_'),
+      bridgeId: mqtt.bridgeId || defaultBridgeId(mqtt.baseTopic),
     },
     http: {
       ...http,

@@ -129,6 +129,15 @@ export function createMqttBridge({
       const found = await collectRetainedConfigs({ client: conn.client, log, ...mqtt });
       swept = true;
       announcer.adopt(found);
+      if (pointsAtLegacyState(found)) {
+        // This bridge ran before with its state on the shared `<base>/bridge/state` (before bridge
+        // roots): its configs are republished pointing at its own state; the old retained one goes.
+        log.info(
+          { topic: t.legacyBridgeState, now: t.bridgeState },
+          'the bridge state moved: clearing the old topic',
+        );
+        conn.client.publish(t.legacyBridgeState, '', { qos: 1, retain: true });
+      }
     }
     flushAll(true);
     // Watching its own retained topics starts after the sweep (which subscribes to and leaves the
@@ -155,7 +164,7 @@ export function createMqttBridge({
       if (payload.toString() === 'online' && mqtt.discovery) births.request();
       return;
     }
-    const reply = await handleCommandMessage(mqtt.baseTopic, topic, payload, commands, {
+    const reply = await handleCommandMessage(mqtt, topic, payload, commands, {
       retain,
       onRetained,
     });
@@ -180,6 +189,14 @@ export function createMqttBridge({
     for (const topic of mine) sync(topic);
   }
 
+  /** Configs of this bridge found at start whose availability names the shared legacy state topic. */
+  function pointsAtLegacyState(found: readonly { payload: unknown }[]): boolean {
+    if (t.bridgeState === t.legacyBridgeState) return false;
+    // At the root of the config (current configs) or in each component (older ones).
+    const legacy = JSON.stringify({ topic: t.legacyBridgeState });
+    return found.some((c) => JSON.stringify(c.payload ?? null).includes(legacy));
+  }
+
   function publishAvailability(id: string, isOnline: boolean): void {
     outbox.setState(t.availability(id), isOnline ? 'online' : 'offline');
     sync(t.availability(id));
@@ -187,12 +204,14 @@ export function createMqttBridge({
 
   /** The retained topics the bridge restores at once when another client overwrites them. */
   function isOwnRetained(topic: string): boolean {
-    if (topic === t.bridgeState) return true;
+    if (topic === t.bridgeState || topic === t.bridgeInfo || topic === t.bridgeHealth) return true;
     if (topic.endsWith('/availability')) return topic.startsWith(`${mqtt.baseTopic}/`);
     return mqtt.discovery && topic.startsWith(`${mqtt.discoveryPrefix}/device/`);
   }
   const ownFilters = [
     t.bridgeState,
+    t.bridgeInfo,
+    t.bridgeHealth,
     `${mqtt.baseTopic}/+/availability`,
     ...(mqtt.discovery ? [t.deviceConfigFilter] : []),
   ];
@@ -242,7 +261,11 @@ export function createMqttBridge({
           log,
           ...mqtt,
           wsPort: mqtt.wsPort || null,
-          bridgeTopics: { baseTopic: mqtt.baseTopic, discoveryPrefix: mqtt.discoveryPrefix },
+          bridgeTopics: {
+            baseTopic: mqtt.baseTopic,
+            discoveryPrefix: mqtt.discoveryPrefix,
+            bridgeId: mqtt.bridgeId,
+          },
         });
         const { port, host } = await broker.start();
         const to =

@@ -1,6 +1,6 @@
 import type { CommandResult, Commands } from '../commands.ts';
 import type { Logger } from '../log.ts';
-import { parseCommandTopic } from './topics.ts';
+import { parseCommandTopic, type TopicOptions } from './topics.ts';
 
 /**
  * MQTT's side of the command module: turns a message on a command topic into a call of
@@ -98,13 +98,13 @@ export interface CommandMessageMeta {
 export const REQUEST_ACTIONS = ['outlet/rename', 'outlet/switch'] as const;
 
 export async function handleCommandMessage(
-  baseTopic: string,
+  at: Pick<TopicOptions, 'baseTopic' | 'bridgeId'>,
   topic: string,
   payload: Buffer,
   commands: Commands,
   meta: CommandMessageMeta = {},
 ): Promise<RequestReply | undefined> {
-  const parsed = parseCommandTopic(baseTopic, topic);
+  const parsed = parseCommandTopic(at, topic);
   // No response either: one would repeat on every reconnect, for a command nobody sent just now.
   if (parsed.kind !== 'other' && meta.retain) {
     meta.onRetained?.(topic);

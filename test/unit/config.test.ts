@@ -286,3 +286,12 @@ describe('PDU details', () => {
     expect([pdu.port, pdu.allowSwitching]).toEqual([1161, true]);
   });
 });
+
+describe('mqtt.bridgeId', () => {
+  it('refuses the names of the bridge’s own topics: its root would overlap the default bridge’s', () => {
+    for (const id of ['state', 'request', 'info']) {
+      expect(() => loadConfig({ env: { R2M_BRIDGE_ID: id } })).toThrow(/mqtt\.bridgeId.*reserved/);
+    }
+    expect(loadConfig({ env: { R2M_BRIDGE_ID: 'rack_b' } }).mqtt.bridgeId).toBe('rack_b');
+  });
+});
