@@ -9,6 +9,7 @@ import { listenError } from '../startup.ts';
 import { VERSION } from '../version.ts';
 import { type ApiContext, BadRequest, registerApi } from './api.ts';
 import { createAuth } from './auth.ts';
+import { describeValidation, errorBody } from './errors.ts';
 import { type EventHub, registerEvents } from './events.ts';
 import { bridgeFamilies, renderFamilies } from './metrics.ts';
 import { loadOrCreateToken, tokenFileFor } from './token.ts';
@@ -82,7 +83,8 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
       return;
     // No WWW-Authenticate challenge: the panel asks for credentials itself, instead of the browser's
     // modal (which would also appear for the token mode, where it cannot help).
-    return reply.code(401).send(ctx.auth.refusal(access));
+    const refusal = ctx.auth.refusal(access);
+    return reply.code(401).send(errorBody(refusal.error, refusal));
   });
 
   app.addHook('onSend', async (_req, reply, payload) => {
@@ -93,28 +95,25 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
   });
 
   app.setErrorHandler((error: FastifyError, req, reply) => {
-    if (error.validation) {
+    const first = error.validation?.[0];
+    if (first) {
       const where = error.validationContext ?? 'request';
-      const unknown = error.validation[0]?.params?.additionalProperty;
-      const message =
-        typeof unknown === 'string'
-          ? `unknown parameter ${JSON.stringify(unknown.slice(0, 40))}`
-          : error.message.replace(/^(querystring|body) ?/, '');
-      return reply.code(400).send({ error: `${where}: ${message}` });
+      const input = where === 'body' ? req.body : req.query;
+      return reply.code(400).send(errorBody(describeValidation(first, where, input)));
     }
     // Fastify's own client errors carry their status (413 too large, 415 media type: some are RangeErrors).
     const code = error.statusCode ?? 500;
-    if (code >= 400 && code < 500) return reply.code(code).send({ error: error.message });
+    if (code >= 400 && code < 500) return reply.code(code).send(errorBody(error.message));
     // The history refuses bad ranges with RangeError before it reads anything.
     if (error instanceof BadRequest || error instanceof RangeError) {
-      return reply.code(400).send({ error: error.message });
+      return reply.code(400).send(errorBody(error.message));
     }
     log.error({ url: req.url, err: error.message }, 'request failed');
-    return reply.code(500).send({ error: 'internal error' });
+    return reply.code(500).send(errorBody('internal error'));
   });
 
   app.setNotFoundHandler((req, reply) => {
-    reply.code(404).send({ error: `not found: ${req.method} ${req.url.split('?')[0]}` });
+    reply.code(404).send(errorBody(`not found: ${req.method} ${req.url.split('?')[0]}`));
   });
 
   const ready = (async () => {
