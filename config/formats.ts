@@ -1,5 +1,4 @@
 import { isIP } from 'node:net';
-import convict from 'convict';
 import type { Leaf } from './spec.ts';
 
 /**
@@ -238,27 +237,4 @@ export const FORMATS = {
 export function resolveValue(leaf: Leaf, value: unknown): unknown {
   const spec: Format<unknown> = FORMATS[leaf.format];
   return spec.resolve ? spec.resolve(value) : value;
-}
-
-let registered = false;
-
-/**
- * Convict needs each format name registered (process-wide) for its schema and its coercion of env
- * and file strings. The validation itself runs per call in config/read.ts, which collects every issue
- * with its key: convict's own validate() keeps only a joined message.
- */
-export function registerFormats(): void {
-  if (registered) return;
-  registered = true;
-  for (const [name, spec] of Object.entries(FORMATS)) {
-    const { coerce } = spec;
-    convict.addFormat({
-      name,
-      validate: (value: unknown, leaf: Leaf) => {
-        const reason = spec.check(value, leaf);
-        if (reason) throw new Error(reason);
-      },
-      ...(coerce && { coerce }),
-    });
-  }
 }

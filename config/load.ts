@@ -1,14 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
-import convict from 'convict';
 import JSON5 from 'json5';
+import { merge } from './convict.ts';
 import { CONFIG_FILE_ENV, ENV_OF_KEY, unknownVariables } from './env.ts';
 import { ConfigError, type ConfigIssue } from './errors.ts';
-import { isPlainObject, resolveValue } from './formats.ts';
-import { pduIssues, withSessions } from './pdus.ts';
+import { isPlainObject } from './formats.ts';
+import { pduIssues } from './pdus.ts';
 import { type Found, inspect, newFound, readSection } from './read.ts';
+import { build } from './resolve.ts';
 import { schema } from './schema.ts';
 import { applySinglePduEnv } from './single-pdu.ts';
-import { isLeaf, leaves, type Section, type Settings } from './spec.ts';
 import type { Config, ConfigOverrides, ConfigValues, PduConfig } from './types.ts';
 
 export { ConfigError, type ConfigIssue } from './errors.ts';
@@ -55,12 +55,6 @@ function readFile(path: string, label: string): Record<string, unknown> {
   return parsed;
 }
 
-function valueAt(tree: Record<string, unknown>, path: string): unknown {
-  let node: unknown = tree;
-  for (const key of path.split('.')) node = isPlainObject(node) ? node[key] : undefined;
-  return node;
-}
-
 /** Whether an MQTT URL carries a password of its own (mqtt://user:password@host). */
 function urlHasPassword(url: string): boolean {
   try {
@@ -100,48 +94,6 @@ function crossIssues(values: ConfigValues): ConfigIssue[] {
   return issues;
 }
 
-/** The rules Settings<S> (config/spec.ts) describes: unset → null, inherit, the format's resolve. */
-function settle(section: Section, values: Record<string, unknown>, top: Record<string, unknown>) {
-  const out: Record<string, unknown> = {};
-  for (const [key, node] of Object.entries(section)) {
-    const value = values[key];
-    if (!isLeaf(node)) out[key] = settle(node, value as Record<string, unknown>, top);
-    else if (node.items)
-      out[key] = (value as Record<string, unknown>[]).map((v) => settle(node.items ?? {}, v, top));
-    else if (node.inherit) out[key] = value ?? valueAt(top, `${node.inherit}.${key}`);
-    else if (node.unset !== undefined && value === node.unset) out[key] = null;
-    else out[key] = resolveValue(node, value);
-  }
-  return out;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-/** The Config: the settled values, the PDUs' sessions, and what the schema leaves to be derived. */
-function build(values: ConfigValues, file: string | null, warnings: ConfigIssue[]): Config {
-  // settle() applies exactly the rules of Settings<typeof schema>.
-  const settled = settle(schema, values, values) as Settings<typeof schema>;
-  const { mqtt } = settled;
-  return deepFreeze({
-    ...settled,
-    pdus: settled.pdus.map(withSessions),
-    mqtt: {
-      ...mqtt,
-      // Empty: loopback without credentials, all interfaces with them, as Mosquitto 2 (docs/security.md).
-      host: mqtt.host || (mqtt.username !== null && mqtt.password !== null ? '0.0.0.0' : '127.0.0.1'),
-      bridgeId: mqtt.bridgeId || mqtt.baseTopic.replace(/[^A-Za-z0-9_-]+/g, '_'),
-    },
-    file,
-    warnings,
-  });
-}
-
 /**
  * Reads, merges and validates the configuration. Precedence: defaults < file < env < overrides.
  * Throws ConfigError (one line naming the key; `issues` has every problem) on any problem; returns a
@@ -159,18 +111,13 @@ export function loadConfig(options: LoadOptions = {}): Config {
   if (single.pdus !== undefined) raw.pdus = single.pdus;
 
   const found: Found = newFound();
-  const input = inspect(raw, schema, '', found);
-  const overrides = inspect(options.overrides ?? {}, schema, '', found);
-  const config = convict<Record<string, unknown>>(schema, { env, args: [] }).load(input);
-  const overridden = new Set<string>();
-  for (const [path] of leaves(schema)) {
-    const value = valueAt(overrides, path);
-    if (value === undefined) continue;
-    config.set(path, value);
-    overridden.add(path);
-  }
-  // Every leaf passes its format's check, or its issue is in `found`.
-  const values = readSection(schema, config.getProperties(), '', found) as ConfigValues;
+  const { values: merged, overridden } = merge(schema, {
+    file: inspect(raw, schema, '', found),
+    env,
+    overrides: inspect(options.overrides ?? {}, schema, '', found),
+  });
+  // Every leaf passed its format's check, or its issue is in `found`.
+  const values = readSection(schema, merged, '', found) as ConfigValues;
 
   const fromEnv = (issue: ConfigIssue): ConfigIssue => {
     const pduEnv = single.envKeys.get(issue.key);

@@ -1,17 +1,15 @@
-import convict from 'convict';
+import { fill } from './convict.ts';
 import type { ConfigIssue } from './errors.ts';
-import { FORMATS, isPlainObject, kindOf, registerFormats, showSafe } from './formats.ts';
+import { FORMATS, isPlainObject, kindOf, showSafe } from './formats.ts';
 import { isLeaf, type Leaf, leaves, type Section } from './spec.ts';
 import { closest } from './suggest.ts';
-
-registerFormats();
 
 /**
  * Reading input against a schema, in two passes that each collect every issue of one call (no state
  * between calls): `inspect` looks at what the user wrote, before convict merges it (unknown keys and
- * values of the wrong shape, which convict would turn into confusing reports, or crash on); `readSection`
- * checks every value once convict filled the defaults and coerced the strings. Unknown keys are kept
- * apart: a misspelt key is usually why another value is not what the user expected, so they come first.
+ * values of the wrong shape, config/convict.ts says why); `readSection` checks every value once convict
+ * filled the defaults and coerced the strings. Unknown keys are kept apart: a misspelt key is usually
+ * why another value is not what the user expected, so they come first.
  */
 export interface Found {
   readonly unknown: ConfigIssue[];
@@ -66,14 +64,15 @@ function inspectIn(
       if (isPlainObject(value)) clean[key] = inspectIn(value, node, { ...place, at: `${path}.` }, found);
       else misShaped(found, path, `must be an object, got ${kindOf(value)}`);
     } else if (node.items && Array.isArray(value)) {
+      const items = node.items;
       clean[key] = value.map((element: unknown, i) => {
-        const at = `${path}[${i}].`;
-        if (isPlainObject(element)) return inspect(element, node.items ?? {}, at, found);
+        // Each element is a schema root of its own: suggestions stay inside it.
+        if (isPlainObject(element)) return inspect(element, items, `${path}[${i}].`, found);
         // A PDU holds its communities and keys: never quote what was given instead of one.
         misShaped(found, `${path}[${i}]`, `must be an object, got ${kindOf(element)}`);
         return undefined; // left out, so that the next elements keep their index
       });
-    } else if (node.items ? true : isPlainObject(value)) {
+    } else if (node.items || isPlainObject(value)) {
       misShaped(found, path, `must be ${FORMATS[node.format].describe(node)}, got ${showSafe(value, node)}`);
     } else clean[key] = value;
   }
@@ -97,7 +96,7 @@ function checkLeaf(leaf: Leaf, value: unknown): string | undefined {
 /**
  * Checks every leaf of `values` (convict's, defaults filled) and returns them, an optional null as ''
  * (both mean "not set"; one spelling keeps the rules that test for it simple). A list is read element
- * by element, each by its own convict instance (convict does not descend into arrays).
+ * by element, each filled by convict on its own.
  */
 export function readSection(
   schema: Section,
@@ -118,17 +117,13 @@ export function readSection(
     else if (node.items && Array.isArray(value)) {
       const items = node.items;
       out[key] = value.map((element: unknown, i) =>
-        isPlainObject(element) ? readElement(items, element, `${path}[${i}].`, found) : undefined,
+        isPlainObject(element)
+          ? readSection(items, fill(items, element), `${path}[${i}].`, found)
+          : undefined,
       );
       continue;
     }
     out[key] = node.optional && value === null ? '' : value;
   }
   return out;
-}
-
-function readElement(schema: Section, element: Record<string, unknown>, at: string, found: Found) {
-  // No env: a list schema's `env` variables edit one element (config/single-pdu.ts), not all of them.
-  const config = convict<Record<string, unknown>>(schema, { env: {}, args: [] });
-  return readSection(schema, config.load(element).getProperties(), at, found);
 }
