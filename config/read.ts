@@ -33,18 +33,19 @@ interface Place {
 }
 
 function unknownKey(key: string, section: Section, place: Place): ConfigIssue {
+  const paths = [...leaves(place.root)].map(([path]) => path);
+  const at = `${place.at}${key}`;
+  // "mqtt.port": 1 is a key with a dot in its name, not mqtt's port.
+  if (paths.includes(key)) {
+    const [head, ...rest] = key.split('.');
+    return { key: at, reason: `unknown key (nest it: "${head}": { "${rest.join('.')}": … })` };
+  }
   // A sibling of a close name first (mqtt.prot → mqtt.port), then the same name in another section
   // (mqtt.pollInterval → snmp.pollInterval).
   const sibling = closest(key, Object.keys(section));
-  const elsewhere = [...leaves(place.root)].find(
-    ([path]) => path.split('.').at(-1)?.toLowerCase() === key.toLowerCase(),
-  );
-  const meant =
-    sibling === undefined ? elsewhere && `${place.rootAt}${elsewhere[0]}` : `${place.at}${sibling}`;
-  return {
-    key: `${place.at}${key}`,
-    reason: meant === undefined ? 'unknown key' : `unknown key (did you mean ${meant}?)`,
-  };
+  const elsewhere = paths.find((path) => path.split('.').at(-1)?.toLowerCase() === key.toLowerCase());
+  const meant = sibling === undefined ? elsewhere && `${place.rootAt}${elsewhere}` : `${place.at}${sibling}`;
+  return { key: at, reason: meant === undefined ? 'unknown key' : `unknown key (did you mean ${meant}?)` };
 }
 
 function inspectIn(

@@ -48,6 +48,13 @@ describe('unknown keys', () => {
     });
   });
 
+  it('a dotted name for a nested key says how to nest it', () => {
+    expect(fromFile({ 'mqtt.port': 1884, pdus: [{ id: 'a', host: 'h', 'v3.user': 'u' }] }).issues).toEqual([
+      { key: 'mqtt.port', reason: 'unknown key (nest it: "mqtt": { "port": … })' },
+      { key: 'pdus[0].v3.user', reason: 'unknown key (nest it: "v3": { "user": … })' },
+    ]);
+  });
+
   it('offers nothing when no key is close (a wrong guess is worse than none)', () => {
     const error = fromFile({ log: { lvl: 'debug' }, pdus: [{ id: 'a', host: 'h', ip: '10.0.0.1' }], zzz: 1 });
     expect(error.issues).toEqual([
