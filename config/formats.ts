@@ -17,8 +17,6 @@ export interface Format<In, Out = In> {
   resolve?(value: In): Out;
   /** Never quote a value of this format, whatever the key (a broker URL may carry a password). */
   readonly opaque?: boolean;
-  /** Types only: never set. */
-  readonly types?: { in: In; out: Out };
 }
 
 /** An outlet of a configured PDU: `unit` is pduId (1 without daisy-chaining, 2… for linked units). */
@@ -197,8 +195,8 @@ export const FORMATS = {
   }),
   'r2m-mqtt-url': format<string>({
     opaque: true,
-    check: (value) => {
-      if (value === '' || value === null) return undefined;
+    check: (value, leaf) => {
+      if (unset(value, leaf)) return undefined;
       if (typeof value !== 'string') return `must be a string, got ${kindOf(value)}`;
       let url: URL;
       try {
@@ -211,7 +209,7 @@ export const FORMATS = {
         return `must use mqtt:, mqtts:, ws: or wss:, got ${show(url.protocol)}`;
       return undefined;
     },
-    describe: () => 'mqtt(s):// or ws(s):// URL, or empty',
+    describe: (leaf) => `mqtt(s):// or ws(s):// URL${orEmpty(leaf)}`,
   }),
   'r2m-outlets': format<readonly (number | string)[], readonly ProtectedOutlet[]>({
     check: (value) => {
@@ -225,7 +223,7 @@ export const FORMATS = {
       return Object.freeze(outlets);
     },
   }),
-  /** A list whose elements follow the leaf's `items` schema, each element read on its own (load.ts). */
+  /** A list whose elements follow the leaf's `items` schema, each element read on its own (read.ts). */
   'r2m-pdus': format<readonly unknown[]>({
     opaque: true,
     check: (value) => (Array.isArray(value) ? undefined : `must be an array, got ${kindOf(value)}`),

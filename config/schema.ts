@@ -73,6 +73,7 @@ export const schema = {
     url: {
       doc: 'External broker URL (mqtt://, mqtts://, ws://, wss://); empty = start the embedded broker.',
       format: 'r2m-mqtt-url',
+      optional: true,
       unset: '',
       default: '',
       env: 'R2M_MQTT_URL',
