@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import compress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError } from 'fastify';
+import type { HttpConfig } from '../../config/types.ts';
 import type { Logger } from '../log.ts';
 import { isLoopbackName } from '../loopback.ts';
 import { listenError } from '../startup.ts';
@@ -13,7 +14,7 @@ import { describeValidation, errorBody } from './errors.ts';
 import { type EventHub, registerEvents } from './events.ts';
 import { bridgeFamilies, renderFamilies } from './metrics.ts';
 import { loadOrCreateToken, tokenFileFor } from './token.ts';
-import type { HttpConfig, HttpDeps, HttpServer } from './types.ts';
+import type { HttpDeps, HttpServer } from './types.ts';
 
 /**
  * The bridge's HTTP side: the original system's API, the live event stream, /metrics, /healthz and
@@ -28,9 +29,13 @@ const PLACEHOLDER = `<!doctype html><meta charset="utf-8"><title>raritan2mqtt</t
  * The token for writes from other machines when no credentials are configured (docs/security.md):
  * only a server reachable beyond loopback needs one, and only a database on disk has a place for it.
  */
-function generatedToken(config: HttpConfig, log: Logger): { token: string; file: string } | undefined {
+function generatedToken(
+  config: HttpConfig,
+  dbPath: string | undefined,
+  log: Logger,
+): { token: string; file: string } | undefined {
   if (config.token || (config.username && config.password) || isLoopbackName(config.host)) return undefined;
-  const file = tokenFileFor(config.dbPath ?? ':memory:');
+  const file = tokenFileFor(dbPath ?? ':memory:');
   if (!file) {
     log.warn(
       'HTTP writes are accepted from this machine only: the database is in memory, so there is no place for a token file (set http.token to allow them from the network)',
@@ -169,7 +174,7 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
   return {
     async start() {
       await ready;
-      ctx.auth = createAuth({ ...deps.config, generated: generatedToken(deps.config, log) });
+      ctx.auth = createAuth({ ...deps.config, generated: generatedToken(deps.config, deps.dbPath, log) });
       const { port: wanted, host } = deps.config;
       try {
         await app.listen({ port: wanted, host });
