@@ -19,12 +19,12 @@ export const ENV_OF_KEY: ReadonlyMap<string, string> = new Map(
 );
 
 /**
- * R2M_* variables of the project that are no setting: bin/bundle.js (R2M_NO_BUNDLE), docker compose
+ * R2M_* variables of the project that are no setting: bin/code.js (R2M_BUNDLE), docker compose
  * (R2M_CONFIG_DIR and the published ports), the tests' helpers and the Node-RED container. A test
  * finds every R2M_* name in the repository among these or the schema's.
  */
 export const NOT_SETTINGS: readonly string[] = [
-  'R2M_NO_BUNDLE',
+  'R2M_BUNDLE',
   'R2M_CONFIG_DIR',
   'R2M_HTTP_PUBLISH_PORT',
   'R2M_DEMO_PUBLISH_PORT',

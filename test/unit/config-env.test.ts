@@ -55,7 +55,7 @@ describe('R2M_* variables that set nothing', () => {
   });
 
   it('says nothing about settings, the project’s other variables, empty ones or other prefixes', () => {
-    const env: Record<string, string> = { PATH: '/bin', R2M_UNSET_ONE: '', R2M_NO_BUNDLE: '1' };
+    const env: Record<string, string> = { PATH: '/bin', R2M_UNSET_ONE: '', R2M_BUNDLE: '1' };
     for (const name of SETTING_VARIABLES) env[name] = '';
     for (const name of NOT_SETTINGS) env[name] = 'x';
     env.R2M_HTTP_PORT = '8080';
