@@ -46,3 +46,17 @@ export function redactConfig(config: Config): Config {
   }));
   return structuredClone({ ...top, pdus, mqtt: { ...top.mqtt, url: hideUrlPassword(config.mqtt.url) } });
 }
+
+/** The names of every `sensitive` key of the schemas (community, authKey, password, token, …). */
+export function secretKeyNames(): string[] {
+  const names = new Set<string>();
+  const walk = (section: Section) => {
+    for (const [key, node] of Object.entries(section)) {
+      if (!isLeaf(node)) walk(node);
+      else if (node.sensitive) names.add(key);
+    }
+  };
+  walk(schema as Section);
+  walk(pduSchema as Section);
+  return [...names].sort();
+}
