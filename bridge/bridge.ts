@@ -4,6 +4,7 @@ import { type Config, hasWriteAccess, type PduConfig } from '../config/load.ts';
 import { type Bus, type Consumer, createBus } from './bus.ts';
 import { type Commands, createCommands, type OutletControl, protectedOf } from './commands.ts';
 import { createEnergyTracker } from './facts/energy-tracker.ts';
+import { createEventFeed } from './facts/event-feed.ts';
 import { createHistoryConsumer } from './history/consumer.ts';
 import { createHistory, type History } from './history/history.ts';
 import { createHttpServer } from './http/server.ts';
@@ -13,10 +14,12 @@ import type { Logger } from './log.ts';
 import { createMqttBridge, type MqttBridge } from './mqtt/bridge.ts';
 import { createPoller, type Poller } from './poller.ts';
 import { unitId } from './readings.ts';
+import { createBridgeSelf } from './self.ts';
 import { createOutletControl } from './snmp/control.ts';
 import { createPduReader, type PduReader } from './snmp/reader.ts';
 import { createSnmpClient, type SnmpClient } from './snmp/session.ts';
 import { readTarget, writeTarget } from './snmp/targets.ts';
+import { createPollScheduler } from './traps/poll-scheduler.ts';
 
 /**
  * The controller (docs/architecture.md): one poller per PDU is a source on the bus; the consumers
@@ -122,6 +125,15 @@ export function createBridge(options: BridgeOptions): Bridge {
     return c;
   }
 
+  // "Poll this PDU now" (a trap, Home Assistant's button, poll_now): coalesced and rate-limited per PDU.
+  const scheduler = createPollScheduler({
+    log,
+    target: (source) => {
+      const rt = runtimes.get(source);
+      return rt && { pollNow: () => rt.poller.pollNow(), invalidate: () => rt.reader.invalidate() };
+    },
+  });
+
   const commands = createCommands({
     log,
     control,
@@ -135,6 +147,10 @@ export function createBridge(options: BridgeOptions): Bridge {
     afterChange: async (id) => {
       await resolveUnit(id)?.rt.poller.pollNow();
     },
+    sources: () => [...runtimes.keys()],
+    sourceOf: (id) => (runtimes.has(id) ? id : resolveUnit(id)?.rt.pdu.id),
+    requestPoll: (source) => scheduler.request(source),
+    republish: () => mqtt.republish(),
   });
 
   for (const [index, pdu] of config.pdus.entries()) {
@@ -167,9 +183,19 @@ export function createBridge(options: BridgeOptions): Bridge {
   const pollers = () => [...runtimes.values()].map((rt) => rt.poller);
   const status = createStatusBoard(pollers, config.pdus);
 
+  const self = createBridgeSelf({
+    config,
+    log,
+    status,
+    mqttConnected: () => mqtt.connected,
+    traps: () => undefined,
+    requestedPolls: (source) => scheduler.polls.get(source) ?? 0,
+  });
+
   const mqtt = createMqttBridge({
     log,
     bus,
+    self,
     mqtt: config.mqtt,
     pdus: config.pdus.map((p) => ({
       id: p.id,
@@ -217,6 +243,8 @@ export function createBridge(options: BridgeOptions): Bridge {
     createHistoryConsumer({ bus, history, log }),
     mqtt,
     http,
+    // After MQTT: an event is published once the state it tells of is.
+    createEventFeed(bus),
     ...(options.consumers ?? []).map((make) => make(context)),
   ];
 
@@ -230,6 +258,7 @@ export function createBridge(options: BridgeOptions): Bridge {
     },
     async stop() {
       // Sources first, so the poll in flight still reaches every consumer; then consumers in reverse.
+      scheduler.stop();
       await Promise.all(pollers().map((p) => p.stop()));
       for (const rt of runtimes.values()) rt.writer?.close();
       for (const c of [...consumers].reverse()) await c.stop();

@@ -1,3 +1,4 @@
+import type { BridgeEvent } from './facts/events.ts';
 import type { Logger } from './log.ts';
 import type { PollResult } from './readings.ts';
 
@@ -32,6 +33,8 @@ export interface BusEvents {
   poll: PollResult;
   availability: AvailabilityChange;
   recorded: Recorded;
+  /** What a poll or an availability decision showed changed (bridge/facts/events.ts). */
+  event: BridgeEvent;
 }
 
 export type BusEventName = keyof BusEvents;

@@ -17,7 +17,7 @@ import type { Topics } from './topics.ts';
 export interface AnnouncerDeps {
   log: Logger;
   topics: Topics;
-  options: { baseTopic: string; discoveryPrefix: string; bridgeId: string };
+  options: { baseTopic: string; discoveryPrefix: string; bridgeId: string; viaDevice?: string };
   pdus: ReadonlyArray<MqttPduOptions>;
   outbox: Outbox;
 }

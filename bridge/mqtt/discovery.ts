@@ -15,6 +15,8 @@ export interface DiscoveryOptions {
   discoveryPrefix: string;
   /** Owner mark: prefix of every discovery node id this bridge publishes. */
   bridgeId: string;
+  /** The bridge's own device (bridge-device.ts), when it is announced: every PDU is `via_device` it. */
+  viaDevice?: string;
   swVersion: string;
   supportUrl?: string;
   allowSwitching: boolean;
@@ -73,6 +75,11 @@ export const DEFAULT_SUPPORT_URL = 'https://github.com/raritan2mqtt/raritan2mqtt
 
 /** HA's text entity refuses max > 255 (MAX_LENGTH_STATE_STATE, homeassistant/components/mqtt/text.py). */
 const TEXT_MAX = 255;
+
+/** The bridge device's identifier (bridge-device.ts). */
+export function bridgeDeviceKey(bridgeId: string): string {
+  return `raritan2mqtt_bridge_${slug(bridgeId)}`;
+}
 
 export function nodeId(bridgeId: string, pdu: string, outlet?: number): string {
   const base = `${slug(bridgeId)}_${slug(pdu)}`;
@@ -149,6 +156,7 @@ export function pduDiscovery(r: PduReading, o: DiscoveryOptions): DiscoveryMessa
   };
   if (r.identity.serial) device.serial_number = r.identity.serial;
   if (r.identity.firmware) device.sw_version = r.identity.firmware;
+  if (o.viaDevice) device.via_device = o.viaDevice;
   const id = nodeId(o.bridgeId, r.id);
   const payload = {
     device,
