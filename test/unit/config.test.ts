@@ -21,6 +21,9 @@ describe('loadConfig defaults', () => {
       namesRefresh: 300,
       offlineAfter: 3,
       maxVarbinds: 60,
+      trapPort: 1162,
+      trapHost: '0.0.0.0',
+      trapCommunity: null,
     });
     expect(config.mqtt).toEqual({
       url: null,
