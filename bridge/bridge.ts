@@ -12,6 +12,7 @@ import { createStatusBoard } from './http/status.ts';
 import type { MetricFamily, StatusSource } from './http/types.ts';
 import type { Logger } from './log.ts';
 import { createMqttBridge, type MqttBridge } from './mqtt/bridge.ts';
+import { pduWebPage } from './mqtt/discovery.ts';
 import { createPoller, type Poller } from './poller.ts';
 import { createBridgeSelf } from './self.ts';
 import { createPduReader } from './snmp/reader.ts';
@@ -175,6 +176,7 @@ export function createBridge(options: BridgeOptions): Bridge {
       canWrite: hasWriteAccess(p),
       protectedOutlets: p.protectedOutlets,
       maxNameLength: p.maxNameLength,
+      configurationUrl: pduWebPage(p.host),
     })),
     commands,
   });

@@ -21,6 +21,8 @@ export interface PduInfo {
   model: string;
   serial: string;
   firmware: string;
+  /** pxMACAddress, where the PDU serves it. */
+  mac: string | null;
   /** `host:port` as configured. */
   address: string | null;
   outlets: number;
@@ -103,6 +105,7 @@ export function createBridgeSelf(deps: {
           model: r?.identity.model ?? '',
           serial: r?.identity.serial ?? '',
           firmware: r?.identity.firmware ?? '',
+          mac: r?.identity.mac ?? null,
           address: s.address ?? null,
           outlets: r?.outlets.length ?? 0,
           breakers: extras?.breakers?.length ?? 0,

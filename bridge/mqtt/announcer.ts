@@ -69,6 +69,7 @@ export function createAnnouncer({ log, topics: t, options, pdus, outbox }: Annou
       canWrite: p?.canWrite ?? false,
       protectedOutlets: p ? protectedOf(p, r.unit) : new Set(),
       maxNameLength: p?.maxNameLength ?? 64,
+      ...(p?.configurationUrl ? { configurationUrl: p.configurationUrl } : {}),
     };
   }
 

@@ -32,6 +32,7 @@ export type Column =
   | 'inletCount'
   | 'outletCount'
   | 'pduName'
+  | 'macAddress'
   | 'outletLabel'
   | 'outletName'
   | 'outletRatedVoltage'
@@ -109,6 +110,7 @@ export function pduLayout(units: number, outlets: number): Layout {
     add(`${UNIT_CONFIG.inletCount}.${u}`, 'inletCount', u);
     add(`${UNIT_CONFIG.outletCount}.${u}`, 'outletCount', u);
     add(`${UNIT_CONFIG.pduName}.${u}`, 'pduName', u);
+    add(`${UNIT_CONFIG.macAddress}.${u}`, 'macAddress', u);
     add(`${INLET_CONFIG.poleCount}.${u}.1`, 'inletPoleCount', u);
     add(`${INLET_CONFIG.ratedVoltage}.${u}.1`, 'inletRatedVoltage', u);
     add(`${INLET_CONFIG.ratedCurrent}.${u}.1`, 'inletRatedCurrent', u);

@@ -146,7 +146,13 @@ export function decodeReadings(
       source: opts.source,
       unit: unit.unit,
       time: opts.time,
-      identity: { name: unit.name, model: unit.model, serial: unit.serial, firmware: layout.firmware },
+      identity: {
+        name: unit.name,
+        model: unit.model,
+        serial: unit.serial,
+        firmware: layout.firmware,
+        ...(unit.mac ? { mac: unit.mac } : {}),
+      },
       inlet: inletTotals(unit, (inlet, type, spec) =>
         read(INLET_TABLE, `${unit.unit}.${inlet}.${type}`, spec, type),
       ),

@@ -89,8 +89,9 @@ describe("the bridge's own topics on the simulated PDU", () => {
     expect(info.pdus).toEqual([
       expect.objectContaining({ id: 'lab', source: 'lab', outlets: 8, model: expect.any(String) }),
     ]);
-    const pdu = (info.pdus as { serial: string; firmware: string }[])[0]!;
+    const pdu = (info.pdus as { serial: string; mac: string }[])[0]!;
     expect(pdu.serial).toBe(agent.model.identity(1).serial);
+    expect(pdu.mac).toBe(agent.model.identity(1).mac);
     const config = info.config as { pdus: { writeCommunity: string; community: string }[] };
     expect(config.pdus[0]).toMatchObject({ writeCommunity: '[redacted]', community: '[redacted]' });
     expect(JSON.stringify(info)).not.toContain(`"${WRITE}"`);
@@ -200,9 +201,13 @@ describe("the bridge's own topics on the simulated PDU", () => {
     });
     // Every PDU device hangs under the bridge's.
     const pdu = json(configs.get(`homeassistant/device/${BASE}_lab/config`)!) as {
-      device: { via_device: string };
+      device: { via_device: string; configuration_url: string; connections: string[][] };
     };
     expect(pdu.device.via_device).toBe(device.device.identifiers[0]);
+    // Its web page and its MAC (pxMACAddress), by which Home Assistant merges it with other integrations' view of it.
+    expect(pdu.device.configuration_url).toBe('https://127.0.0.1');
+    expect(pdu.device.connections).toEqual([['mac', agent.model.identity(1).mac]]);
+    expect(agent.model.identity(1).mac).toMatch(/^02(:[0-9a-f]{2}){5}$/);
     const states = await retained(url, [`${BASE}/#`]);
     const errors = validateDiscovery({
       discoveryPrefix: 'homeassistant',

@@ -165,8 +165,9 @@ describe.skipIf(!existsSync(SNMPGET))('MQTT commands against the simulated PDU',
     expect(await snmpget(`${OUTLET_CONFIG.name}.1.3`)).toBe('Backup NAS');
     const after = await retained(url, [`${BASE}/pdu1/outlet/3`, `${PREFIX}/device/r2m_pdu1_outlet_3/config`]);
     expect(JSON.parse(after.get(`${BASE}/pdu1/outlet/3`) ?? '{}').name).toBe('Backup NAS');
+    // The outlet device carries its PDU's name (the simulator's is empty: its id) before the outlet's.
     expect(JSON.parse(after.get(`${PREFIX}/device/r2m_pdu1_outlet_3/config`) ?? '{}').device.name).toBe(
-      'Backup NAS',
+      'pdu1: Backup NAS',
     );
   });
 
