@@ -15,7 +15,7 @@ export function createHistoryConsumer({
   log,
 }: {
   bus: Bus;
-  history: Pick<History, 'record' | 'recordOffline'>;
+  history: Pick<History, 'record' | 'recordOffline' | 'recordEvent'>;
   log: Logger;
 }): Consumer {
   const off: (() => void)[] = [];
@@ -48,6 +48,7 @@ export function createHistoryConsumer({
           },
           'history',
         ),
+        bus.on('event', (e) => history.recordEvent(e), 'history'),
       );
     },
     stop() {

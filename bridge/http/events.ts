@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { eventPayload } from '../facts/events.ts';
 import type { PduReading } from '../readings.ts';
 import { type ApiContext, cardsOf, currentStatus } from './api.ts';
 import { cardsJson, liveJson, pollJson } from './payloads.ts';
@@ -12,6 +13,7 @@ import type { PduStatus } from './types.ts';
  *                                                      may still be online: one lost answer is not an outage)
  *   event: availability  data: { pdus: string[], online: boolean, time: number }  the poller's decision
  *   event: cards         data: { pdus: CardsJson[] }  after the history committed a poll
+ *   event: bridge-event  data: { type, data }         one of the bridge's events, as on bridge/event
  *   event: heartbeat     data: { time: number }       every 15 s: proxies keep the stream, the panel
  *                                                      knows the bridge is alive between slow polls
  * A connecting client first gets one `reading` with the whole current state: the CurrentStatusJson of
@@ -75,6 +77,7 @@ export function registerEvents(app: FastifyInstance, ctx: ApiContext): EventHub 
       (a) => send('availability', () => ({ pdus: a.units, online: a.online, time: a.time })),
       'http-live',
     ),
+    bus.on('event', (e) => send('bridge-event', () => eventPayload(e)), 'http-live'),
     bus.on(
       'recorded',
       (e) => {

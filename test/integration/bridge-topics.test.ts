@@ -146,6 +146,39 @@ describe("the bridge's own topics on the simulated PDU", () => {
     expect(EVENT_TYPES).toContain('pdu_online');
   });
 
+  it('keeps the events in the history for the panel, and streams new ones to it', async () => {
+    const http = `http://127.0.0.1:${bridge.http!.port}`;
+    const listed = (await (await fetch(`${http}/api/event-log?pdu=lab&limit=50`)).json()) as {
+      events: { type: string; data: Record<string, unknown> }[];
+    };
+    const types = listed.events.map((e) => e.type);
+    // Newest first: the outage and the return come after the rename and the switch.
+    expect(types.slice(0, 4)).toEqual(['pdu_online', 'pdu_offline', 'outlet_switched', 'outlet_renamed']);
+    expect(listed.events[3]?.data).toMatchObject({ pdu: 'lab', outlet: 3, name: 'db-03 PSU1' });
+    expect((await fetch(`${http}/api/event-log?limit=0`)).status).toBe(400);
+
+    // The live stream (what the panel listens to) carries the next one.
+    const ctrl = new AbortController();
+    const res = await fetch(`${http}/api/events`, { signal: ctrl.signal });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const frame = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream ended');
+        text += decoder.decode(value, { stream: true });
+        const m = /event: bridge-event\ndata: (.*)\n/.exec(text);
+        if (m) return JSON.parse(m[1]!) as { type: string; data: Record<string, unknown> };
+      }
+    })();
+    // Wait for the stream's first frame (the current status): the client is registered.
+    while (!text.includes('event: reading')) await new Promise((r) => setTimeout(r, 20));
+    expect((await bridge.commands.rename({ pdu: 'lab', outlet: 5, name: 'live one' })).status).toBe('ok');
+    expect(await frame).toMatchObject({ type: 'outlet_renamed', data: { outlet: 5, name: 'live one' } });
+    ctrl.abort();
+  });
+
   it('answers health_check and options with the transaction; options change the log level', async () => {
     expect(await request('health_check', '{"transaction":"h1"}')).toMatchObject({
       status: 'ok',

@@ -48,7 +48,7 @@ describe('history migrations on :memory:', () => {
     db.prepare(
       'INSERT INTO energy_state (pdu, outlet, ts, counter, p, total, est) VALUES (1, 4, 1000, NULL, 600, 777, 1)',
     ).run();
-    expect(migrate(db, migrations)).toBe(3);
+    expect(migrate(db, migrations.slice(0, 3))).toBe(3);
     const rows = db
       .prepare(
         'SELECT outlet, counter, counter_ms, at_ms, total, origin, est, cand, prior FROM energy_state ORDER BY outlet',
