@@ -4,7 +4,7 @@ import type { PollResult } from '../readings.ts';
 /**
  * "Poll this PDU now", asked by a trap or by Home Assistant's "Poll now" button: coalesced and
  * rate-limited per PDU, so a flood of traps (or of button presses) costs at most one poll per
- * `spacingMs` (docs/security.md, "SNMP traps"). The first request polls at once; requests that
+ * `spacingMs` (docs/security.md, "SNMP traps"). The first request polls at once (after GATHER_MS); requests that
  * arrive while that poll runs, or within the spacing, are served by one more poll after it. A
  * request that joined a poll which had started before it was made (the scheduled poll already in
  * flight) is served again: that poll may have read the PDU before the change the trap announced.
@@ -30,6 +30,11 @@ export interface PollScheduler {
  * outlet's onOff sensor) is one or two polls, and a flood of thousands stays one a second. */
 export const POLL_SPACING_MS = 1000;
 
+/** A PDU sends its traps in bursts (powerControl, then the outlet's onOff outletSensorStateChange, a
+ * millisecond apart): the first request waits this long, so the burst is one poll, not a poll and a
+ * second one a second later for the trap that arrived while the first ran. */
+export const GATHER_MS = 50;
+
 interface SourceState {
   running: boolean;
   /** Time of the earliest request not yet served, ms (undefined: none pending). */
@@ -43,10 +48,12 @@ export function createPollScheduler(deps: {
   target: (source: string) => PollTarget | undefined;
   log: Logger;
   spacingMs?: number;
+  gatherMs?: number;
   now?: () => number;
 }): PollScheduler {
   const now = deps.now ?? Date.now;
   const spacing = deps.spacingMs ?? POLL_SPACING_MS;
+  const gather = deps.gatherMs ?? GATHER_MS;
   const states = new Map<string, SourceState>();
   const polls = new Map<string, number>();
   const coalesced = new Map<string, number>();
@@ -55,7 +62,7 @@ export function createPollScheduler(deps: {
 
   function kick(source: string, s: SourceState): void {
     if (stopped || s.running || s.timer || s.pendingSince === undefined) return;
-    const wait = s.lastStart + spacing - now();
+    const wait = Math.max(s.lastStart + spacing, s.pendingSince + gather) - now();
     if (wait > 0) {
       s.timer = setTimeout(() => {
         s.timer = undefined;

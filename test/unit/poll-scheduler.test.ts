@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../bridge/log.ts';
 import type { PollResult } from '../../bridge/readings.ts';
-import { createPollScheduler, POLL_SPACING_MS } from '../../bridge/traps/poll-scheduler.ts';
+import { createPollScheduler, GATHER_MS, POLL_SPACING_MS } from '../../bridge/traps/poll-scheduler.ts';
 
 /**
  * "Poll this PDU now" (bridge/traps/poll-scheduler.ts), on fake timers: the first request polls at
- * once, a flood costs at most one poll per spacing, requests during a poll are served by one poll
+ * once (after gathering its burst for GATHER_MS), a flood costs at most one poll per spacing, requests during a poll are served by one poll
  * after it, and a poll that started before a request does not count as serving it.
  */
 
@@ -42,7 +42,11 @@ describe('the poll scheduler', () => {
     const t = target();
     const s = createPollScheduler({ log: silentLogger, target: (id) => (id === 'lab' ? t : undefined) });
     expect(s.request('lab')).toBe(true);
-    expect(t.started).toEqual([1_000_000]);
+    // A burst (powerControl, then the outlet's state change) is gathered into that one poll.
+    await vi.advanceTimersByTimeAsync(1);
+    s.request('lab');
+    await vi.advanceTimersByTimeAsync(GATHER_MS);
+    expect(t.started).toEqual([1_000_000 + GATHER_MS]);
     // 1,000 requests over 3 s.
     for (let i = 0; i < 1000; i++) {
       s.request('lab');
@@ -63,7 +67,7 @@ describe('the poll scheduler', () => {
 
   it('serves a request made during a poll with one more poll after it', async () => {
     const t = target(400);
-    const s = createPollScheduler({ log: silentLogger, target: () => t });
+    const s = createPollScheduler({ log: silentLogger, target: () => t, gatherMs: 0 });
     s.request('lab');
     await vi.advanceTimersByTimeAsync(100);
     s.request('lab');
@@ -81,14 +85,14 @@ describe('the poll scheduler', () => {
     const t = {
       pollNow: () => {
         calls++;
-        const time = calls === 1 ? Date.now() - 10 : Date.now();
+        const time = calls === 1 ? Date.now() - 1000 : Date.now();
         return Promise.resolve({ ok: true, time } as PollResult);
       },
       invalidate: () => {},
     };
     const s = createPollScheduler({ log: silentLogger, target: () => t });
     s.request('lab');
-    await vi.advanceTimersByTimeAsync(POLL_SPACING_MS + 10);
+    await vi.advanceTimersByTimeAsync(POLL_SPACING_MS + GATHER_MS + 10);
     expect(calls).toBe(2);
     await vi.advanceTimersByTimeAsync(POLL_SPACING_MS * 3);
     expect(calls).toBe(2);
@@ -100,6 +104,7 @@ describe('the poll scheduler', () => {
     const s = createPollScheduler({ log: silentLogger, target: (id) => (id === 'lab' ? t : undefined) });
     expect(s.request('nope')).toBe(false);
     s.request('lab', { layout: true });
+    await vi.advanceTimersByTimeAsync(GATHER_MS);
     expect(t.invalidated).toBe(1);
     s.request('lab');
     s.stop();
