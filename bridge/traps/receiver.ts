@@ -118,8 +118,14 @@ export function createTrapReceiver(deps: TrapReceiverDeps): TrapReceiver {
         log.debug({ err: error.message }, 'trap receiver socket error');
         return;
       }
-      // A wrong community or user names itself in net-snmp's message: log the kind, never the text.
-      const refused = error.name === 'RequestFailedError';
+      // A wrong community or user names itself in net-snmp's message, and a wrong v3 key carries the
+      // digests and the user (keys included) in it: log the kind, never the text.
+      const code = (error as { code?: unknown }).code;
+      const refused =
+        error.name === 'RequestFailedError' ||
+        (error.name === 'ResponseInvalidError' &&
+          (code === snmp.ResponseInvalidCode.EAuthFailure ||
+            code === snmp.ResponseInvalidCode.ECouldNotDecrypt));
       if (refused) stats.refused++;
       else stats.malformed++;
       log.debug(
