@@ -14,6 +14,7 @@ import {
   MAX_PACKET_BYTES,
   othersMayPublish,
 } from './broker-rules.ts';
+import { compactRetained } from './retained-store.ts';
 import type { TopicOptions } from './topics.ts';
 
 /**
@@ -23,7 +24,8 @@ import type { TopicOptions } from './topics.ts';
  * connection (recognised by a credential made per start, `bridgeLogin`) publishes its state,
  * availability and discovery; the others publish commands and Home Assistant's status, and read
  * everything (broker-rules.ts, docs/security.md). No other client sends a packet over 256 kB, and all
- * of them together keep at most 16 MB retained.
+ * of them together keep at most 16 MB retained. Large retained payloads are stored deflated
+ * (retained-store.ts).
  */
 
 export interface EmbeddedBrokerOptions {
@@ -138,6 +140,8 @@ export function createEmbeddedBroker(opts: EmbeddedBrokerOptions): EmbeddedBroke
           refuse(done, 4, 'bad username or password');
         },
       });
+      if (!compactRetained(aedes))
+        log.debug('aedes persistence not as expected: retained payloads are stored uncompressed');
       aedes.authorizePublish = (client, packet, callback) => {
         // aedes' default: nobody publishes into $SYS (a DoS vector, moscajs/aedes#597).
         if (packet.topic.startsWith('$SYS/')) return callback(new Error('$SYS/ topic is reserved'));
