@@ -2,7 +2,8 @@
 // `npm run bench [-- --json] [-- --quick]`: the benchmarks against the project's targets, one after another (never
 // in parallel: each measures time and CPU), each in its own Node process through tsx. Prints each one's
 // output, then a one-line summary per benchmark; exits 1 when any target was missed or a bench broke.
-// --quick: the scale run lasts 20 s instead of 60 s and the SNMP comparison does fewer cycles.
+// --quick: the scale run lasts 20 s instead of 60 s, the stretch one cycle instead of three, and the SNMP
+// comparison does fewer cycles. `stretch` is the scale bench with --stretch: 1,000 PDUs every 60 s.
 // --json: one JSON document on stdout ({ benches: { name: { exitCode, seconds, result } }, passed });
 //         the progress and the summary go to stderr.
 import { spawn } from 'node:child_process';
@@ -21,18 +22,27 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-const benches = ['snmp', 'history', 'scale', 'panel'].filter((name) =>
-  existsSync(join(root, 'bench', `${name}.ts`)),
-);
+/** name (the key in --json's `benches`) → the bench file and its own arguments. */
+const benches = [
+  { name: 'snmp', file: 'snmp', args: [] },
+  { name: 'history', file: 'history', args: [] },
+  { name: 'scale', file: 'scale', args: [] },
+  { name: 'stretch', file: 'scale', args: ['--stretch'] },
+  { name: 'panel', file: 'panel', args: [] },
+].filter((b) => existsSync(join(root, 'bench', `${b.file}.ts`)));
 const say = (line) => (json ? process.stderr : process.stdout).write(`${line}\n`);
 
-function run(name) {
+function run({ file, args }) {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', join('bench', `${name}.ts`), ...flags], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join('bench', `${file}.ts`), ...args, ...flags],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
@@ -68,9 +78,10 @@ function outcome(result) {
 
 const results = {};
 const summary = [];
-for (const name of benches) {
-  say(`\n=== bench/${name}.ts ${flags.join(' ')}`);
-  const result = await run(name);
+for (const bench of benches) {
+  const { name } = bench;
+  say(`\n=== bench/${bench.file}.ts ${[...bench.args, ...flags].join(' ')}`);
+  const result = await run(bench);
   const { parsed, line } = outcome(result);
   results[name] = { exitCode: result.exitCode, seconds: Number(result.seconds.toFixed(1)), result: parsed };
   const status =
