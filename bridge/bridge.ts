@@ -125,6 +125,13 @@ export function createBridge(options: BridgeOptions): Bridge {
   const commands = createCommands({
     log,
     control,
+    unavailable: (id) => {
+      const rt = runtimes.get(id);
+      if (!rt) return undefined;
+      return rt.poller.online === false
+        ? `${id} is offline (${rt.pdu.host}:${rt.pdu.port} does not answer)`
+        : `${id} has not answered yet (${rt.pdu.host}:${rt.pdu.port})`;
+    },
     afterChange: async (id) => {
       await resolveUnit(id)?.rt.poller.pollNow();
     },
@@ -146,6 +153,7 @@ export function createBridge(options: BridgeOptions): Bridge {
       phaseMs: Math.floor((index / config.pdus.length) * pdu.pollInterval * 1000),
       offlineAfter: config.snmp.offlineAfter,
       reader,
+      displayName: pdu.name,
       target,
       log,
       energy,
@@ -157,25 +165,12 @@ export function createBridge(options: BridgeOptions): Bridge {
   }
 
   const pollers = () => [...runtimes.values()].map((rt) => rt.poller);
-  const status = createStatusBoard(pollers);
+  const status = createStatusBoard(pollers, config.pdus);
 
   const mqtt = createMqttBridge({
     log,
     bus,
-    mqtt: {
-      url: config.mqtt.url ?? undefined,
-      port: config.mqtt.port,
-      wsPort: config.mqtt.wsPort,
-      host: config.mqtt.host,
-      username: config.mqtt.username ?? undefined,
-      password: config.mqtt.password ?? undefined,
-      ca: config.mqtt.ca ?? undefined,
-      baseTopic: config.mqtt.baseTopic,
-      discoveryPrefix: config.mqtt.discoveryPrefix,
-      discovery: config.mqtt.discovery,
-      refreshInterval: config.mqtt.refreshInterval,
-      bridgeId: config.mqtt.bridgeId,
-    },
+    mqtt: config.mqtt,
     pdus: config.pdus.map((p) => ({
       id: p.id,
       allowSwitching: p.allowSwitching,
@@ -188,15 +183,8 @@ export function createBridge(options: BridgeOptions): Bridge {
 
   const httpServer = createHttpServer({
     log,
-    config: {
-      port: config.http.port,
-      host: config.http.host,
-      token: config.http.token ?? undefined,
-      username: config.http.username ?? undefined,
-      password: config.http.password ?? undefined,
-      protectReads: config.http.protectReads,
-      dbPath: config.db.path,
-    },
+    config: config.http,
+    dbPath: config.db.path,
     history,
     commands,
     bus,

@@ -30,8 +30,13 @@ export interface OutletControl {
 
 export type SwitchAction = 'on' | 'off' | 'cycle';
 
-/** `kind: 'busy'`: refused because the PDU's command queue is full; the same request may succeed later. */
-export type CommandResult<T> = { status: 'ok'; data: T } | { status: 'error'; error: string; kind?: 'busy' };
+/**
+ * `kind`, for a refusal the same request may overcome later: 'busy', the PDU's command queue is full;
+ * 'unavailable', the PDU is configured but has not answered yet or is offline.
+ */
+export type CommandResult<T> =
+  | { status: 'ok'; data: T }
+  | { status: 'error'; error: string; kind?: 'busy' | 'unavailable' };
 
 export interface RenameData {
   pdu: string;
@@ -57,6 +62,11 @@ export interface Commands {
 export interface CommandsDeps {
   log: Logger;
   control: (pduId: string) => OutletControl | undefined;
+  /**
+   * For an id `control` has nothing for: why, when it is a configured PDU that cannot be written now
+   * ("has not answered yet", "is offline"); undefined for an id nobody configured.
+   */
+  unavailable?: (pduId: string) => string | undefined;
   /** Re-poll the PDU so the new state reaches every consumer the normal way (docs/architecture.md). */
   afterChange: (pduId: string) => Promise<void>;
 }
@@ -74,8 +84,9 @@ export function validateName(
   maxLength: number,
 ): { ok: true; name: string } | { ok: false; error: string } {
   if (typeof name !== 'string') return { ok: false, error: 'name must be a string' };
+  // Empty clears the name: an empty outletName is the PDU's own "no name" (the outlet then goes by its
+  // label), and what Home Assistant's text entity sends when a user deletes the text.
   const trimmed = name.trim();
-  if (trimmed === '') return { ok: false, error: 'name must not be empty' };
   if (!PRINTABLE.test(trimmed)) return { ok: false, error: 'name must contain printable characters only' };
   const limit = Math.min(maxLength, NAME_HARD_LIMIT);
   // outletName is an OCTET STRING on the wire: the PDU counts bytes, not characters.
@@ -142,6 +153,9 @@ function parseAction(action: unknown): SwitchAction | undefined {
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const fail = (error: string) => ({ status: 'error', error }) as const;
 
+const notNow = (why: string) =>
+  ({ status: 'error', error: `${why}: nothing was changed`, kind: 'unavailable' }) as const;
+
 const busy = (pdu: string) =>
   ({
     status: 'error',
@@ -149,7 +163,7 @@ const busy = (pdu: string) =>
     kind: 'busy',
   }) as const;
 
-export function createCommands({ log, control, afterChange }: CommandsDeps): Commands {
+export function createCommands({ log, control, unavailable, afterChange }: CommandsDeps): Commands {
   // One command at a time per PDU: a SET and its read-back must not interleave with another's.
   const queues = new Map<string, { tail: Promise<unknown>; pending: number }>();
   function serialize<T>(pdu: string, task: () => Promise<T>): Promise<T | ReturnType<typeof busy>> {
@@ -176,16 +190,18 @@ export function createCommands({ log, control, afterChange }: CommandsDeps): Com
     }
   }
 
-  function resolvePdu(pdu: unknown): OutletControl | string {
-    if (typeof pdu !== 'string' || pdu === '') return 'pdu must be a non-empty string';
+  function resolvePdu(pdu: unknown): OutletControl | ReturnType<typeof fail> | ReturnType<typeof notNow> {
+    if (typeof pdu !== 'string' || pdu === '') return fail('pdu must be a non-empty string');
     const c = control(pdu);
-    return c ?? `unknown pdu ${JSON.stringify(pdu.slice(0, 64))}`;
+    if (c) return c;
+    const why = unavailable?.(pdu);
+    return why ? notNow(why) : fail(`unknown pdu ${JSON.stringify(pdu.slice(0, 64))}`);
   }
 
   return {
     async rename(request) {
       const c = resolvePdu(request.pdu);
-      if (typeof c === 'string') return fail(c);
+      if ('status' in c) return c;
       const pdu = request.pdu as string;
       const outlet = parseOutlet(request.outlet, c.outlets);
       if (typeof outlet === 'string') return fail(outlet);
@@ -211,7 +227,7 @@ export function createCommands({ log, control, afterChange }: CommandsDeps): Com
 
     async switchOutlet(request) {
       const c = resolvePdu(request.pdu);
-      if (typeof c === 'string') return fail(c);
+      if ('status' in c) return c;
       const pdu = request.pdu as string;
       const outlet = parseOutlet(request.outlet, c.outlets);
       if (typeof outlet === 'string') return fail(outlet);

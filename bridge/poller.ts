@@ -1,7 +1,7 @@
 import type { AvailabilityChange } from './bus.ts';
 import type { EnergyTracker } from './facts/energy-tracker.ts';
 import type { Logger } from './log.ts';
-import type { PduReading, PollResult } from './readings.ts';
+import { type PduReading, type PollResult, withDisplayName } from './readings.ts';
 import { describeReadError, type PduReader } from './snmp/reader.ts';
 
 /**
@@ -63,6 +63,8 @@ export interface PollerDeps {
   reader: PduReader;
   /** Decides every channel's energy (bridge/facts/energy.ts); shared with the history that persists it. */
   energy: EnergyTracker;
+  /** The configured display name (`pdus[].name`; null: the PDU's own), applied to every reading. */
+  displayName?: string | null;
   target: { host: string; port: number; version: '1' | '2c' | '3' };
   log: Logger;
   onResult: (result: PollResult) => void;
@@ -121,7 +123,7 @@ export function createPoller(deps: PollerDeps): Poller {
       if (read.problems.length > 0)
         deps.log.warn({ pdu: deps.id, problems: read.problems.slice(0, 5) }, 'incomplete reading');
       const before = last.map((u) => u.id);
-      const tracked = deps.energy.track(read.units);
+      const tracked = deps.energy.track(withDisplayName(read.units, deps.displayName));
       if (tracked.events.length > 0)
         deps.log[tracked.events.some((e) => e.verdict !== 'wrap' && e.verdict !== 'reset') ? 'warn' : 'info'](
           { pdu: deps.id, energy: tracked.events.slice(0, 5) },

@@ -61,6 +61,8 @@ export interface Cards {
   energyMonthKwh: number;
   estimated: boolean;
   peakToday: Peak | null;
+  /** Energy per outlet today and this month (local calendar), kWh, outlets with any recorded. */
+  outletEnergy: { outlet: number; todayKwh: number; monthKwh: number }[];
   outletsOn: number;
   outletsTotal: number;
   inlet: {
@@ -112,6 +114,11 @@ export function createCards(db: Db) {
     ),
     energySince: db.prepare<[number, number], { e: number | null; est: number | null }>(
       'SELECT sum(e) AS e, max(est) AS est FROM r1d WHERE pdu = ? AND outlet = 0 AND ts >= ?',
+    ),
+    // The day is inside the month: one scan of this month's daily rows gives both.
+    outletEnergy: db.prepare<[number, number, number], { outlet: number; today: number; month: number }>(
+      `SELECT outlet, sum(CASE WHEN ts >= ? THEN e ELSE 0 END) AS today, sum(e) AS month FROM r1d
+       WHERE pdu = ? AND outlet > 0 AND ts >= ? GROUP BY outlet ORDER BY outlet`,
     ),
   };
   const maxIn = (level: Level | 'raw', outletFilter: string) =>
@@ -207,6 +214,9 @@ export function createCards(db: Db) {
       energyMonthKwh: (month?.e ?? 0) / 1e6,
       estimated: (month?.est ?? 0) === 1,
       peakToday: peakTotal(id, localDayStart(now), now + 1),
+      outletEnergy: q.outletEnergy
+        .all(localDayStart(now), id, localMonthStart(now))
+        .map((r) => ({ outlet: r.outlet, todayKwh: r.today / 1e6, monthKwh: r.month / 1e6 })),
       outletsOn: states.filter((s) => s.state === 1).length,
       outletsTotal: states.length,
       inlet: {

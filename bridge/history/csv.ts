@@ -61,17 +61,18 @@ export function csvChunks(ctx: CsvContext, q: CsvQuery): AsyncGenerator<string> 
   if (q.resolution !== undefined && !RESOLUTIONS.includes(q.resolution)) {
     throw new RangeError(`resolution must be one of ${RESOLUTIONS.join(', ')}`);
   }
+  // A unit never recorded (a configured PDU that never answered): the header alone, like its empty series.
   const id = ctx.pduId(q.pdu);
-  if (id === undefined) throw new RangeError(`unknown pdu ${q.pdu}`);
   const res = q.resolution ?? powerResolution(r, ctx.rawFrom);
   const sql = rowsSql(res, view).replace('ts >= ?', '(ts, outlet) > (?, ?)');
   const page = ctx.db.prepare<[number, number, number, number], CsvRow>(`${sql} LIMIT ${PAGE}`).raw(true);
-  const meta = ctx.meta(id);
+  const meta = id === undefined ? new Map<number, { label: string; name: string }>() : ctx.meta(id);
   const names = new Map<number, string>([[0, 'total,Total']]);
   for (const [o, m] of meta) names.set(o, `${csvText(m.label)},${csvText(m.name)}`);
   const pdu = csvText(q.pdu);
   return (async function* () {
     yield CSV_HEADER;
+    if (id === undefined) return;
     let ts = r.from - 1;
     let outlet = Number.MAX_SAFE_INTEGER;
     let lastTs = Number.NaN;

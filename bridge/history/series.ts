@@ -85,14 +85,16 @@ function collect(ctx: SeriesContext, q: SeriesQuery, pick: typeof powerResolutio
   const r = resolveRange(q, ctx.nowMs);
   const view = q.view ?? 'total';
   if (view !== 'total' && view !== 'ports') throw new RangeError('view must be total or ports');
+  // A unit the history has never recorded (a configured PDU that never answered) has no data in any
+  // range: an empty series. Whether the unit exists at all is the caller's question (bridge/http).
   const id = ctx.pduId(q.pdu);
-  if (id === undefined) throw new RangeError(`unknown pdu ${q.pdu}`);
   const res = pick(r, ctx.rawFrom);
   const grid = gridFor(res, r, maxPoints, rawStepS);
   const len = grid.starts.length;
   const accs = new Map<number, Acc>();
   const first = grid.starts[0] ?? r.from;
-  for (const [ts, outlet, n, ps, rpn, rpx, e, est] of readRows(ctx.db, id, res, first, r.to, view)) {
+  const rows = id === undefined ? [] : readRows(ctx.db, id, res, first, r.to, view);
+  for (const [ts, outlet, n, ps, rpn, rpx, e, est] of rows) {
     const i = grid.indexOf(ts);
     if (i < 0) continue;
     let a = accs.get(outlet);
@@ -118,7 +120,7 @@ function collect(ctx: SeriesContext, q: SeriesQuery, pick: typeof powerResolutio
     a.e[i] = (a.e[i] ?? 0) + e;
     if (est) a.est = true;
   }
-  const meta = ctx.meta(id);
+  const meta = id === undefined ? new Map<number, OutletMeta>() : ctx.meta(id);
   const stepMs =
     res === 'raw' || grid.starts.length < 2
       ? ((grid.starts[1] ?? first + NOMINAL_S[res]) - first) * 1000

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Cards } from '../history/cards.ts';
 import type { Auth } from './auth.ts';
+import { errorBody } from './errors.ts';
 import { type CurrentStatusJson, outletJson, type PduJson, pduJson } from './payloads.ts';
 import {
   type ExportQueryString,
@@ -75,22 +76,25 @@ const DEFAULT_POINTS = 500;
  */
 const maxPoints = (points: number | undefined) => (points ?? DEFAULT_POINTS) - 1;
 
+/** GET /api/current-status, and the live stream's first event: the whole state, or one unit's. */
+export function currentStatus(ctx: ApiContext, only?: string): CurrentStatusJson {
+  return {
+    time: ctx.now(),
+    demo: ctx.deps.demo,
+    auth: ctx.auth.mode,
+    token_file: ctx.auth.tokenFile ?? null,
+    pdus: statusPayload(ctx, only),
+  };
+}
+
 export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
   const { deps } = ctx;
 
   app.get<{ Querystring: PduQuery }>(
     '/api/current-status',
     { schema: { querystring: pduQuery } },
-    async (req): Promise<CurrentStatusJson> => {
-      const only = req.query.pdu === undefined ? undefined : resolvePdu(ctx, req.query.pdu);
-      return {
-        time: ctx.now(),
-        demo: deps.demo,
-        auth: ctx.auth.mode,
-        token_file: ctx.auth.tokenFile ?? null,
-        pdus: statusPayload(ctx, only),
-      };
-    },
+    async (req): Promise<CurrentStatusJson> =>
+      currentStatus(ctx, req.query.pdu === undefined ? undefined : resolvePdu(ctx, req.query.pdu)),
   );
 
   app.get<{ Querystring: PduQuery }>('/api/ports', { schema: { querystring: pduQuery } }, async (req) => {
@@ -163,8 +167,9 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
       const result = await deps.commands.rename({ pdu, outlet, name: b.name });
       if (result.status === 'ok') return result;
       // Busy: the PDU's command queue is full (bridge/commands.ts); the same request may succeed later.
-      const code = result.kind === 'busy' ? 503 : commandErrorCode(result.error);
-      return reply.code(code).send({ status: 'error', error: result.error });
+      // Busy, or a PDU not answering (yet): the same request may work later.
+      const code = result.kind ? 503 : commandErrorCode(result.error);
+      return reply.code(code).send(errorBody(result.error));
     },
   );
 }

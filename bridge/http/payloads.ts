@@ -32,7 +32,10 @@ export interface LiveJson extends InletMetrics {
   id: string;
   source: string;
   unit: number | null;
+  /** The display name: the configured `pdus[].name`, else the PDU's own (readings.ts displayName). */
   name: string;
+  /** `host:port` the unit is read through, as configured (the panel names it while waiting). */
+  address: string | null;
   model: string;
   serial: string;
   firmware: string;
@@ -57,6 +60,10 @@ export interface CardsJson {
   month: { energy_kwh: number } | null;
   /** Total power over the last hour. */
   sparkline: { times: number[]; power: (number | null)[] } | null;
+  /** Energy per outlet today and this month (outlets with any recorded). */
+  outlet_energy: { outlet: number; today_kwh: number; month_kwh: number }[] | null;
+  /** The first poll the history recorded, ms: charts of longer ranges say "collecting since". */
+  since: number | null;
 }
 
 export type PduJson = LiveJson & CardsJson;
@@ -103,7 +110,8 @@ export function liveJson(
     id: s.id,
     source: s.source,
     unit: r?.unit ?? null,
-    name: r?.identity.name ?? identity?.name ?? '',
+    name: r?.identity.name ?? (s.name || identity?.name || ''),
+    address: s.address ?? null,
     model: r?.identity.model ?? identity?.model ?? '',
     serial: r?.identity.serial ?? identity?.serial ?? '',
     firmware: r?.identity.firmware ?? identity?.firmware ?? '',
@@ -139,6 +147,14 @@ export function cardsJson(id: string, cards: Cards | null): CardsJson {
       : null,
     month: cards ? { energy_kwh: round(cards.energyMonthKwh, 3) } : null,
     sparkline: cards ? cards.sparkline : null,
+    outlet_energy: cards
+      ? cards.outletEnergy.map((o) => ({
+          outlet: o.outlet,
+          today_kwh: round(o.todayKwh, 3),
+          month_kwh: round(o.monthKwh, 3),
+        }))
+      : null,
+    since: cards?.pdu.firstTime ?? null,
   };
 }
 

@@ -7,6 +7,7 @@ import { type Logger, silentLogger } from '../../bridge/log.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
 import type { SimModelOptions } from '../../bridge/sim/model-types.ts';
 import { loadConfig } from '../../config/load.ts';
+import { freeUdpPort } from '../helpers/ports.ts';
 
 /**
  * The whole bridge (bridge.ts: pollers, embedded broker, history, HTTP + panel) on the simulated
@@ -23,13 +24,17 @@ export interface SimPdu {
   model?: SimModelOptions;
   /** The PDU's own name (pxInetName), as its owner set it; default '' (the panel shows the id). */
   name?: string;
+  /** The configured display name (`pdus[].name`), which wins over the PDU's own. */
+  displayName?: string;
+  /** Configured, but nothing answers on its port: a PDU that never answered (no agent, no history). */
+  silent?: boolean;
 }
 
 export interface BridgeStack {
   url: string;
   /** The first PDU's agent. */
   agent: SimAgent;
-  /** One agent per entry of `pdus`, in that order. */
+  /** One agent per answering entry of `pdus` (silent ones have none), in that order. */
   agents: SimAgent[];
   bridge: Bridge;
   stop(): Promise<void>;
@@ -55,7 +60,9 @@ export async function startBridgeStack(
   const dbPath = opts.dir === ':memory:' ? ':memory:' : join(dir, 'history.db');
   const sims = opts.pdus ?? [{ id: PDU }];
   const agents: SimAgent[] = [];
-  for (const sim of sims) {
+  const silentPorts = new Map<string, number>();
+  for (const sim of sims.filter((x) => x.silent)) silentPorts.set(sim.id, await freeUdpPort());
+  for (const sim of sims.filter((x) => !x.silent)) {
     const agent = await startSimAgent({
       port: 0,
       model: sim.model,
@@ -65,15 +72,18 @@ export async function startBridgeStack(
     agents.push(agent);
   }
   const agent = agents[0];
-  if (!agent) throw new Error('startBridgeStack needs at least one PDU');
+  if (!agent) throw new Error('startBridgeStack needs at least one answering PDU');
+  const answering = sims.filter((x) => !x.silent);
+  const agentOf = (sim: SimPdu) => agents[answering.indexOf(sim)];
   const config = loadConfig({
     env: {},
     overrides: {
       demo: true,
-      pdus: sims.map((sim, i) => ({
+      pdus: sims.map((sim) => ({
         id: sim.id,
-        host: agents[i]?.host,
-        port: agents[i]?.port,
+        ...(sim.displayName ? { name: sim.displayName } : {}),
+        host: '127.0.0.1',
+        port: silentPorts.get(sim.id) ?? agentOf(sim)?.port,
         community: 'public',
         writeCommunity: WRITE_COMMUNITY,
         pollInterval: opts.pollInterval ?? 5,
@@ -87,14 +97,19 @@ export async function startBridgeStack(
       mqtt: { host: '127.0.0.1', port: 0, wsPort: 0 },
     },
   } as Parameters<typeof loadConfig>[0]);
-  // History first, through the recording path (none for a database in memory: it starts empty).
-  if (dbPath !== ':memory:') {
+  // History first, through the recording path (none for a database in memory, and none for days: 0, a
+  // fresh install: the history starts with the first live poll).
+  if (dbPath !== ':memory:' && opts.days !== 0) {
     const history = createHistory({ path: dbPath, log: silentLogger });
     history.start();
     const r = backfillDemo({
       history,
-      model: (t) => sims.flatMap((sim, i) => (agents[i] ? readingsFromSim(agents[i].model, sim.id)(t) : [])),
-      ids: sims.map((sim) => sim.id),
+      model: (t) =>
+        answering.flatMap((sim) => {
+          const a = agentOf(sim);
+          return a ? readingsFromSim(a.model, sim.id)(t) : [];
+        }),
+      ids: answering.map((sim) => sim.id),
       now: Date.now(),
       days: opts.days ?? 400,
       recentDays: 2,

@@ -26,13 +26,18 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(options: { width?: number; height?: number } = {}): Promise<Browser> {
+export async function launchBrowser(
+  options: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {},
+): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'r2m-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: options.width ?? 1400, height: options.height ?? 900 },
+    // A dark system (the panel's default look; Chromium has no "no preference" any more: it would
+    // report light); tests of a light system pass 'light'.
+    colorScheme: options.colorScheme ?? 'dark',
     acceptDownloads: true,
   });
   return {

@@ -61,9 +61,12 @@ function setup(o: Parameters<typeof memoryControl>[0] = {}) {
 }
 
 describe('validateName', () => {
+  it('takes an empty name (or only spaces) as clearing it: the PDU has no name for the outlet', () => {
+    expect(validateName('', 64)).toEqual({ ok: true, name: '' });
+    expect(validateName('   ', 64)).toEqual({ ok: true, name: '' });
+  });
+
   it.each([
-    ['', /empty/],
-    ['   ', /empty/],
     ['a\u0000b', /printable/],
     ['line\nbreak', /printable/],
     ['tab\there', /printable/],
@@ -105,7 +108,6 @@ describe('rename', () => {
     [{ pdu: 'pdu1', outlet: 0, name: 'x' }, /unknown outlet 0/],
     [{ pdu: 'pdu1', outlet: 1.5, name: 'x' }, /integer/],
     [{ pdu: 'pdu1', outlet: '1e0', name: 'x' }, /integer/],
-    [{ pdu: 'pdu1', outlet: 1, name: '' }, /empty/],
     [{ pdu: 'pdu1', outlet: 1, name: null }, /string/],
   ])('refuses %j without writing', async (request, expected) => {
     const s = setup();
