@@ -111,20 +111,19 @@ export function createCards(db: Db) {
       'SELECT ts, p FROM sample WHERE pdu = ? AND outlet = 0 AND ts > ? ORDER BY ts',
     ),
     energySince: db.prepare<[number, number], { e: number | null; est: number | null }>(
-      'SELECT sum(e) AS e, max(est) AS est FROM r1d WHERE pdu = ? AND outlet = 0 AND ts >= ?',
+      `SELECT sum(e) AS e, max(est) AS est FROM ${LEVEL_TABLE['1d']} WHERE pdu = ? AND ts >= ?`,
     ),
   };
-  const maxIn = (level: Level | 'raw', outletFilter: string) =>
-    db.prepare<[number, number, number], { ts: number; outlet: number; px: number }>(
+  // The total's maximum in a range; a rollup row's own columns are the inlet's (schema migration 4).
+  const maxIn = (level: Level | 'raw') =>
+    db.prepare<[number, number, number], { ts: number; px: number }>(
       level === 'raw'
-        ? `SELECT ts, outlet, p AS px FROM sample WHERE pdu = ? AND ts >= ? AND ts < ? ${outletFilter}
+        ? `SELECT ts, p AS px FROM sample WHERE pdu = ? AND ts >= ? AND ts < ? AND outlet = 0
            AND p IS NOT NULL ORDER BY p DESC, ts LIMIT 1`
-        : `SELECT ts, outlet, px FROM ${LEVEL_TABLE[level]} WHERE pdu = ? AND ts >= ? AND ts < ? ${outletFilter}
+        : `SELECT ts, px FROM ${LEVEL_TABLE[level]} WHERE pdu = ? AND ts >= ? AND ts < ?
            AND px IS NOT NULL ORDER BY px DESC, ts LIMIT 1`,
     );
-  const peakStmts = (['1d', '1h', '15m', 'raw'] as const).map(
-    (l) => [l, maxIn(l, 'AND outlet = 0')] as const,
-  );
+  const peakStmts = (['1d', '1h', '15m', 'raw'] as const).map((l) => [l, maxIn(l)] as const);
 
   const info = (r: Record<string, string | number | null>): PduInfo => ({
     id: String(r.key),

@@ -4,10 +4,14 @@ import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
 
-/** One numbered migration: `version` is the PRAGMA user_version after it has run. */
+/**
+ * One numbered migration: `version` is the PRAGMA user_version after it has run. `up` is SQL, or a
+ * function for a conversion SQL cannot express (packing rows into BLOBs); it runs in the same
+ * transaction either way.
+ */
 export interface Migration {
   version: number;
-  up: string;
+  up: string | ((db: Db) => void);
 }
 
 /**
@@ -42,7 +46,8 @@ export function migrate(db: Db, migrations: readonly Migration[]): number {
   for (const m of sorted) {
     if (m.version <= current) continue;
     db.transaction(() => {
-      db.exec(m.up);
+      if (typeof m.up === 'string') db.exec(m.up);
+      else m.up(db);
       // PRAGMA cannot take a bound parameter; the version is an integer from our own list.
       db.pragma(`user_version = ${m.version}`);
     })();

@@ -9,6 +9,7 @@ import { createEnergyStore } from './energy-store.ts';
 import type { RangeQuery } from './range.ts';
 import { createRecorder } from './recorder.ts';
 import { createPruner, cutoffs, pruneAll } from './retention.ts';
+import { createScanner, type Scanner } from './scan.ts';
 import { migrations } from './schema.ts';
 import {
   type EnergySeries,
@@ -73,6 +74,7 @@ export function createHistory(opts: HistoryOptions): History {
     recorder: ReturnType<typeof createRecorder>;
     cards: ReturnType<typeof createCards>;
     pruner: ReturnType<typeof createPruner>;
+    scanner: Scanner;
     meta: Map<number, Map<number, OutletMeta>>;
     timer?: NodeJS.Timeout;
     first?: NodeJS.Timeout;
@@ -121,7 +123,7 @@ export function createHistory(opts: HistoryOptions): History {
     return m;
   };
   const ctx = () => ({
-    db: s().db,
+    scan: s().scanner.scan,
     pduId: (key: string) => s().recorder.pduId(key),
     meta,
     nowMs: now(),
@@ -145,6 +147,7 @@ export function createHistory(opts: HistoryOptions): History {
         recorder: createRecorder(db),
         cards: createCards(db),
         pruner: createPruner(db),
+        scanner: createScanner(db),
         meta: new Map(),
       };
       const st = state;

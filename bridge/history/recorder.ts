@@ -132,7 +132,7 @@ export function createRecorder(db: Db): Recorder {
         q.sample.run(c.id, ts, outlet, p, va, i, v, pf, scale(freq, 10), counter, de, est ? 1 : 0, sw);
       }
     }
-    if (p !== null || de !== 0) rollups.add({ pdu: c.id, outlet, ts, p, de, est });
+    if (p !== null || de !== 0) rollups.add(outlet, p, de, est);
   };
 
   const ingestUnit = (r: PduReading, raw: boolean): number => {
@@ -141,6 +141,7 @@ export function createRecorder(db: Db): Recorder {
     // A poll at or before the last recorded one (a duplicate after a restart, a clock step back) is
     // dropped whole: recording it again would double its energy and its rollup contribution.
     if (ts <= c.lastTs) return 0;
+    rollups.begin(c.id, ts);
     const identity = [
       r.source,
       r.unit,

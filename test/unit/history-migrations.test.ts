@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate, openDb, schemaVersion } from '../../bridge/history/db.ts';
 import { migrations } from '../../bridge/history/schema.ts';
+import { type Agg, rollupRows } from '../helpers/rollups.ts';
 
 const tables = (db: Database.Database) =>
   db
@@ -48,7 +49,7 @@ describe('history migrations on :memory:', () => {
     db.prepare(
       'INSERT INTO energy_state (pdu, outlet, ts, counter, p, total, est) VALUES (1, 4, 1000, NULL, 600, 777, 1)',
     ).run();
-    expect(migrate(db, migrations)).toBe(3);
+    expect(migrate(db, migrations.slice(0, 3))).toBe(3);
     const rows = db
       .prepare(
         'SELECT outlet, counter, counter_ms, at_ms, total, origin, est, cand, prior FROM energy_state ORDER BY outlet',
@@ -80,6 +81,57 @@ describe('history migrations on :memory:', () => {
         prior: null,
       },
     ]);
+    db.close();
+  });
+
+  it('migration 4 packs each rollup bucket into one row: the same aggregates, the old tables gone', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations.slice(0, 3));
+    const stmts = new Map(
+      ['r15m', 'r1h', 'r1d'].map((t) => [
+        t,
+        db.prepare(
+          `INSERT INTO ${t} (pdu, ts, outlet, n, ps, pn, px, e, est) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ),
+      ]),
+    );
+    const insert = (t: string, ...v: (number | null)[]) => stmts.get(t)?.run(...v);
+    const old: Agg[] = [];
+    // Two units; a bucket whose inlet has no row; an outlet with energy but no power; sparse outlets;
+    // values beyond 32 bits (a year of a 1 MW inlet's power sum) and negative inlet power.
+    const rows: [number, number, number, number, number, number | null, number | null, number, number][] = [
+      [1, 900, 0, 3, 36_000_000_000, -50, 9_000_000, 5_000_000_000_000, 0],
+      [1, 900, 1, 3, 300, 90, 110, 25, 0],
+      [1, 900, 4, 0, 0, null, null, 7, 1],
+      [1, 1800, 2, 1, 5, 5, 5, 0, 0],
+      [2, 900, 0, 1, 10, 10, 10, 1, 1],
+      [2, 900, 36, 2, 40, 15, 25, 3, 0],
+    ];
+    for (const r of rows) {
+      for (const t of ['r15m', 'r1h', 'r1d']) insert(t, ...r);
+      const [pdu, ts, outlet, n, ps, pn, px, e, est] = r;
+      old.push({ pdu, ts, outlet, n, ps, pn, px, e, est });
+    }
+    // More rows than one page of the conversion holds, so a bucket is cut by a page and read again whole.
+    db.transaction(() => {
+      for (let k = 0; k < 800; k++)
+        for (let o = 0; o <= 36; o++) {
+          const r = [3, 10_000 + k * 900, o, 1, k + o, k + o, k + o, k, 0] as const;
+          insert('r15m', ...r);
+          old.push({ pdu: 3, ts: r[1], outlet: o, n: 1, ps: k + o, pn: k + o, px: k + o, e: k, est: 0 });
+        }
+    })();
+    expect(migrate(db, migrations.slice(0, 4))).toBe(4);
+    expect(tables(db)).not.toContain('r15m');
+    expect(tables(db)).toEqual(expect.arrayContaining(['rollup_15m', 'rollup_1h', 'rollup_1d']));
+    db.prepare(
+      "INSERT INTO pdu (id, key, source, unit) VALUES (1, 'a', 'a', 1), (2, 'b', 'b', 1), (3, 'c', 'c', 1)",
+    ).run();
+    expect(rollupRows(db, '15m')).toEqual(old);
+    expect(rollupRows(db, '1d')).toEqual(old.filter((r) => r.pdu < 3));
+    // The inlet's columns are plain SQL: totals stay aggregates.
+    expect(db.prepare('SELECT sum(e) FROM rollup_1h WHERE pdu = 1').pluck().get()).toBe(5_000_000_000_000);
+    expect(db.prepare('SELECT count(*) FROM rollup_15m WHERE pdu = 3').pluck().get()).toBe(800);
     db.close();
   });
 
