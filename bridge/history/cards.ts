@@ -1,5 +1,6 @@
 import type { PduIdentity } from '../readings.ts';
 import type { Db } from './db.ts';
+import { createEnergyStore } from './energy-store.ts';
 import { type RangeQuery, resolveRange } from './range.ts';
 import { bucketStart, LEVEL_TABLE, type Level, localDayStart, localMonthStart } from './time.ts';
 
@@ -94,14 +95,12 @@ const lastValues = (s: SampleRow): LastValues => ({
 });
 
 export function createCards(db: Db) {
+  const energyStore = createEnergyStore(db);
   const q = {
     pdus: db.prepare<[], Record<string, string | number | null>>('SELECT * FROM pdu ORDER BY key'),
     pdu: db.prepare<[string], Record<string, string | number | null>>('SELECT * FROM pdu WHERE key = ?'),
     outlets: db.prepare<[number], { outlet: number; label: string; name: string; state: number | null }>(
       'SELECT outlet, label, name, state FROM outlet WHERE pdu = ? ORDER BY outlet',
-    ),
-    energy: db.prepare<[number], { outlet: number; total: number; est: number }>(
-      'SELECT outlet, total, est FROM energy_state WHERE pdu = ?',
     ),
     latest: db.prepare<[number, number], SampleRow>(
       `SELECT ts, outlet, p, va, i, v, pf, f FROM sample
@@ -171,7 +170,7 @@ export function createCards(db: Db) {
 
   const outlets = (key: string): OutletInfo[] => {
     const { id } = row(key);
-    const energy = new Map(q.energy.all(id).map((e) => [e.outlet, e]));
+    const energy = energyStore.unit(id);
     const last = new Map(q.latest.all(id, id).map((s) => [s.outlet, s]));
     return q.outlets.all(id).map((o) => {
       const s = last.get(o.outlet);
@@ -182,7 +181,7 @@ export function createCards(db: Db) {
         name: o.name,
         state: o.state === 1 ? 'on' : o.state === 0 ? 'off' : null,
         energyKwh: (e?.total ?? 0) / 1e6,
-        estimated: (e?.est ?? 0) === 1,
+        estimated: e?.est ?? false,
         last: s ? lastValues(s) : null,
       };
     });

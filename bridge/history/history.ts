@@ -4,7 +4,7 @@ import type { Logger } from '../log.ts';
 import type { PduReading } from '../readings.ts';
 import { type Cards, createCards, type OutletInfo, type PduInfo, type Peak } from './cards.ts';
 import { type CsvQuery, csvChunks, writeCsv } from './csv.ts';
-import { type Db, openDb } from './db.ts';
+import { type Db, openDb, scheduleCheckpoints } from './db.ts';
 import { createEnergyStore } from './energy-store.ts';
 import type { RangeQuery } from './range.ts';
 import { createRecorder } from './recorder.ts';
@@ -78,6 +78,7 @@ export function createHistory(opts: HistoryOptions): History {
     meta: Map<number, Map<number, OutletMeta>>;
     timer?: NodeJS.Timeout;
     first?: NodeJS.Timeout;
+    checkpoints?: () => void;
     pruning?: Promise<number>;
   } | null = null;
 
@@ -162,6 +163,9 @@ export function createHistory(opts: HistoryOptions): History {
       st.first.unref();
       st.timer = setInterval(tick, opts.pruneIntervalMs ?? 600_000);
       st.timer.unref();
+      st.checkpoints = scheduleCheckpoints(db, 5000, (err) =>
+        log.warn({ err: String(err) }, 'history: WAL checkpoint failed (retried)'),
+      );
       log.info({ path: opts.path, ...policy }, 'history open');
     },
     async stop() {
@@ -169,6 +173,7 @@ export function createHistory(opts: HistoryOptions): History {
       if (!st) return;
       clearInterval(st.timer);
       clearTimeout(st.first);
+      st.checkpoints?.();
       await st.pruning?.catch(() => 0);
       state = null;
       st.db.close();

@@ -1,4 +1,4 @@
-import { PERIODS, type Period, type View } from '../facts/periods.ts';
+import { PERIODS, type Period } from '../facts/periods.ts';
 import { calendarGrid, fixedGrid, type Grid, type Resolution } from './time.ts';
 
 /** Turning a period or a custom range into time bounds, a resolution and the rows behind it. */

@@ -26,10 +26,10 @@ interface PduCache {
   lastTs: number;
   identity: string;
   outlets: Map<number, { meta: string; state: number | null }>;
-  /** Stored energy totals, mWh, by channel. */
-  totals: Map<number, number>;
-  /** Tracker states to write at flush, by channel. */
-  dirty: Map<number, EnergyState>;
+  /** The tracker's state of every channel as it will be stored (totals in mWh), by channel. */
+  energy: Map<number, EnergyState>;
+  /** A state changed since the last flush. */
+  energyDirty: boolean;
 }
 
 export interface Recorder {
@@ -93,8 +93,8 @@ export function createRecorder(db: Db): Recorder {
       lastTs: row.last_ts ?? -1,
       identity: row.ident,
       outlets: new Map(),
-      totals: energy.totals(id),
-      dirty: new Map(),
+      energy: energy.unit(id),
+      energyDirty: false,
     };
     for (const o of q.outlets.all(id))
       c.outlets.set(o.outlet, { meta: `${o.label}\u0000${o.name}`, state: o.state });
@@ -104,9 +104,9 @@ export function createRecorder(db: Db): Recorder {
 
   const booked = (c: PduCache, channel: number, step: EnergyStep | undefined) => {
     if (!step) return { de: 0, est: false };
-    const stored = c.totals.get(channel) ?? step.state.origin;
-    c.totals.set(channel, step.total);
-    c.dirty.set(channel, step.state);
+    const stored = c.energy.get(channel)?.total ?? step.state.origin;
+    c.energy.set(channel, step.state);
+    c.energyDirty = true;
     return { de: Math.max(0, step.total - stored), est: step.est };
   };
 
@@ -182,8 +182,8 @@ export function createRecorder(db: Db): Recorder {
       rollups.flush();
       for (const c of touched) {
         q.touchPdu.run(c.lastTs, c.lastTs, c.id);
-        for (const [channel, state] of c.dirty) energy.save(c.id, channel, state);
-        c.dirty.clear();
+        if (c.energyDirty) energy.save(c.id, c.energy);
+        c.energyDirty = false;
       }
       touched.clear();
     },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate, openDb, schemaVersion } from '../../bridge/history/db.ts';
+import { createEnergyStore } from '../../bridge/history/energy-store.ts';
 import { migrations } from '../../bridge/history/schema.ts';
 import { type Agg, rollupRows } from '../helpers/rollups.ts';
 
@@ -132,6 +133,108 @@ describe('history migrations on :memory:', () => {
     // The inlet's columns are plain SQL: totals stay aggregates.
     expect(db.prepare('SELECT sum(e) FROM rollup_1h WHERE pdu = 1').pluck().get()).toBe(5_000_000_000_000);
     expect(db.prepare('SELECT count(*) FROM rollup_15m WHERE pdu = 3').pluck().get()).toBe(800);
+    db.close();
+  });
+
+  it('migration 5 packs the energy state per unit and loses no field of it', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations.slice(0, 4));
+    db.prepare("INSERT INTO pdu (key, source, unit) VALUES ('pdu1', 'pdu1', 1), ('pdu1-2', 'pdu1', 2)").run();
+    const insert = db.prepare(
+      `INSERT INTO energy_state (pdu, outlet, ts, counter, counter_ms, at_ms, p, total, origin, est, cand, cand_ms,
+         cand_n, prior, prior_ms, prior_total, prior_n) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    insert.run(
+      1,
+      3,
+      1000,
+      5812658,
+      999_000,
+      1_000_500,
+      2800,
+      5_812_658_000,
+      5_812_000_000,
+      0,
+      12,
+      1_000_400,
+      2,
+      5812600,
+      990_000,
+      5_812_600_000,
+      1,
+    );
+    insert.run(1, 0, 1000, null, null, null, 600, 777, 0, 1, null, null, 0, null, null, null, 0);
+    insert.run(
+      2,
+      1,
+      2000,
+      42,
+      2_000_000,
+      2_000_000,
+      null,
+      42_000,
+      42_000,
+      0,
+      null,
+      null,
+      0,
+      null,
+      null,
+      null,
+      0,
+    );
+    expect(migrate(db, migrations.slice(0, 5))).toBe(5);
+    expect(db.prepare('SELECT pdu, ts FROM energy_state ORDER BY pdu').all()).toEqual([
+      { pdu: 1, ts: 1000 },
+      { pdu: 2, ts: 2000 },
+    ]);
+    expect(createEnergyStore(db).load()).toEqual([
+      {
+        id: 'pdu1',
+        channel: 0,
+        state: {
+          counter: null,
+          counterAt: 1_000_000,
+          at: 1_000_000,
+          power: 600,
+          total: 777,
+          origin: 0,
+          est: true,
+          candidate: null,
+          prior: null,
+        },
+      },
+      {
+        id: 'pdu1',
+        channel: 3,
+        state: {
+          counter: 5812658,
+          counterAt: 999_000,
+          at: 1_000_500,
+          power: 2800,
+          total: 5_812_658_000,
+          origin: 5_812_000_000,
+          est: false,
+          candidate: { counter: 12, at: 1_000_400, reads: 2 },
+          prior: { counter: 5812600, at: 990_000, total: 5_812_600_000, reads: 1 },
+        },
+      },
+      {
+        id: 'pdu1-2',
+        channel: 1,
+        state: {
+          counter: 42,
+          counterAt: 2_000_000,
+          at: 2_000_000,
+          power: null,
+          total: 42_000,
+          origin: 42_000,
+          est: false,
+          candidate: null,
+          prior: null,
+        },
+      },
+    ]);
     db.close();
   });
 
