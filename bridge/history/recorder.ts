@@ -21,11 +21,35 @@ import { createRollupBuffer } from './rollup.ts';
  * sum of `de` stays the total MQTT publishes. A reading the tracker never saw books no energy.
  */
 
+/** source, unit, name, model, serial, firmware, outlet count: the pdu row's identity columns. */
+type Identity = readonly [string, number, string, string, string, string, number];
+
+interface PduRow {
+  id: number;
+  last_ts: number | null;
+  source: string;
+  unit: number;
+  name: string;
+  model: string;
+  serial: string;
+  firmware: string;
+  outlet_count: number;
+}
+
+const sameIdentity = (a: Identity, r: PduReading) =>
+  a[0] === r.source &&
+  a[1] === r.unit &&
+  a[2] === r.identity.name &&
+  a[3] === r.identity.model &&
+  a[4] === r.identity.serial &&
+  a[5] === r.identity.firmware &&
+  a[6] === r.outlets.length;
+
 interface PduCache {
   id: number;
   lastTs: number;
-  identity: string;
-  outlets: Map<number, { meta: string; state: number | null }>;
+  identity: Identity;
+  outlets: Map<number, { label: string; name: string; state: number | null }>;
   /** The tracker's state of every channel as it will be stored (totals in mWh), by channel. */
   energy: Map<number, EnergyState>;
   /** A state changed since the last flush. */
@@ -48,9 +72,8 @@ const onOff = (s: OutletReading['state']) => (s === 'on' ? 1 : s === 'off' ? 0 :
 export function createRecorder(db: Db): Recorder {
   const energy = createEnergyStore(db);
   const q = {
-    pduByKey: db.prepare<[string], { id: number; last_ts: number | null; ident: string }>(
-      `SELECT id, last_ts, json_array(source, unit, name, model, serial, firmware, outlet_count) AS ident
-       FROM pdu WHERE key = ?`,
+    pduByKey: db.prepare<[string], PduRow>(
+      'SELECT id, last_ts, source, unit, name, model, serial, firmware, outlet_count FROM pdu WHERE key = ?',
     ),
     insertPdu: db.prepare('INSERT INTO pdu (key, source, unit) VALUES (?, ?, ?)'),
     updateIdentity: db.prepare(
@@ -91,23 +114,24 @@ export function createRecorder(db: Db): Recorder {
     c = {
       id,
       lastTs: row.last_ts ?? -1,
-      identity: row.ident,
+      identity: [row.source, row.unit, row.name, row.model, row.serial, row.firmware, row.outlet_count],
       outlets: new Map(),
       energy: energy.unit(id),
       energyDirty: false,
     };
     for (const o of q.outlets.all(id))
-      c.outlets.set(o.outlet, { meta: `${o.label}\u0000${o.name}`, state: o.state });
+      c.outlets.set(o.outlet, { label: o.label, name: o.name, state: o.state });
     pdus.set(r.id, c);
     return c;
   };
 
-  const booked = (c: PduCache, channel: number, step: EnergyStep | undefined) => {
-    if (!step) return { de: 0, est: false };
+  /** The energy a channel's step books, mWh (its est flag is the step's). */
+  const booked = (c: PduCache, channel: number, step: EnergyStep | undefined): number => {
+    if (!step) return 0;
     const stored = c.energy.get(channel)?.total ?? step.state.origin;
     c.energy.set(channel, step.state);
     c.energyDirty = true;
-    return { de: Math.max(0, step.total - stored), est: step.est };
+    return Math.max(0, step.total - stored);
   };
 
   const channel = (
@@ -115,14 +139,16 @@ export function createRecorder(db: Db): Recorder {
     ts: number,
     outlet: number,
     m: Metrics,
+    power: number | null,
     counter: number | null,
     step: EnergyStep | undefined,
     freq: number | null,
     sw: number | null,
     raw: boolean,
   ) => {
-    const { de, est } = booked(c, outlet, step);
-    const p = scale(m.power, 10);
+    const de = booked(c, outlet, step);
+    const est = step?.est ?? false;
+    const p = scale(power, 10);
     if (raw) {
       const va = scale(m.apparent_power, 10);
       const i = scale(m.current, 1000);
@@ -142,34 +168,36 @@ export function createRecorder(db: Db): Recorder {
     // dropped whole: recording it again would double its energy and its rollup contribution.
     if (ts <= c.lastTs) return 0;
     rollups.begin(c.id, ts);
-    const identity = [
-      r.source,
-      r.unit,
-      r.identity.name,
-      r.identity.model,
-      r.identity.serial,
-      r.identity.firmware,
-      r.outlets.length,
-    ] as const;
-    const ident = JSON.stringify(identity);
-    if (ident !== c.identity) {
+    if (!sameIdentity(c.identity, r)) {
+      const { name, model, serial, firmware } = r.identity;
+      const identity = [r.source, r.unit, name, model, serial, firmware, r.outlets.length] as const;
       q.updateIdentity.run(...identity, c.id);
-      c.identity = ident;
+      c.identity = identity;
     }
     // The inlet is the PDU total; where it has no power reading, the outlets' sum stands in.
-    const inlet = { ...r.inlet, power: unitPower(r) };
-    channel(c, ts, 0, inlet, inlet.energy_counter, inlet.energy_step, inlet.frequency, null, raw);
+    const inlet = r.inlet;
+    channel(
+      c,
+      ts,
+      0,
+      inlet,
+      unitPower(r),
+      inlet.energy_counter,
+      inlet.energy_step,
+      inlet.frequency,
+      null,
+      raw,
+    );
     for (const o of r.outlets) {
       const sw = onOff(o.state);
-      const meta = `${o.label}\u0000${o.name}`;
       const known = c.outlets.get(o.outlet);
-      if (!known || known.meta !== meta || (sw !== null && known.state !== sw)) {
+      if (!known || known.label !== o.label || known.name !== o.name || (sw !== null && known.state !== sw)) {
         const state = sw ?? known?.state ?? null;
         q.upsertOutlet.run(c.id, o.outlet, o.label, o.name, state);
         if (sw !== null && known && known.state !== sw) q.switchEvent.run(c.id, ts, o.outlet, sw);
-        c.outlets.set(o.outlet, { meta, state });
+        c.outlets.set(o.outlet, { label: o.label, name: o.name, state });
       }
-      channel(c, ts, o.outlet, o, o.energy_counter, o.energy_step, null, sw, raw);
+      channel(c, ts, o.outlet, o, o.power, o.energy_counter, o.energy_step, null, sw, raw);
     }
     c.lastTs = ts;
     touched.add(c);

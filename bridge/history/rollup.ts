@@ -84,7 +84,8 @@ export function createRollupBuffer(db: Db): RollupBuffer {
     const s = stmts[li] as (typeof stmts)[number];
     ul.stored ??= s.newest.get(pdu) ?? -1;
     const row = ts <= ul.stored ? s.get.get(pdu, ts) : undefined;
-    if (!row) return { ts, agg: emptyAgg(1), dirty: false };
+    // Sized like the bucket before it: the unit's channels rarely change.
+    if (!row) return { ts, agg: emptyAgg((ul.open?.agg.length ?? FIELDS) / FIELDS), dirty: false };
     const [n, ps, pn, px, e, est, blob] = row;
     const agg = decodeOutlets(blob).agg;
     agg[F_N] = n;
@@ -116,7 +117,8 @@ export function createRollupBuffer(db: Db): RollupBuffer {
     },
     add(channel, p, de, est) {
       for (const b of current) {
-        if (b.agg.length <= channel * FIELDS) b.agg = growAgg(b.agg, channel + 1);
+        if (b.agg.length <= channel * FIELDS)
+          b.agg = growAgg(b.agg, Math.max(channel + 1, 2 * (b.agg.length / FIELDS)));
         addSample(b.agg, channel, p, de, est);
         b.dirty = true;
       }
