@@ -83,7 +83,14 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
     { schema: { querystring: pduQuery } },
     async (req): Promise<CurrentStatusJson> => {
       const only = req.query.pdu === undefined ? undefined : resolvePdu(ctx, req.query.pdu);
-      return { time: ctx.now(), demo: deps.demo, auth: ctx.auth.mode, pdus: statusPayload(ctx, only) };
+      const backfill = deps.backfill?.() ?? null;
+      return {
+        time: ctx.now(),
+        demo: deps.demo,
+        auth: ctx.auth.mode,
+        backfill,
+        pdus: statusPayload(ctx, only),
+      };
     },
   );
 

@@ -65,6 +65,8 @@ export interface CurrentStatusJson {
   demo: boolean;
   /** Which credentials the write endpoints want ('none': open). */
   auth: 'none' | 'token' | 'basic' | 'token-or-basic';
+  /** While the history's past is being filled in (the demo's year): polls done and to do; else null. */
+  backfill: { done: number; total: number } | null;
   pdus: PduJson[];
 }
 
