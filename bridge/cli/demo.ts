@@ -62,6 +62,8 @@ export async function demo(opts: { days: number }): Promise<void> {
   // The bridge serves at once; the year of history fills in behind it, while live polls wait for it
   // (bridge/history/consumer.ts): progress in the log and in /api/current-status.
   const model = readingsFromSim(agent.model, DEMO_ID);
+  // Up to the start: the first live poll comes after it (the backfill itself starts after that poll).
+  const now = Date.now();
   const bridge = await startBridge(config, log, {
     after: () => agent.stop(),
     stopped: 'raritan2mqtt demo stopped.',
@@ -70,7 +72,7 @@ export async function demo(opts: { days: number }): Promise<void> {
         history,
         model,
         ids: [DEMO_ID],
-        now: Date.now(),
+        now,
         days: opts.days,
         onProgress: report,
         signal,

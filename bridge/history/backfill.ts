@@ -164,16 +164,17 @@ export function backfillDemo(o: DemoBackfillOptions): BackfillResult {
 export interface FillOptions extends DemoBackfillOptions {
   /** Stops after the chunk in progress (the result then has `error: 'stopped'`). */
   signal?: AbortSignal;
-  /** Work per chunk before the event loop gets a turn, ms (default 20). */
+  /** Work per chunk before the event loop gets a turn, ms (default 10). */
   budgetMs?: number;
 }
 
 /**
  * The demo's year behind a running bridge: chunks of at most `budgetMs` of work, each its own
- * transaction, with a turn of the event loop between them (polls, MQTT and HTTP go on meanwhile).
+ * transaction, with a turn of the event loop between them (polls, MQTT and HTTP go on meanwhile: an
+ * SNMP request to the demo's in-process agent and its answer wait for at most a chunk each).
  */
 export async function fillDemo(o: FillOptions): Promise<BackfillResult> {
-  const it = chunks(o.history, o.model, demoSpans(o), oneDay, o.budgetMs ?? 20);
+  const it = chunks(o.history, o.model, demoSpans(o), oneDay, o.budgetMs ?? 10);
   let last: BackfillResult = { polls: 0, rows: 0 };
   for (;;) {
     if (o.signal?.aborted) {

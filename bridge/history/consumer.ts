@@ -60,8 +60,16 @@ export function createHistoryConsumer({
   const run = (fill: BackfillRun) => {
     queue = [];
     progress = { done: 0, total: 0 };
-    abort = new AbortController();
-    const started = performance.now();
+    const ac = new AbortController();
+    abort = ac;
+    // It starts once the first poll has ended: the first live reading is not slowed down by it.
+    let stopWaiting = () => {};
+    const first = new Promise<void>((resolve) => {
+      stopWaiting = bus.on('poll', () => resolve(), 'history-backfill');
+      ac.signal.addEventListener('abort', () => resolve());
+    });
+    void first.then(() => stopWaiting());
+    let started = performance.now();
     let shown = -1;
     const report = (p: BackfillProgress) => {
       progress = p;
@@ -71,7 +79,11 @@ export function createHistoryConsumer({
       bus.emit('backfill', { ...p, running: true });
       if (pct % 10 === 0) log.info({ done: p.done, total: p.total }, `history backfill ${pct}%`);
     };
-    running = fill(history, report, abort.signal)
+    running = first
+      .then(() => {
+        started = performance.now();
+        return ac.signal.aborted ? { polls: 0, rows: 0, error: 'stopped' } : fill(history, report, ac.signal);
+      })
       .then(
         (r) => {
           const seconds = ((performance.now() - started) / 1000).toFixed(1);
