@@ -21,7 +21,7 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-const benches = ['snmp', 'history', 'scale', 'panel'].filter((name) =>
+const benches = ['snmp', 'history', 'scale', 'panel', 'demo'].filter((name) =>
   existsSync(join(root, 'bench', `${name}.ts`)),
 );
 const say = (line) => (json ? process.stderr : process.stdout).write(`${line}\n`);
