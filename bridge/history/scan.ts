@@ -57,20 +57,23 @@ const rows = <R>(s: Statement<unknown[]>, limit: number, ...args: number[]): Ite
 
 const FILTER: Record<ScanView, string> = { total: 'AND outlet = 0', ports: 'AND outlet > 0', all: '' };
 
+/** The statement behind a scan (parameters: pdu, after, to), for EXPLAIN QUERY PLAN in the tests. */
+export function scanSql(res: Resolution, view: ScanView): string {
+  return res === 'raw'
+    ? `SELECT ts, outlet, p, de, est FROM sample
+       WHERE pdu = ? AND ts > ? AND ts < ? ${FILTER[view]} ORDER BY ts, outlet`
+    : `SELECT ts, n, ps, pn, px, e, est, ${view === 'total' ? "x''" : 'outlets'}
+       FROM ${LEVEL_TABLE[res === '1mo' ? '1d' : res]}
+       WHERE pdu = ? AND ts > ? AND ts < ? ${view === 'total' ? 'AND (n > 0 OR e > 0)' : ''} ORDER BY ts`;
+}
+
 export function createScanner(db: Db): Scanner {
   const cache = new Map<string, Statement<unknown[]>>();
   const stmt = (res: Resolution, view: ScanView) => {
     const key = `${res}:${view}`;
     let s = cache.get(key);
     if (!s) {
-      const sql =
-        res === 'raw'
-          ? `SELECT ts, outlet, p, de, est FROM sample
-             WHERE pdu = ? AND ts > ? AND ts < ? ${FILTER[view]} ORDER BY ts, outlet`
-          : `SELECT ts, n, ps, pn, px, e, est, ${view === 'total' ? "x''" : 'outlets'}
-             FROM ${LEVEL_TABLE[res === '1mo' ? '1d' : res]}
-             WHERE pdu = ? AND ts > ? AND ts < ? ${view === 'total' ? 'AND (n > 0 OR e > 0)' : ''} ORDER BY ts`;
-      s = db.prepare<unknown[]>(sql).raw(true);
+      s = db.prepare<unknown[]>(scanSql(res, view)).raw(true);
       cache.set(key, s);
     }
     return s;
