@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { ByteWriter } from './csv-text.ts';
 import { F_E, F_EST, F_HAS, F_N, F_PN, F_PS, F_PX, FIELDS } from './packed.ts';
 import { powerResolution, type RangeQuery, resolveRange, type View } from './range.ts';
 import type { Scanner, Visit } from './scan.ts';
@@ -7,8 +8,8 @@ import type { OutletMeta } from './series.ts';
 import type { Resolution } from './time.ts';
 
 /**
- * CSV export, streamed: rows are read from a statement's iterator a chunk at a time (scan.ts), turned
- * into text, and handed on; between chunks the export waits for the event loop (setImmediate), so
+ * CSV export, streamed: rows are read from a statement's iterator a chunk at a time (scan.ts), written
+ * as UTF-8 text (csv-text.ts), and handed on; between chunks the export waits for the event loop (setImmediate), so
  * polls keep their schedule and keep recording during a year-long export of every outlet. A chunk
  * closes its iterator before it yields: better-sqlite3 refuses writes on a connection with an open
  * one, and the live polls write on this connection. The next chunk continues after the last key read.
@@ -32,30 +33,6 @@ function cell(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/**
- * x / 10 as JavaScript prints it, for an integer x ("12.3", "-0.5", "120"), with integer arithmetic:
- * printing a float is the costliest step of a row, and a year of every outlet is 1.3 million rows.
- */
-export function tenths(x: number): string {
-  const r = x % 10;
-  if (r === 0) return String(x / 10);
-  return x < 0 ? `-${(r - x) / 10}.${-r}` : `${(x - r) / 10}.${r}`;
-}
-
-/** x / 1e6 as JavaScript prints it, for an integer x of at most 15 digits (mWh to kWh). */
-export function millionths(x: number): string {
-  const a = x < 0 ? -x : x;
-  const int = Math.floor(a / 1e6);
-  let frac = a - int * 1e6;
-  if (frac === 0) return x < 0 ? `-${int}` : String(int);
-  let digits = 6;
-  while (frac % 10 === 0) {
-    frac /= 10;
-    digits--;
-  }
-  return `${x < 0 ? '-' : ''}${int}.${String(frac).padStart(digits, '0')}`;
-}
-
 export interface CsvContext {
   scan: Scanner['scan'];
   pduId: (key: string) => number | undefined;
@@ -64,10 +41,12 @@ export interface CsvContext {
   rawFrom: number;
 }
 
+const COMMA = 44;
+const NEWLINE = 10;
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Validates synchronously (RangeError on bad input), then returns the chunks: the header, then pages. */
-export function csvChunks(ctx: CsvContext, q: CsvQuery): AsyncGenerator<string> {
+export function csvChunks(ctx: CsvContext, q: CsvQuery): AsyncGenerator<Buffer> {
   const r = resolveRange(q, ctx.nowMs);
   const view = q.view ?? 'total';
   if (!['total', 'ports', 'all'].includes(view)) throw new RangeError('view must be total, ports or all');
@@ -77,46 +56,56 @@ export function csvChunks(ctx: CsvContext, q: CsvQuery): AsyncGenerator<string> 
   const id = ctx.pduId(q.pdu);
   if (id === undefined) throw new RangeError(`unknown pdu ${q.pdu}`);
   const res = q.resolution ?? powerResolution(r, ctx.rawFrom);
-  const prefix = new Map<number, string>([[0, '0,total,Total,']]);
-  for (const [o, m] of ctx.meta(id)) prefix.set(o, `${o},${cell(m.label)},${cell(m.name)},`);
+  // Per outlet its number, label and name, encoded once; per bucket its time and the PDU.
+  const prefix: Buffer[] = [Buffer.from('0,total,Total,')];
+  for (const [o, m] of ctx.meta(id)) prefix[o] = Buffer.from(`${o},${cell(m.label)},${cell(m.name)},`);
   const pdu = cell(q.pdu);
-  let out = '';
+  const out = new ByteWriter(1 << 20);
   const lines: Visit = (ts, agg, slots) => {
-    const time = `${new Date(ts * 1000).toISOString()},${pdu},`;
+    const time = Buffer.from(`${new Date(ts * 1000).toISOString()},${pdu},`);
     for (let o = 0; o <= slots; o++) {
       const k = o * FIELDS;
       if (agg[k + F_HAS] === 0) continue;
-      let p = prefix.get(o);
+      out.bytes(time);
+      let p = prefix[o];
       if (p === undefined) {
-        p = `${o},${o},,`;
-        prefix.set(o, p);
+        p = Buffer.from(`${o},${o},,`);
+        prefix[o] = p;
       }
+      out.bytes(p);
       const n = agg[k + F_N] as number;
       const pn = agg[k + F_PN] as number;
       const px = agg[k + F_PX] as number;
-      const avg = n > 0 ? tenths(Math.round((agg[k + F_PS] as number) / n)) : '';
-      const min = Number.isNaN(pn) ? '' : tenths(pn);
-      const max = Number.isNaN(px) ? '' : tenths(px);
-      out += `${time}${p}${avg},${min},${max},${millionths(agg[k + F_E] as number)},${n},${agg[k + F_EST]}\n`;
+      if (n > 0) out.tenths(Math.round((agg[k + F_PS] as number) / n));
+      out.char(COMMA);
+      if (!Number.isNaN(pn)) out.tenths(pn);
+      out.char(COMMA);
+      if (!Number.isNaN(px)) out.tenths(px);
+      out.char(COMMA);
+      out.millionths(agg[k + F_E] as number);
+      out.char(COMMA);
+      out.uint(n);
+      out.char(COMMA);
+      out.uint(agg[k + F_EST] as number);
+      out.char(NEWLINE);
     }
   };
   return (async function* () {
-    yield CSV_HEADER;
+    yield Buffer.from(CSV_HEADER);
     let key: number | null = r.from - 1;
     while (key !== null) {
       key = ctx.scan(id, res, view, key, r.to, CHUNK_TIMES, lines);
-      if (out !== '') yield out;
-      out = '';
+      if (out.pos > 0) yield out.take();
       if (key !== null) await turn();
     }
   })();
 }
 
 /** Pipe the export into a Writable (an HTTP response), honouring backpressure. Returns bytes written. */
-export async function writeCsv(chunks: AsyncGenerator<string>, out: Writable): Promise<number> {
+export async function writeCsv(chunks: AsyncGenerator<Buffer>, out: Writable): Promise<number> {
   let bytes = 0;
   for await (const chunk of chunks) {
-    bytes += Buffer.byteLength(chunk);
+    bytes += chunk.length;
     if (out.destroyed) break;
     if (!out.write(chunk)) {
       // A client that hangs up never drains: stop reading the database then, too.

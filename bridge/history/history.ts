@@ -56,7 +56,7 @@ export interface History {
   powerSeries(q: SeriesQuery): PowerSeries;
   energySeries(q: SeriesQuery): EnergySeries;
   /** Throws RangeError on bad parameters before the first chunk; then yields the CSV in pages. */
-  exportCsv(q: CsvQuery): AsyncGenerator<string>;
+  exportCsv(q: CsvQuery): AsyncGenerator<Buffer>;
   exportCsvTo(q: CsvQuery, out: Writable): Promise<number>;
   /** The open database (tests, benchmarks); throws before start(). */
   db(): Db;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { millionths, tenths } from '../../bridge/history/csv.ts';
+import { ByteWriter } from '../../bridge/history/csv-text.ts';
 import {
   addSample,
   CorruptBucket,
@@ -57,8 +57,8 @@ describe('a rollup bucket packed into one BLOB', () => {
   });
 });
 
-describe('CSV numbers printed with integer arithmetic', () => {
-  it('print exactly what JavaScript prints for x / 10 and x / 1e6', () => {
+describe('CSV numbers written as bytes from integers', () => {
+  it('are exactly what JavaScript prints for x / 10, x / 1e6 and x', () => {
     const xs = [
       0,
       -0,
@@ -77,9 +77,18 @@ describe('CSV numbers printed with integer arithmetic', () => {
       123_456_789_012_345,
     ];
     for (let k = 0; k < 5000; k++) xs.push(Math.round((rnd() - 0.3) * 10 ** Math.floor(rnd() * 15)));
+    const w = new ByteWriter(8); // small: it grows as it goes
+    const expected: string[] = [];
     for (const x of xs) {
-      expect(tenths(x)).toBe(String(x / 10));
-      expect(millionths(x)).toBe(String(x / 1e6));
+      w.tenths(x);
+      w.char(44);
+      w.millionths(x);
+      w.char(44);
+      w.uint(Math.abs(x));
+      w.char(10);
+      expected.push(`${x / 10},${x / 1e6},${Math.abs(x)}\n`);
     }
+    expect(w.take().toString()).toBe(expected.join(''));
+    expect(w.pos).toBe(0);
   });
 });
