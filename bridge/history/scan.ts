@@ -89,11 +89,11 @@ export function createScanner(db: Db): Scanner {
     let times = 0;
     let ts = Number.NaN;
     let slots = -1;
-    for (const [t, outlet, p, de, est] of stmt('raw', view).iterate(
-      pdu,
-      after,
-      to,
-    ) as IterableIterator<RawRow>) {
+    for (const row of rows<RawRow>(stmt('raw', view), limit, pdu, after, to)) {
+      // Indexed, not destructured: this loop runs once per channel and poll.
+      const t = row[0];
+      const outlet = row[1];
+      const p = row[2];
       if (t !== ts) {
         if (slots >= 0) {
           visit(ts, agg, slots);
@@ -114,8 +114,8 @@ export function createScanner(db: Db): Scanner {
       agg[i + F_PS] = p ?? 0;
       agg[i + F_PN] = p ?? Number.NaN;
       agg[i + F_PX] = p ?? Number.NaN;
-      agg[i + F_E] = de;
-      agg[i + F_EST] = est;
+      agg[i + F_E] = row[3];
+      agg[i + F_EST] = row[4];
     }
     if (slots >= 0) visit(ts, agg, slots);
     return null;
@@ -131,22 +131,25 @@ export function createScanner(db: Db): Scanner {
     visit: Visit,
   ) => {
     let times = 0;
-    for (const [ts, n, ps, pn, px, e, est, blob] of rows<BucketRow>(stmt(res, view), limit, pdu, after, to)) {
+    for (const row of rows<BucketRow>(stmt(res, view), limit, pdu, after, to)) {
+      const blob = row[7];
       let slots = 0;
       if (blob.length > 0) {
         const d = decodeOutlets(blob, agg);
         agg = d.agg;
         slots = d.slots;
       }
+      const n = row[1];
+      const e = row[5];
       agg[F_HAS] = view !== 'ports' && (n > 0 || e > 0) ? 1 : 0;
       agg[F_N] = n;
-      agg[F_PS] = ps;
-      agg[F_PN] = pn ?? Number.NaN;
-      agg[F_PX] = px ?? Number.NaN;
+      agg[F_PS] = row[2];
+      agg[F_PN] = row[3] ?? Number.NaN;
+      agg[F_PX] = row[4] ?? Number.NaN;
       agg[F_E] = e;
-      agg[F_EST] = est;
-      visit(ts, agg, slots);
-      if (++times >= limit) return ts;
+      agg[F_EST] = row[6];
+      visit(row[0], agg, slots);
+      if (++times >= limit) return row[0];
     }
     return null;
   };

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Bridge, createBridge } from '../../bridge/bridge.ts';
+import type { BackfillRun } from '../../bridge/history/consumer.ts';
 import { backfillDemo, createHistory, readingsFromSim } from '../../bridge/history/index.ts';
 import { silentLogger } from '../../bridge/log.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
@@ -36,7 +37,14 @@ export interface BridgeStack {
 }
 
 export async function startBridgeStack(
-  opts: { days?: number; pollInterval?: number; pdus?: SimPdu[]; uiDir?: string } = {},
+  opts: {
+    days?: number;
+    pollInterval?: number;
+    pdus?: SimPdu[];
+    uiDir?: string;
+    /** Fill the history behind the running bridge instead of before it (the demo's way). */
+    fill?: BackfillRun;
+  } = {},
 ): Promise<BridgeStack> {
   const dir = mkdtempSync(join(tmpdir(), 'r2m-e2e-'));
   const dbPath = join(dir, 'history.db');
@@ -76,17 +84,25 @@ export async function startBridgeStack(
   } as Parameters<typeof loadConfig>[0]);
   const history = createHistory({ path: dbPath, log: silentLogger });
   history.start();
-  const r = backfillDemo({
-    history,
-    model: (t) => sims.flatMap((sim, i) => (agents[i] ? readingsFromSim(agents[i].model, sim.id)(t) : [])),
-    ids: sims.map((sim) => sim.id),
-    now: Date.now(),
-    days: opts.days ?? 400,
-    recentDays: 2,
-  });
+  const r = opts.fill
+    ? { polls: 0, rows: 0 }
+    : backfillDemo({
+        history,
+        model: (t) =>
+          sims.flatMap((sim, i) => (agents[i] ? readingsFromSim(agents[i].model, sim.id)(t) : [])),
+        ids: sims.map((sim) => sim.id),
+        now: Date.now(),
+        days: opts.days ?? 400,
+        recentDays: 2,
+      });
   await history.stop();
   if (r.error) throw new Error(`backfill: ${r.error}`);
-  const bridge = createBridge({ config, log: silentLogger, ...(opts.uiDir ? { uiDir: opts.uiDir } : {}) });
+  const bridge = createBridge({
+    config,
+    log: silentLogger,
+    ...(opts.uiDir ? { uiDir: opts.uiDir } : {}),
+    ...(opts.fill ? { backfill: opts.fill } : {}),
+  });
   await bridge.start();
   const http = bridge.http;
   if (!http) throw new Error('the bridge started no HTTP server');
