@@ -1,9 +1,10 @@
 # raritan2mqtt: the bridge (SNMP poller, MQTT/Home Assistant, SQLite history, web panel) in one image.
 #
 # Two stages: the build stage has the compilers better-sqlite3 falls back to when no prebuilt binary
-# fits (python3, make, g++), all dependencies (Vite and Svelte build the panel into ui/dist), and then
-# drops the devDependencies; the runtime stage copies the result onto a clean slim image, without
-# compilers. The TypeScript sources run through tsx (a runtime dependency): there is no compile step.
+# fits (python3, make, g++) and all dependencies: Vite and Svelte build the panel into ui/dist, esbuild
+# bundles the bridge into dist/raritan2mqtt.mjs, then the devDependencies are dropped. The runtime
+# stage copies only what runs (the bundle, the panel, the production node_modules) onto a clean slim
+# image: no compilers, no TypeScript sources, no tsx, esbuild or Vite.
 FROM node:20-bookworm-slim AS build
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
@@ -21,7 +22,11 @@ ENV NODE_ENV=production \
     R2M_HTTP_HOST=0.0.0.0 \
     R2M_HTTP_PORT=5000
 WORKDIR /app
-COPY --from=build /app /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/ui/dist ./ui/dist
+COPY --from=build /app/config/raritan2mqtt.example.json ./config/
 # The history database lives on a volume owned by the unprivileged user the bridge runs as.
 RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
@@ -31,5 +36,6 @@ EXPOSE 5000
 # The slim image has no curl or wget: Node's fetch does it.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.R2M_HTTP_PORT||5000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
-ENTRYPOINT ["node", "bin/raritan2mqtt.js"]
+# The bundle itself, as PID 1: SIGTERM from `docker stop` reaches the bridge (no npm or shell between).
+ENTRYPOINT ["node", "dist/raritan2mqtt.mjs"]
 CMD ["run"]

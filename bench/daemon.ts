@@ -8,7 +8,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { useBundle } from '../bin/bundle.js';
+import { whichCode } from '../bin/code.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -47,11 +47,11 @@ export function memory(pid: number): { rss: number; hwm: number; anon: number; f
 }
 
 /**
- * What bin/raritan2mqtt.js will run, by its own rule (bin/bundle.js): the two differ by ~30 MB of RSS,
- * so the report says which one it measured. Checked at spawn; an edit during the run is not seen.
+ * What bin/raritan2mqtt.js will run, by its own rule (bin/code.js): the two differ by ~30 MB of RSS,
+ * so the report says which one it measured.
  */
 export function daemonCode(): 'bundle' | 'sources (tsx)' {
-  return useBundle() ? 'bundle' : 'sources (tsx)';
+  return whichCode() === 'bundle' ? 'bundle' : 'sources (tsx)';
 }
 
 export interface Daemon {
@@ -67,9 +67,9 @@ export interface Daemon {
 
 export function spawnDaemon(configFile: string): Daemon {
   // The user's R2M_* variables would override the file: the bench runs with its file alone (but
-  // R2M_NO_BUNDLE, the bin's switch between the prebuilt bundle and the sources, is passed on).
+  // R2M_BUNDLE, the bin's switch to the prebuilt bundle, is passed on).
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('R2M_') || k === 'R2M_NO_BUNDLE'),
+    Object.entries(process.env).filter(([k]) => !k.startsWith('R2M_') || k === 'R2M_BUNDLE'),
   );
   const child: ChildProcess = spawn(process.execPath, ['bin/raritan2mqtt.js', 'run', '-c', configFile], {
     cwd: root,

@@ -11,10 +11,12 @@
  * window starts 5 s after a cycle boundary once every PDU has been polled once, and lasts a whole
  * number of cycles; startup is reported apart. The daemon is stopped with SIGTERM and must exit 0.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { root } from '../bin/code.js';
 import { startMosquitto } from '../test/helpers/mosquitto.ts';
 import { freeTcpPort } from '../test/helpers/ports.ts';
 import { clockTicks, cpuTicks, daemonCode, memory, scrape, spawnDaemon, total } from './daemon.ts';
@@ -63,6 +65,11 @@ async function main() {
   writeFileSync(configFile, JSON.stringify(fileConfig, null, 2));
   const base = `http://127.0.0.1:${httpPort}`;
 
+  // The daemon as it ships (the bundle, no TypeScript loader) unless R2M_BUNDLE=0 asks for the sources.
+  if (process.env.R2M_BUNDLE !== '0') {
+    execFileSync('npm', ['run', '--silent', 'build:bridge'], { cwd: root, stdio: 'inherit' });
+    process.env.R2M_BUNDLE = '1';
+  }
   const code = daemonCode();
   const t0 = performance.now();
   const daemon = spawnDaemon(configFile);

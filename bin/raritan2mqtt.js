@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// Runs the bridge from the prebuilt bundle when it is fresh (bin/bundle.js), else straight from the
-// TypeScript sources through tsx. The bundle saves ~35 MB of resident memory (no TypeScript loader in the
-// process); tsx keeps a clone runnable without a build step, and a stale bundle never runs old code.
-import { bundle, useBundle } from './bundle.js';
+// The `raritan2mqtt` command: the sources through tsx in a development checkout, the prebuilt bundle
+// everywhere else (bin/code.js says which, and why).
+import { existsSync } from 'node:fs';
+import { bundle, sources, whichCode } from './code.js';
 
-if (useBundle()) {
-  await import(bundle);
-} else {
+if (whichCode() === 'sources') {
   const { register } = await import('tsx/esm/api');
   register();
-  await import('../bridge/cli/index.ts');
+  await import(sources);
+} else if (existsSync(bundle)) {
+  await import(bundle);
+} else {
+  process.stderr.write(`raritan2mqtt: ${bundle} is missing: run npm run build\n`);
+  process.exit(1);
 }

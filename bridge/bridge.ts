@@ -1,8 +1,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config, PduConfig } from '../config/load.ts';
+import { type Config, hasWriteAccess, type PduConfig } from '../config/load.ts';
 import { type Bus, type Consumer, createBus } from './bus.ts';
-import { type Commands, createCommands, type OutletControl } from './commands.ts';
+import { type Commands, createCommands, type OutletControl, protectedOf } from './commands.ts';
 import { createEnergyTracker } from './facts/energy-tracker.ts';
 import { type BackfillRun, createHistoryConsumer } from './history/consumer.ts';
 import { createHistory, type History } from './history/history.ts';
@@ -107,12 +107,15 @@ export function createBridge(options: BridgeOptions): Bridge {
     let c = controls.get(id);
     if (!c) {
       const { rt, unit } = found;
+      const layout = () => rt.reader.layout?.units.find((u) => u.unit === unit);
       c = createOutletControl({
         unit,
-        outlets: () => rt.reader.layout?.units.find((u) => u.unit === unit)?.outlets.length ?? 0,
+        outlets: () => layout()?.outlets.length ?? 0,
+        switchable: (n) => layout()?.outlets.find((o) => o.outlet === n)?.switchable ?? false,
         writeClient: rt.writer,
         readClient: rt.reader.client,
         allowSwitching: rt.pdu.allowSwitching,
+        protectedOutlets: protectedOf(rt.pdu, unit),
         maxNameLength: rt.pdu.maxNameLength,
         changed: () => rt.reader.invalidate(),
       });
@@ -124,6 +127,13 @@ export function createBridge(options: BridgeOptions): Bridge {
   const commands = createCommands({
     log,
     control,
+    unavailable: (id) => {
+      const rt = runtimes.get(id);
+      if (!rt) return undefined;
+      return rt.poller.online === false
+        ? `${id} is offline (${rt.pdu.host}:${rt.pdu.port} does not answer)`
+        : `${id} has not answered yet (${rt.pdu.host}:${rt.pdu.port})`;
+    },
     afterChange: async (id) => {
       await resolveUnit(id)?.rt.poller.pollNow();
     },
@@ -145,6 +155,7 @@ export function createBridge(options: BridgeOptions): Bridge {
       phaseMs: Math.floor((index / config.pdus.length) * pdu.pollInterval * 1000),
       offlineAfter: config.snmp.offlineAfter,
       reader,
+      displayName: pdu.name,
       target,
       log,
       energy,
@@ -156,28 +167,17 @@ export function createBridge(options: BridgeOptions): Bridge {
   }
 
   const pollers = () => [...runtimes.values()].map((rt) => rt.poller);
-  const status = createStatusBoard(pollers);
+  const status = createStatusBoard(pollers, config.pdus);
 
   const mqtt = createMqttBridge({
     log,
     bus,
-    mqtt: {
-      url: config.mqtt.url ?? undefined,
-      port: config.mqtt.port,
-      wsPort: config.mqtt.wsPort,
-      host: config.mqtt.host,
-      username: config.mqtt.username ?? undefined,
-      password: config.mqtt.password ?? undefined,
-      ca: config.mqtt.ca ?? undefined,
-      baseTopic: config.mqtt.baseTopic,
-      discoveryPrefix: config.mqtt.discoveryPrefix,
-      discovery: config.mqtt.discovery,
-      refreshInterval: config.mqtt.refreshInterval,
-      bridgeId: config.mqtt.bridgeId,
-    },
+    mqtt: config.mqtt,
     pdus: config.pdus.map((p) => ({
       id: p.id,
       allowSwitching: p.allowSwitching,
+      canWrite: hasWriteAccess(p),
+      protectedOutlets: p.protectedOutlets,
       maxNameLength: p.maxNameLength,
     })),
     commands,
@@ -187,13 +187,8 @@ export function createBridge(options: BridgeOptions): Bridge {
   const httpServer = createHttpServer({
     log,
     backfill: historyConsumer.backfill,
-    config: {
-      port: config.http.port,
-      host: config.http.host,
-      token: config.http.token ?? undefined,
-      username: config.http.username ?? undefined,
-      password: config.http.password ?? undefined,
-    },
+    config: config.http,
+    dbPath: config.db.path,
     history,
     commands,
     bus,

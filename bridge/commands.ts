@@ -1,7 +1,7 @@
 import type { Logger } from './log.ts';
 
 /**
- * The one command module (DESIGN.md section 2): MQTT and HTTP both call it, so a rename or a switch
+ * The one command module (docs/architecture.md, docs/commands.md): MQTT and HTTP both call it, so a rename or a switch
  * is validated, written to the PDU, read back and re-polled the same way whoever asked. It never
  * throws for bad input: every answer is a value the transport turns into its own response.
  */
@@ -13,6 +13,10 @@ export interface OutletControl {
   readonly canWrite: boolean;
   /** Opt-in per PDU (allowSwitching, default off). */
   readonly allowSwitching: boolean;
+  /** Outlets of this unit the user listed in protectedOutlets: never switched. */
+  readonly protectedOutlets: ReadonlySet<number>;
+  /** outletSwitchable, as the PDU reported it with the last layout refresh. */
+  switchable(outlet: number): boolean;
   /** The longest outletName the PDU accepts, in bytes. */
   readonly maxNameLength: number;
   /**
@@ -26,7 +30,13 @@ export interface OutletControl {
 
 export type SwitchAction = 'on' | 'off' | 'cycle';
 
-export type CommandResult<T> = { status: 'ok'; data: T } | { status: 'error'; error: string };
+/**
+ * `kind`, for a refusal the same request may overcome later: 'busy', the PDU's command queue is full;
+ * 'unavailable', the PDU is configured but has not answered yet or is offline.
+ */
+export type CommandResult<T> =
+  | { status: 'ok'; data: T }
+  | { status: 'error'; error: string; kind?: 'busy' | 'unavailable' };
 
 export interface RenameData {
   pdu: string;
@@ -52,7 +62,12 @@ export interface Commands {
 export interface CommandsDeps {
   log: Logger;
   control: (pduId: string) => OutletControl | undefined;
-  /** Re-poll the PDU so the new state reaches every consumer the normal way (DESIGN.md section 2). */
+  /**
+   * For an id `control` has nothing for: why, when it is a configured PDU that cannot be written now
+   * ("has not answered yet", "is offline"); undefined for an id nobody configured.
+   */
+  unavailable?: (pduId: string) => string | undefined;
+  /** Re-poll the PDU so the new state reaches every consumer the normal way (docs/architecture.md). */
   afterChange: (pduId: string) => Promise<void>;
 }
 
@@ -69,8 +84,9 @@ export function validateName(
   maxLength: number,
 ): { ok: true; name: string } | { ok: false; error: string } {
   if (typeof name !== 'string') return { ok: false, error: 'name must be a string' };
+  // Empty clears the name: an empty outletName is the PDU's own "no name" (the outlet then goes by its
+  // label), and what Home Assistant's text entity sends when a user deletes the text.
   const trimmed = name.trim();
-  if (trimmed === '') return { ok: false, error: 'name must not be empty' };
   if (!PRINTABLE.test(trimmed)) return { ok: false, error: 'name must contain printable characters only' };
   const limit = Math.min(maxLength, NAME_HARD_LIMIT);
   // outletName is an OCTET STRING on the wire: the PDU counts bytes, not characters.
@@ -78,6 +94,48 @@ export function validateName(
   if (bytes > limit) return { ok: false, error: `name is too long (${bytes} bytes, at most ${limit})` };
   return { ok: true, name: trimmed };
 }
+
+/** What decides whether an outlet may be switched: the PDU's config and what the PDU reports. */
+export interface SwitchPolicy {
+  allowSwitching: boolean;
+  canWrite: boolean;
+  protectedOutlets: ReadonlySet<number>;
+}
+
+/**
+ * Why outlet `outlet` of `pdu` must not be switched, or undefined when it may. The one rule: Home
+ * Assistant gets a switch and a cycle entity exactly where this says yes (bridge/mqtt/discovery.ts),
+ * and every switch command, from MQTT or HTTP, is refused where it says no (docs/commands.md).
+ */
+export function switchRefusal(
+  pdu: string,
+  policy: SwitchPolicy,
+  outlet: number,
+  switchable: boolean,
+): string | undefined {
+  if (!policy.allowSwitching) return `switching is disabled for ${pdu} (allowSwitching is off)`;
+  if (policy.protectedOutlets.has(outlet))
+    return `outlet ${outlet} of ${pdu} is protected (protectedOutlets): it is never switched`;
+  if (!switchable)
+    return `outlet ${outlet} of ${pdu} is not switchable: the PDU does not report it so (outletSwitchable)`;
+  if (!policy.canWrite) return `no write credentials configured for ${pdu}: the outlet was not switched`;
+  return undefined;
+}
+
+/** The outlets of one unit that the PDU's protectedOutlets list names. */
+export function protectedOf(
+  pdu: { protectedOutlets: readonly { unit: number; outlet: number }[] },
+  unit: number,
+): ReadonlySet<number> {
+  return new Set(pdu.protectedOutlets.filter((p) => p.unit === unit).map((p) => p.outlet));
+}
+
+/**
+ * Commands accepted per PDU and not finished yet, the one being written included. SETs to one PDU run
+ * one at a time (a cycle takes its off-period and more); past this a command is refused at once with
+ * "busy" instead of piling up minutes of SETs (docs/commands.md).
+ */
+export const MAX_PENDING_COMMANDS = 8;
 
 function parseOutlet(outlet: unknown, count: number): number | string {
   const n = typeof outlet === 'string' && /^\d{1,4}$/.test(outlet) ? Number(outlet) : outlet;
@@ -95,16 +153,32 @@ function parseAction(action: unknown): SwitchAction | undefined {
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const fail = (error: string) => ({ status: 'error', error }) as const;
 
-export function createCommands({ log, control, afterChange }: CommandsDeps): Commands {
+const notNow = (why: string) =>
+  ({ status: 'error', error: `${why}: nothing was changed`, kind: 'unavailable' }) as const;
+
+const busy = (pdu: string) =>
+  ({
+    status: 'error',
+    error: `busy: ${pdu} already has ${MAX_PENDING_COMMANDS} commands in progress or waiting; try again when they are done`,
+    kind: 'busy',
+  }) as const;
+
+export function createCommands({ log, control, unavailable, afterChange }: CommandsDeps): Commands {
   // One command at a time per PDU: a SET and its read-back must not interleave with another's.
-  const queues = new Map<string, Promise<unknown>>();
-  function serialize<T>(pdu: string, task: () => Promise<T>): Promise<T> {
-    const previous = queues.get(pdu) ?? Promise.resolve();
-    const next = previous.then(task, task);
-    queues.set(
-      pdu,
-      next.catch(() => undefined),
-    );
+  const queues = new Map<string, { tail: Promise<unknown>; pending: number }>();
+  function serialize<T>(pdu: string, task: () => Promise<T>): Promise<T | ReturnType<typeof busy>> {
+    const queue = queues.get(pdu) ?? { tail: Promise.resolve(), pending: 0 };
+    if (queue.pending >= MAX_PENDING_COMMANDS) {
+      log.warn({ pdu, pending: queue.pending }, 'command refused: the PDU is busy');
+      return Promise.resolve(busy(pdu));
+    }
+    queue.pending++;
+    queues.set(pdu, queue);
+    const next = queue.tail.then(task, task).finally(() => {
+      queue.pending--;
+      if (queue.pending === 0 && queues.get(pdu) === queue) queues.delete(pdu);
+    });
+    queue.tail = next.catch(() => undefined);
     return next;
   }
 
@@ -116,16 +190,18 @@ export function createCommands({ log, control, afterChange }: CommandsDeps): Com
     }
   }
 
-  function resolvePdu(pdu: unknown): OutletControl | string {
-    if (typeof pdu !== 'string' || pdu === '') return 'pdu must be a non-empty string';
+  function resolvePdu(pdu: unknown): OutletControl | ReturnType<typeof fail> | ReturnType<typeof notNow> {
+    if (typeof pdu !== 'string' || pdu === '') return fail('pdu must be a non-empty string');
     const c = control(pdu);
-    return c ?? `unknown pdu ${JSON.stringify(pdu.slice(0, 64))}`;
+    if (c) return c;
+    const why = unavailable?.(pdu);
+    return why ? notNow(why) : fail(`unknown pdu ${JSON.stringify(pdu.slice(0, 64))}`);
   }
 
   return {
     async rename(request) {
       const c = resolvePdu(request.pdu);
-      if (typeof c === 'string') return fail(c);
+      if ('status' in c) return c;
       const pdu = request.pdu as string;
       const outlet = parseOutlet(request.outlet, c.outlets);
       if (typeof outlet === 'string') return fail(outlet);
@@ -151,14 +227,17 @@ export function createCommands({ log, control, afterChange }: CommandsDeps): Com
 
     async switchOutlet(request) {
       const c = resolvePdu(request.pdu);
-      if (typeof c === 'string') return fail(c);
+      if ('status' in c) return c;
       const pdu = request.pdu as string;
       const outlet = parseOutlet(request.outlet, c.outlets);
       if (typeof outlet === 'string') return fail(outlet);
       const action = parseAction(request.action);
       if (!action) return fail('action must be one of on, off, cycle');
-      if (!c.allowSwitching) return fail(`switching is disabled for ${pdu} (allowSwitching is off)`);
-      if (!c.canWrite) return fail(`no write credentials configured for ${pdu}: the outlet was not switched`);
+      const refusal = switchRefusal(pdu, c, outlet, c.switchable(outlet));
+      if (refusal) {
+        log.warn({ pdu, outlet, action, reason: refusal }, 'switch command refused');
+        return fail(refusal);
+      }
       return serialize(pdu, async () => {
         let state: 'on' | 'off';
         try {

@@ -1,7 +1,7 @@
 import type { AvailabilityChange } from './bus.ts';
 import type { EnergyTracker } from './facts/energy-tracker.ts';
 import type { Logger } from './log.ts';
-import type { PduReading, PollResult } from './readings.ts';
+import { type PduReading, type PollResult, withDisplayName } from './readings.ts';
 import { describeReadError, type PduReader } from './snmp/reader.ts';
 
 /**
@@ -63,12 +63,32 @@ export interface PollerDeps {
   reader: PduReader;
   /** Decides every channel's energy (bridge/facts/energy.ts); shared with the history that persists it. */
   energy: EnergyTracker;
+  /** The configured display name (`pdus[].name`; null: the PDU's own), applied to every reading. */
+  displayName?: string | null;
   target: { host: string; port: number; version: '1' | '2c' | '3' };
   log: Logger;
   onResult: (result: PollResult) => void;
   /** Emitted before the poll result that caused it. */
   onAvailability: (change: AvailabilityChange) => void;
   now?: () => number;
+}
+
+/** How long stop() waits for a poll in flight before abandoning it, ms. */
+export const STOP_GRACE_MS = 2000;
+
+/** Whether `p` settles (either way) within `ms`. */
+function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([
+    p.then(
+      () => true,
+      () => true,
+    ),
+    late,
+  ]).finally(() => clearTimeout(timer));
 }
 
 export function createPoller(deps: PollerDeps): Poller {
@@ -103,7 +123,7 @@ export function createPoller(deps: PollerDeps): Poller {
       if (read.problems.length > 0)
         deps.log.warn({ pdu: deps.id, problems: read.problems.slice(0, 5) }, 'incomplete reading');
       const before = last.map((u) => u.id);
-      const tracked = deps.energy.track(read.units);
+      const tracked = deps.energy.track(withDisplayName(read.units, deps.displayName));
       if (tracked.events.length > 0)
         deps.log[tracked.events.some((e) => e.verdict !== 'wrap' && e.verdict !== 'reset') ? 'warn' : 'info'](
           { pdu: deps.id, energy: tracked.events.slice(0, 5) },
@@ -227,7 +247,16 @@ export function createPoller(deps: PollerDeps): Poller {
       running = false;
       if (timer) clearTimeout(timer);
       if (startTimer) clearTimeout(startTimer);
-      await inFlight;
+      // A poll in flight gets a short grace to finish and be delivered; a silent PDU with long
+      // timeouts would otherwise hold SIGTERM for timeout × attempts × requests (minutes). Closing
+      // the session makes net-snmp cancel its outstanding requests (Session.close → onClose →
+      // cancelRequests), so the poll settles at once, as a failure; a last race makes sure of it.
+      const pending = inFlight;
+      if (pending && !(await settlesWithin(pending, STOP_GRACE_MS))) {
+        deps.log.warn({ pdu: deps.id, graceMs: STOP_GRACE_MS }, 'stopping: abandoning the poll in flight');
+        deps.reader.close();
+        await settlesWithin(pending, STOP_GRACE_MS);
+      }
       deps.reader.close();
     },
     pollNow,

@@ -71,6 +71,11 @@ export interface OutletReading extends Metrics, ChannelEnergy {
   /** outletName, user-defined, '' when unset. */
   name: string;
   state: OnOff | null;
+  /**
+   * outletSwitchable: the PDU says this outlet can be switched. False: no switch entity, and every
+   * switch command for it is refused (bridge/commands.ts, docs/commands.md). Not published.
+   */
+  switchable: boolean;
 }
 
 /** What the PDU topic and the API publish of the inlet. */
@@ -82,7 +87,10 @@ export interface InletMetrics extends Metrics {
 export interface InletReading extends InletMetrics, ChannelEnergy {}
 
 export interface PduIdentity {
-  /** pduName, or '' when the PDU has none (walks often lack it). */
+  /**
+   * The unit's display name (displayName below): the configured `pdus[].name`, else pduName, or ''
+   * when neither is set (walks often lack pduName).
+   */
   name: string;
   model: string;
   serial: string;
@@ -187,8 +195,29 @@ export function inletView(i: InletReading): InletMetrics {
   };
 }
 
+/**
+ * The name a unit is shown by everywhere (API, panel, the MQTT PDU payload, the Home Assistant device):
+ * the configured `pdus[].name` wins for the unit it names (unit 1, the configured PDU itself); a linked
+ * unit keeps the name it reports, or is called after the configured name with its unit number.
+ */
+export function displayName(configured: string | null | undefined, reported: string, unit = 1): string {
+  const name = configured?.trim() ?? '';
+  if (name === '') return reported;
+  if (unit === 1) return name;
+  return reported.trim() !== '' ? reported : `${name} unit ${unit}`;
+}
+
+/** The readings of one poll with the configured display name applied (the poller's one place for it). */
+export function withDisplayName(units: PduReading[], configured: string | null | undefined): PduReading[] {
+  if (!configured?.trim()) return units;
+  return units.map((u) => ({
+    ...u,
+    identity: { ...u.identity, name: displayName(configured, u.identity.name, u.unit) },
+  }));
+}
+
 /** An outlet as every consumer shows it (MQTT, HTTP, `probe --json`): the reading without internals. */
-export type OutletView = Omit<OutletReading, keyof ChannelEnergy>;
+export type OutletView = Omit<OutletReading, keyof ChannelEnergy | 'switchable'>;
 
 export function outletView(o: OutletReading): OutletView {
   return {

@@ -1,51 +1,22 @@
-import type convict from 'convict';
-import { registerFormats } from './formats.ts';
-
-registerFormats();
+import { pduSchema } from './pdu-schema.ts';
+import type { Section } from './spec.ts';
 
 /**
- * The configuration schema (DESIGN.md section 3, "Config"). Precedence, lowest first: these defaults,
- * the JSON5 file (R2M_CONFIG), environment variables, then `overrides` from the command line / demo.
- * An empty environment variable counts as unset (docker-compose passes `VAR=` for unset variables).
- * Every leaf has doc, format and default; `env` where a deployment sets it from outside.
+ * The configuration schema: the one definition of every key (docs/config.md). Its types, env
+ * variables, checks, errors and the README reference all come from here. Precedence, lowest first:
+ * these defaults, the JSON5 file (R2M_CONFIG), environment variables, then `overrides` from the
+ * command line / demo. An empty environment variable counts as unset (docker-compose passes `VAR=`
+ * for unset variables). Every leaf has doc, format and default; `env` where a deployment sets it from
+ * outside.
  */
-
-export interface RawConfig {
-  pdus: unknown[];
-  snmp: {
-    pollInterval: number;
-    timeout: number;
-    retries: number;
-    namesRefresh: number;
-    offlineAfter: number;
-    maxVarbinds: number;
-  };
-  mqtt: {
-    url: string;
-    host: string;
-    port: number;
-    wsPort: number;
-    username: string;
-    password: string;
-    ca: string;
-    baseTopic: string;
-    discoveryPrefix: string;
-    discovery: boolean;
-    bridgeId: string;
-    refreshInterval: number;
-  };
-  http: { host: string; port: number; token: string; username: string; password: string };
-  db: { path: string; rawRetentionDays: number; rollupRetentionYears: number };
-  log: { level: string };
-  demo: boolean;
-}
 
 const topicDoc = 'no + or #, no leading, trailing or double /';
 
-export const schema: convict.Schema<RawConfig> = {
+export const schema = {
   pdus: {
     doc: 'The PDUs to poll (see the pdus[] keys below). Single-PDU setups may use the R2M_PDU_* variables instead.',
     format: 'r2m-pdus',
+    items: pduSchema,
     default: [],
   },
   snmp: {
@@ -102,11 +73,13 @@ export const schema: convict.Schema<RawConfig> = {
     url: {
       doc: 'External broker URL (mqtt://, mqtts://, ws://, wss://); empty = start the embedded broker.',
       format: 'r2m-mqtt-url',
+      optional: true,
+      unset: '',
       default: '',
       env: 'R2M_MQTT_URL',
     },
     host: {
-      doc: 'Bind address of the embedded broker; empty = 127.0.0.1 without credentials (anonymous clients may rename outlets), all interfaces once username and password are set, as Mosquitto 2 does.',
+      doc: 'Bind address of the embedded broker; empty = 127.0.0.1 without credentials (local clients may send commands; only the bridge publishes its state and discovery), all interfaces once username and password are set, as Mosquitto 2 does (docs/security.md).',
       format: 'r2m-host',
       optional: true,
       default: '',
@@ -125,6 +98,7 @@ export const schema: convict.Schema<RawConfig> = {
       format: 'r2m-int',
       min: 0,
       max: 65535,
+      unset: 0,
       default: 0,
       env: 'R2M_MQTT_WS_PORT',
     },
@@ -132,6 +106,7 @@ export const schema: convict.Schema<RawConfig> = {
       doc: 'Username for the broker.',
       format: 'r2m-string',
       optional: true,
+      unset: '',
       default: '',
       env: 'R2M_MQTT_USERNAME',
     },
@@ -140,6 +115,7 @@ export const schema: convict.Schema<RawConfig> = {
       format: 'r2m-string',
       optional: true,
       sensitive: true,
+      unset: '',
       default: '',
       env: 'R2M_MQTT_PASSWORD',
     },
@@ -147,6 +123,7 @@ export const schema: convict.Schema<RawConfig> = {
       doc: 'CA certificate file (PEM) for mqtts:// or wss:// brokers; empty = system CAs.',
       format: 'r2m-string',
       optional: true,
+      unset: '',
       default: '',
       env: 'R2M_MQTT_CA',
     },
@@ -188,7 +165,7 @@ export const schema: convict.Schema<RawConfig> = {
   },
   http: {
     host: {
-      doc: 'Bind address of the web panel and API (all interfaces: the panel is meant to be opened from other machines and from a container).',
+      doc: 'Bind address of the web panel and API (all interfaces: the panel is meant to be opened from other machines and from a container; writes from them need credentials, see http.token).',
       format: 'r2m-host',
       default: '0.0.0.0',
       env: 'R2M_HTTP_HOST',
@@ -202,18 +179,20 @@ export const schema: convict.Schema<RawConfig> = {
       env: 'R2M_HTTP_PORT',
     },
     token: {
-      doc: 'Bearer token required by the API when set.',
+      doc: 'Bearer token for writes (and reads with http.protectReads). Empty, without a username: from other machines, writes need the token the bridge keeps in http-token beside the database (when http.host is not loopback); docs/security.md.',
       format: 'r2m-string',
       optional: true,
       sensitive: true,
+      unset: '',
       default: '',
       env: 'R2M_HTTP_TOKEN',
     },
     username: {
-      doc: 'Basic-auth username for the panel and API (with http.password).',
+      doc: 'Basic-auth username for writes (and reads with http.protectReads), with http.password.',
       format: 'r2m-string',
       optional: true,
       sensitive: true,
+      unset: '',
       default: '',
       env: 'R2M_HTTP_USERNAME',
     },
@@ -222,8 +201,15 @@ export const schema: convict.Schema<RawConfig> = {
       format: 'r2m-string',
       optional: true,
       sensitive: true,
+      unset: '',
       default: '',
       env: 'R2M_HTTP_PASSWORD',
+    },
+    protectReads: {
+      doc: 'Reads (the API, the event stream, /metrics) need the same credentials as writes; /healthz and the panel files stay open.',
+      format: 'r2m-bool',
+      default: false,
+      env: 'R2M_HTTP_PROTECT_READS',
     },
   },
   db: {
@@ -264,4 +250,4 @@ export const schema: convict.Schema<RawConfig> = {
     format: 'r2m-bool',
     default: false,
   },
-};
+} as const satisfies Section;

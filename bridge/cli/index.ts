@@ -2,7 +2,7 @@ import { Command, type Help } from 'commander';
 import { VERSION } from '../version.ts';
 import { registerDemo } from './demo.ts';
 import { registerProbe } from './probe.ts';
-import { registerRun } from './run.ts';
+import { exitOnStartupError, registerRun } from './run.ts';
 import { registerSim } from './sim.ts';
 
 /** The `raritan2mqtt` command line: run, demo, sim and probe. */
@@ -35,4 +35,5 @@ function commandSummary(cmd: Command, help: Help): string {
   return [`${cmd.name()}: ${cmd.description()}`, ...options].join('\n');
 }
 
-await buildProgram().parseAsync(process.argv);
+// A command that fails to start says why in one line (bridge/cli/run.ts), never with a stack trace.
+await buildProgram().parseAsync(process.argv).catch(exitOnStartupError);

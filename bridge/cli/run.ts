@@ -10,6 +10,7 @@ import {
 import { type Bridge, createBridge } from '../bridge.ts';
 import type { BackfillRun } from '../history/consumer.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { startupMessage } from '../startup.ts';
 
 /**
  * `raritan2mqtt run` (`npm start`): the bridge for the PDUs in the config file or the env overrides,
@@ -21,11 +22,26 @@ export function loadOrExit(opts: { file?: string; overrides?: ConfigOverrides })
     return loadConfig(opts);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
+      // Every issue, one line each: a file with three typos is fixed in one go.
+      process.stderr.write(`${error.lines().join('\n')}\n`);
       process.exit(2);
     }
     throw error;
   }
+}
+
+/**
+ * The end of a command that could not start: one line on stderr naming what to fix (the path, port or
+ * key; bridge/startup.ts), no stack trace; exit 2 for a bad config, 1 for anything else. The stack is
+ * logged only with R2M_LOG_LEVEL=debug, for a bug report.
+ */
+export function exitOnStartupError(error: unknown): never {
+  const config = error instanceof ConfigError;
+  process.stderr.write(`${config ? error.message : startupMessage(error)}\n`);
+  if (/^(debug|trace)$/.test(process.env.R2M_LOG_LEVEL ?? '') && error instanceof Error) {
+    process.stderr.write(`${error.stack}\n`);
+  }
+  process.exit(config ? 2 : 1);
 }
 
 /** Stops the bridge once on the first SIGINT/SIGTERM; a second signal exits at once. */
@@ -56,9 +72,16 @@ export async function startBridge(
   log: Logger,
   opts: { after?: () => Promise<void>; stopped?: string; backfill?: BackfillRun } = {},
 ): Promise<Bridge> {
+  for (const { key, reason } of config.warnings) log.warn(`config: ${key}: ${reason}`);
   log.debug({ config: redactConfig(config) }, 'configuration');
   const bridge = createBridge({ config, log, ...(opts.backfill ? { backfill: opts.backfill } : {}) });
-  await bridge.start();
+  try {
+    await bridge.start();
+  } catch (error) {
+    // Whatever started (the database, the broker) is closed again before the process says why.
+    await bridge.stop().catch(() => undefined);
+    throw error;
+  }
   stopOnSignals(log, async () => {
     await bridge.stop();
     await opts.after?.();

@@ -4,8 +4,8 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { createLogger } from '../log.ts';
 import { type SimAgent, startSimAgent } from '../sim/agent.ts';
+import type { AuthProtocol, PrivProtocol, SimV3User } from '../sim/endpoint.ts';
 import { type ReplayAgent, startReplayAgent } from '../sim/replay.ts';
-import type { AuthProtocol, PrivProtocol, SimV3User } from '../sim/server.ts';
 
 interface SimCliOptions {
   port: number;

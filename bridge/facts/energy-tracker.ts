@@ -113,6 +113,7 @@ export function createEnergyTracker(opts: EnergyOptions = {}): EnergyTracker {
         energy: published(s, counter),
         energy_counter: counter,
         rated_power: o.rated_power,
+        switchable: o.switchable,
         energy_step: s,
       };
     }

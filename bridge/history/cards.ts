@@ -62,6 +62,8 @@ export interface Cards {
   energyMonthKwh: number;
   estimated: boolean;
   peakToday: Peak | null;
+  /** Energy per outlet today and this month (local calendar), kWh, outlets with any recorded. */
+  outletEnergy: { outlet: number; todayKwh: number; monthKwh: number }[];
   outletsOn: number;
   outletsTotal: number;
   inlet: {
@@ -111,6 +113,11 @@ export function createCards(db: Db) {
     ),
     energySince: db.prepare<[number, number], { e: number | null; est: number | null }>(
       `SELECT sum(e) AS e, max(est) AS est FROM ${LEVEL_TABLE['1d']} WHERE pdu = ? AND ts >= ?`,
+    ),
+    // The day is inside the month: one scan of this month's daily rows gives both.
+    outletEnergy: db.prepare<[number, number, number], { outlet: number; today: number; month: number }>(
+      `SELECT outlet, sum(CASE WHEN ts >= ? THEN e ELSE 0 END) AS today, sum(e) AS month FROM r1d
+       WHERE pdu = ? AND outlet > 0 AND ts >= ? GROUP BY outlet ORDER BY outlet`,
     ),
   };
   // The total's maximum in a range; a rollup row's own columns are the inlet's (schema migration 4).
@@ -205,6 +212,9 @@ export function createCards(db: Db) {
       energyMonthKwh: (month?.e ?? 0) / 1e6,
       estimated: (month?.est ?? 0) === 1,
       peakToday: peakTotal(id, localDayStart(now), now + 1),
+      outletEnergy: q.outletEnergy
+        .all(localDayStart(now), id, localMonthStart(now))
+        .map((r) => ({ outlet: r.outlet, todayKwh: r.today / 1e6, monthKwh: r.month / 1e6 })),
       outletsOn: states.filter((s) => s.state === 1).length,
       outletsTotal: states.length,
       inlet: {

@@ -9,7 +9,8 @@ import type { Resolution } from './time.ts';
 
 /**
  * CSV export, streamed: rows are read from a statement's iterator a chunk at a time (scan.ts), written
- * as UTF-8 text (csv-text.ts), and handed on; between chunks the export waits for the event loop (setImmediate), so
+ * as UTF-8 bytes (csv-text.ts), and handed on; between chunks the export waits for the event loop
+ * (setImmediate: async generators alone only chain microtasks, which never let a timer or socket in), so
  * polls keep their schedule and keep recording during a year-long export of every outlet. A chunk
  * closes its iterator before it yields: better-sqlite3 refuses writes on a connection with an open
  * one, and the live polls write on this connection. The next chunk continues after the last key read.
@@ -29,8 +30,19 @@ const RESOLUTIONS = ['raw', '15m', '1h', '1d'];
 /** Times per chunk (each one line per channel): ~9,000 lines, half a megabyte, for 36 outlets. */
 const CHUNK_TIMES = 256;
 
-function cell(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+/** A text cell a spreadsheet would run as a formula (OWASP "CSV injection"; docs/security.md). */
+const FORMULA = /^[=+\-@\t\r]/;
+/** Quoted when it holds a separator a spreadsheet may split on (`,`, and `;` or tab in some locales). */
+const NEEDS_QUOTES = /[",;\t\n\r]/;
+
+/**
+ * Every text cell (PDU id, label, name) goes through here: a leading `=`, `+`, `-`, `@`, tab or CR
+ * gets a `'` in front, so Excel and LibreOffice show the text instead of evaluating it. Numbers never
+ * do: a negative power or energy stays a number.
+ */
+export function csvText(s: string): string {
+  const safe = FORMULA.test(s) ? `'${s}` : s;
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 export interface CsvContext {
@@ -53,13 +65,17 @@ export function csvChunks(ctx: CsvContext, q: CsvQuery): AsyncGenerator<Buffer> 
   if (q.resolution !== undefined && !RESOLUTIONS.includes(q.resolution)) {
     throw new RangeError(`resolution must be one of ${RESOLUTIONS.join(', ')}`);
   }
+  // A unit never recorded (a configured PDU that never answered): the header alone, like its empty series.
   const id = ctx.pduId(q.pdu);
-  if (id === undefined) throw new RangeError(`unknown pdu ${q.pdu}`);
+  if (id === undefined)
+    return (async function* () {
+      yield Buffer.from(CSV_HEADER);
+    })();
   const res = q.resolution ?? powerResolution(r, ctx.rawFrom);
   // Per outlet its number, label and name, encoded once; per bucket its time and the PDU.
   const prefix: Buffer[] = [Buffer.from('0,total,Total,')];
-  for (const [o, m] of ctx.meta(id)) prefix[o] = Buffer.from(`${o},${cell(m.label)},${cell(m.name)},`);
-  const pdu = cell(q.pdu);
+  for (const [o, m] of ctx.meta(id)) prefix[o] = Buffer.from(`${o},${csvText(m.label)},${csvText(m.name)},`);
+  const pdu = csvText(q.pdu);
   const out = new ByteWriter(1 << 20);
   const lines: Visit = (ts, agg, slots) => {
     const time = Buffer.from(`${new Date(ts * 1000).toISOString()},${pdu},`);

@@ -1,6 +1,6 @@
 import { ratedPowerW } from '../facts/rating.ts';
 import { type OutletReading, type PduReading, unitId } from '../readings.ts';
-import { SIM_RATINGS, type SimModel } from '../sim/types.ts';
+import { SIM_RATINGS, type SimModel } from '../sim/model-types.ts';
 
 /** The simulator's nameplate, as the layout decodes it from what the agent serves. */
 const OUTLET_RATED_W = ratedPowerW({
@@ -32,6 +32,7 @@ export function readingsFromSim(model: SimModel, source: string): (timeMs: numbe
           label: String(o),
           name: model.outletName(unit, o),
           state: s.on ? 'on' : 'off',
+          switchable: true,
           power: r(s.power, 0),
           apparent_power: r(s.apparentPower, 0),
           current: r(s.current, 3),

@@ -98,8 +98,9 @@ function collect(ctx: SeriesContext, q: SeriesQuery, pick: typeof powerResolutio
   const r = resolveRange(q, ctx.nowMs);
   const view = q.view ?? 'total';
   if (view !== 'total' && view !== 'ports') throw new RangeError('view must be total or ports');
+  // A unit the history has never recorded (a configured PDU that never answered) has no data in any
+  // range: an empty series. Whether the unit exists at all is the caller's question (bridge/http).
   const id = ctx.pduId(q.pdu);
-  if (id === undefined) throw new RangeError(`unknown pdu ${q.pdu}`);
   const res = pick(r, ctx.rawFrom);
   const grid = gridFor(res, r, maxPoints, rawStepS);
   const len = grid.starts.length;
@@ -127,9 +128,9 @@ function collect(ctx: SeriesContext, q: SeriesQuery, pick: typeof powerResolutio
       if (agg[k + F_EST]) a.est = true;
     }
   };
-  ctx.scan(id, res, view, first - 1, r.to, Infinity, visit);
+  if (id !== undefined) ctx.scan(id, res, view, first - 1, r.to, Infinity, visit);
   const accs = lines.flatMap((a, outlet) => (a ? [[outlet, a] as const] : []));
-  const meta = ctx.meta(id);
+  const meta = id === undefined ? new Map<number, OutletMeta>() : ctx.meta(id);
   const stepMs =
     res === 'raw' || grid.starts.length < 2
       ? ((grid.starts[1] ?? first + NOMINAL_S[res]) - first) * 1000

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Cards } from '../history/cards.ts';
 import type { Auth } from './auth.ts';
+import { errorBody } from './errors.ts';
 import { type CurrentStatusJson, outletJson, type PduJson, pduJson } from './payloads.ts';
 import {
   type ExportQueryString,
@@ -75,23 +76,26 @@ const DEFAULT_POINTS = 500;
  */
 const maxPoints = (points: number | undefined) => (points ?? DEFAULT_POINTS) - 1;
 
+/** GET /api/current-status, and the live stream's first event: the whole state, or one unit's. */
+export function currentStatus(ctx: ApiContext, only?: string): CurrentStatusJson {
+  return {
+    time: ctx.now(),
+    demo: ctx.deps.demo,
+    auth: ctx.auth.mode,
+    token_file: ctx.auth.tokenFile ?? null,
+    backfill: ctx.deps.backfill?.() ?? null,
+    pdus: statusPayload(ctx, only),
+  };
+}
+
 export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
   const { deps } = ctx;
 
   app.get<{ Querystring: PduQuery }>(
     '/api/current-status',
     { schema: { querystring: pduQuery } },
-    async (req): Promise<CurrentStatusJson> => {
-      const only = req.query.pdu === undefined ? undefined : resolvePdu(ctx, req.query.pdu);
-      const backfill = deps.backfill?.() ?? null;
-      return {
-        time: ctx.now(),
-        demo: deps.demo,
-        auth: ctx.auth.mode,
-        backfill,
-        pdus: statusPayload(ctx, only),
-      };
-    },
+    async (req): Promise<CurrentStatusJson> =>
+      currentStatus(ctx, req.query.pdu === undefined ? undefined : resolvePdu(ctx, req.query.pdu)),
   );
 
   app.get<{ Querystring: PduQuery }>('/api/ports', { schema: { querystring: pduQuery } }, async (req) => {
@@ -154,7 +158,8 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post<{ Body: RenameBody }>(
     '/api/update-port-name',
-    { schema: { body: renameBody }, preHandler: requireAuth(ctx.auth) },
+    // Who may write is decided for every request before this runs (server.ts, auth.ts).
+    { schema: { body: renameBody } },
     async (req, reply) => {
       const b = req.body;
       const outlet = b.outlet ?? b.port;
@@ -162,7 +167,10 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
       const pdu = resolvePdu(ctx, b.pdu);
       const result = await deps.commands.rename({ pdu, outlet, name: b.name });
       if (result.status === 'ok') return result;
-      return reply.code(commandErrorCode(result.error)).send({ status: 'error', error: result.error });
+      // Busy: the PDU's command queue is full (bridge/commands.ts); the same request may succeed later.
+      // Busy, or a PDU not answering (yet): the same request may work later.
+      const code = result.kind ? 503 : commandErrorCode(result.error);
+      return reply.code(code).send(errorBody(result.error));
     },
   );
 }
@@ -175,13 +183,4 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
  */
 export function commandErrorCode(error: string): number {
   return /^(the PDU|no answer|the write failed)/.test(error) ? 502 : 400;
-}
-
-export function requireAuth(auth: Auth) {
-  return async (req: { headers: { authorization?: string } }, reply: FastifyReply) => {
-    if (auth.check(req.headers.authorization)) return;
-    // No WWW-Authenticate challenge: the panel asks for credentials itself, instead of the browser's
-    // modal (which would also appear for the token mode, where it cannot help).
-    await reply.code(401).send({ error: 'authentication required' });
-  };
 }

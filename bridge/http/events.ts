@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { PduReading } from '../readings.ts';
-import { type ApiContext, cardsOf, statusPayload } from './api.ts';
+import { type ApiContext, cardsOf, currentStatus } from './api.ts';
 import { cardsJson, liveJson, pollJson } from './payloads.ts';
 import type { PduStatus } from './types.ts';
 
@@ -16,7 +16,8 @@ import type { PduStatus } from './types.ts';
  *                                                      filled in (each percent), null once it has ended
  *   event: heartbeat     data: { time: number }       every 15 s: proxies keep the stream, the panel
  *                                                      knows the bridge is alive between slow polls
- * A connecting client first gets one `reading` with the whole current state (PduJson, cards included).
+ * A connecting client first gets one `reading` with the whole current state: the CurrentStatusJson of
+ * GET /api/current-status (time, demo, auth, pdus: PduJson[] with their cards).
  * A payload is built once per event, not once per client, and only for the units the event names.
  */
 
@@ -60,9 +61,14 @@ export function registerEvents(app: FastifyInstance, ctx: ApiContext): EventHub 
           ok: true,
           error: undefined,
         };
-        send('reading', () => ({
-          pdus: r.units.map((reading) => liveJson(status(reading, last, r.intervalMs), now)),
-        }));
+        send('reading', () => {
+          const address = new Map(ctx.deps.status.pdus().map((s) => [s.id, s.address]));
+          return {
+            pdus: r.units.map((reading) =>
+              liveJson(status(reading, last, r.intervalMs, address.get(reading.id)), now),
+            ),
+          };
+        });
       },
       'http-live',
     ),
@@ -103,8 +109,9 @@ export function registerEvents(app: FastifyInstance, ctx: ApiContext): EventHub 
       'x-accel-buffering': 'no',
     });
     res.write('retry: 5000\n\n');
-    // The current state first, so a reconnecting panel is in step at once.
-    res.write(`event: reading\ndata: ${JSON.stringify({ pdus: statusPayload(ctx) })}\n\n`);
+    // The current state first, the whole of GET /api/current-status: a reconnecting panel is in step at
+    // once, and a panel whose first request failed can start from it.
+    res.write(`event: reading\ndata: ${JSON.stringify(currentStatus(ctx))}\n\n`);
     clients.add(res);
     req.raw.on('close', () => clients.delete(res));
   });
@@ -123,9 +130,15 @@ export function registerEvents(app: FastifyInstance, ctx: ApiContext): EventHub 
 }
 
 /** A good poll's unit as the status board would show it: the poller's view, from the event alone. */
-function status(reading: PduReading, lastPoll: NonNullable<PduStatus['lastPoll']>, intervalMs: number) {
+function status(
+  reading: PduReading,
+  lastPoll: NonNullable<PduStatus['lastPoll']>,
+  intervalMs: number,
+  address: string | undefined,
+) {
   return {
     id: reading.id,
+    address,
     source: reading.source,
     online: true,
     reading,

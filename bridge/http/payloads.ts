@@ -8,6 +8,7 @@ import {
   outletView,
   type PduReading,
 } from '../readings.ts';
+import type { AuthMode } from './auth.ts';
 import type { PduStatus } from './types.ts';
 
 /**
@@ -31,7 +32,10 @@ export interface LiveJson extends InletMetrics {
   id: string;
   source: string;
   unit: number | null;
+  /** The display name: the configured `pdus[].name`, else the PDU's own (readings.ts displayName). */
   name: string;
+  /** `host:port` the unit is read through, as configured (the panel names it while waiting). */
+  address: string | null;
   model: string;
   serial: string;
   firmware: string;
@@ -56,6 +60,10 @@ export interface CardsJson {
   month: { energy_kwh: number } | null;
   /** Total power over the last hour. */
   sparkline: { times: number[]; power: (number | null)[] } | null;
+  /** Energy per outlet today and this month (outlets with any recorded). */
+  outlet_energy: { outlet: number; today_kwh: number; month_kwh: number }[] | null;
+  /** The first poll the history recorded, ms: charts of longer ranges say "collecting since". */
+  since: number | null;
 }
 
 export type PduJson = LiveJson & CardsJson;
@@ -63,8 +71,13 @@ export type PduJson = LiveJson & CardsJson;
 export interface CurrentStatusJson {
   time: number;
   demo: boolean;
-  /** Which credentials the write endpoints want ('none': open). */
-  auth: 'none' | 'token' | 'basic' | 'token-or-basic';
+  /**
+   * Which credentials writes from other machines want ('local': none exist, only the bridge's own
+   * machine may write). Writes from the bridge's machine need none unless credentials are configured.
+   */
+  auth: AuthMode;
+  /** The file on the bridge's machine that holds the generated token, or null (docs/security.md). */
+  token_file: string | null;
   /** While the history's past is being filled in (the demo's year): polls done and to do; else null. */
   backfill: { done: number; total: number } | null;
   pdus: PduJson[];
@@ -99,7 +112,8 @@ export function liveJson(
     id: s.id,
     source: s.source,
     unit: r?.unit ?? null,
-    name: r?.identity.name ?? identity?.name ?? '',
+    name: r?.identity.name ?? (s.name || identity?.name || ''),
+    address: s.address ?? null,
     model: r?.identity.model ?? identity?.model ?? '',
     serial: r?.identity.serial ?? identity?.serial ?? '',
     firmware: r?.identity.firmware ?? identity?.firmware ?? '',
@@ -135,6 +149,14 @@ export function cardsJson(id: string, cards: Cards | null): CardsJson {
       : null,
     month: cards ? { energy_kwh: round(cards.energyMonthKwh, 3) } : null,
     sparkline: cards ? cards.sparkline : null,
+    outlet_energy: cards
+      ? cards.outletEnergy.map((o) => ({
+          outlet: o.outlet,
+          today_kwh: round(o.todayKwh, 3),
+          month_kwh: round(o.monthKwh, 3),
+        }))
+      : null,
+    since: cards?.pdu.firstTime ?? null,
   };
 }
 

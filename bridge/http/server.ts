@@ -3,11 +3,17 @@ import { join } from 'node:path';
 import compress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError } from 'fastify';
+import type { HttpConfig } from '../../config/types.ts';
+import type { Logger } from '../log.ts';
+import { isLoopbackName } from '../loopback.ts';
+import { listenError } from '../startup.ts';
 import { VERSION } from '../version.ts';
 import { type ApiContext, BadRequest, registerApi } from './api.ts';
 import { createAuth } from './auth.ts';
+import { describeValidation, errorBody } from './errors.ts';
 import { type EventHub, registerEvents } from './events.ts';
 import { bridgeFamilies, renderFamilies } from './metrics.ts';
+import { loadOrCreateToken, tokenFileFor } from './token.ts';
 import type { HttpDeps, HttpServer } from './types.ts';
 
 /**
@@ -19,10 +25,48 @@ import type { HttpDeps, HttpServer } from './types.ts';
 const PLACEHOLDER = `<!doctype html><meta charset="utf-8"><title>raritan2mqtt</title>
 <p>The panel is not built yet: run <code>npm run build</code>. The API is at <a href="/api/current-status">/api/current-status</a>.</p>`;
 
+/**
+ * The token for writes from other machines when no credentials are configured (docs/security.md):
+ * only a server reachable beyond loopback needs one, and only a database on disk has a place for it.
+ */
+function generatedToken(
+  config: HttpConfig,
+  dbPath: string | undefined,
+  log: Logger,
+): { token: string; file: string } | undefined {
+  if (config.token || (config.username && config.password) || isLoopbackName(config.host)) return undefined;
+  const file = tokenFileFor(dbPath ?? ':memory:');
+  if (!file) {
+    log.warn(
+      'HTTP writes are accepted from this machine only: the database is in memory, so there is no place for a token file (set http.token to allow them from the network)',
+    );
+    return undefined;
+  }
+  const token = loadOrCreateToken(file, log);
+  log.info({ file }, 'HTTP writes from other machines need the token in this file (Authorization: Bearer)');
+  return { token, file };
+}
+
+/**
+ * Whether a GET reads data (the API, /metrics), judged by the route that matched: the router decodes
+ * the path, so `/%61pi/current-status` is `/api/current-status` and must not pass as something else.
+ * No route matched: the decoded path decides, and a path that does not decode counts as data.
+ */
+function isDataRead(route: string | undefined, url: string): boolean {
+  let path = route;
+  if (path === undefined) {
+    try {
+      path = decodeURIComponent(url.split('?')[0] ?? '');
+    } catch {
+      return true;
+    }
+  }
+  return path.startsWith('/api/') || path === '/metrics';
+}
+
 export function createHttpServer(deps: HttpDeps): HttpServer {
   const now = deps.now ?? Date.now;
   const log = deps.log.child({ module: 'http' });
-  const auth = createAuth(deps.config);
   const startedAt = now();
   const app = Fastify({
     logger: false,
@@ -30,8 +74,23 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
     // Unknown query parameters are errors, not silently dropped; numbers arrive as strings.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
   });
-  const ctx: ApiContext = { deps, auth, now };
+  // Until start() has the generated token (if any), nobody but this machine writes.
+  const ctx: ApiContext = { deps, auth: createAuth({}), now };
   let hub: EventHub | undefined;
+
+  // Every request is checked here, before its body is even read: any write (whatever the route, so a
+  // new POST is protected from its first line) and, with protectReads, the API and /metrics.
+  app.addHook('onRequest', async (req, reply) => {
+    const write = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
+    const access = write ? 'write' : isDataRead(req.routeOptions.url, req.url) ? 'read' : undefined;
+    if (access === undefined) return;
+    if (ctx.auth.allows({ remoteAddress: req.raw.socket.remoteAddress, headers: req.headers }, access))
+      return;
+    // No WWW-Authenticate challenge: the panel asks for credentials itself, instead of the browser's
+    // modal (which would also appear for the token mode, where it cannot help).
+    const refusal = ctx.auth.refusal(access);
+    return reply.code(401).send(errorBody(refusal.error, refusal));
+  });
 
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
@@ -41,28 +100,25 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
   });
 
   app.setErrorHandler((error: FastifyError, req, reply) => {
-    if (error.validation) {
+    const first = error.validation?.[0];
+    if (first) {
       const where = error.validationContext ?? 'request';
-      const unknown = error.validation[0]?.params?.additionalProperty;
-      const message =
-        typeof unknown === 'string'
-          ? `unknown parameter ${JSON.stringify(unknown.slice(0, 40))}`
-          : error.message.replace(/^(querystring|body) ?/, '');
-      return reply.code(400).send({ error: `${where}: ${message}` });
+      const input = where === 'body' ? req.body : req.query;
+      return reply.code(400).send(errorBody(describeValidation(first, where, input)));
     }
     // Fastify's own client errors carry their status (413 too large, 415 media type: some are RangeErrors).
     const code = error.statusCode ?? 500;
-    if (code >= 400 && code < 500) return reply.code(code).send({ error: error.message });
+    if (code >= 400 && code < 500) return reply.code(code).send(errorBody(error.message));
     // The history refuses bad ranges with RangeError before it reads anything.
     if (error instanceof BadRequest || error instanceof RangeError) {
-      return reply.code(400).send({ error: error.message });
+      return reply.code(400).send(errorBody(error.message));
     }
     log.error({ url: req.url, err: error.message }, 'request failed');
-    return reply.code(500).send({ error: 'internal error' });
+    return reply.code(500).send(errorBody('internal error'));
   });
 
   app.setNotFoundHandler((req, reply) => {
-    reply.code(404).send({ error: `not found: ${req.method} ${req.url.split('?')[0]}` });
+    reply.code(404).send(errorBody(`not found: ${req.method} ${req.url.split('?')[0]}`));
   });
 
   const ready = (async () => {
@@ -118,10 +174,22 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
   return {
     async start() {
       await ready;
-      await app.listen({ port: deps.config.port, host: deps.config.host });
+      ctx.auth = createAuth({ ...deps.config, generated: generatedToken(deps.config, deps.dbPath, log) });
+      const { port: wanted, host } = deps.config;
+      try {
+        await app.listen({ port: wanted, host });
+      } catch (error) {
+        throw listenError(error, {
+          service: 'HTTP server',
+          host,
+          port: wanted,
+          portKey: 'http.port (R2M_HTTP_PORT)',
+          hostKey: 'http.host (R2M_HTTP_HOST)',
+        });
+      }
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : deps.config.port;
-      log.info({ host: deps.config.host, port, auth: auth.mode }, 'HTTP server listening');
+      log.info({ host: deps.config.host, port, auth: ctx.auth.mode }, 'HTTP server listening');
       return { port, host: deps.config.host };
     },
     async stop() {

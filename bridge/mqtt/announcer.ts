@@ -1,13 +1,15 @@
+import { protectedOf } from '../commands.ts';
 import type { Logger } from '../log.ts';
 import { type PduReading, sourceOfUnit } from '../readings.ts';
 import { VERSION } from '../version.ts';
+import type { MqttPduOptions } from './bridge.ts';
 import { buildDiscovery, type DiscoveryOptions, withRemovals } from './discovery.ts';
 import type { Outbox } from './outbox.ts';
 import { type OwnedConfig, staleForRemovedPdus, staleOutlets, staleUnits } from './sweep.ts';
 import type { Topics } from './topics.ts';
 
 /**
- * Home Assistant discovery with its hygiene (DESIGN.md section 3): which retained configs are ours,
+ * Home Assistant discovery with its hygiene (docs/mqtt.md): which retained configs are ours,
  * announcing each unit's devices, and clearing what the bridge no longer owns (a PDU gone from the
  * config, fewer outlets, a linked unit gone), with the state topics those configs pointed at.
  */
@@ -16,7 +18,7 @@ export interface AnnouncerDeps {
   log: Logger;
   topics: Topics;
   options: { baseTopic: string; discoveryPrefix: string; bridgeId: string };
-  pdus: ReadonlyArray<{ id: string; allowSwitching: boolean; maxNameLength: number }>;
+  pdus: ReadonlyArray<MqttPduOptions>;
   outbox: Outbox;
 }
 
@@ -27,6 +29,15 @@ export interface Announcer {
   announce(r: PduReading): void;
   /** After a successful poll of a source: clears the devices of linked units it no longer has. */
   unitsSeen(source: string, ids: readonly string[]): void;
+}
+
+function parseConfig(json: string | undefined): unknown {
+  if (json === undefined) return undefined;
+  try {
+    return JSON.parse(json);
+  } catch {
+    return undefined;
+  }
 }
 
 export function createAnnouncer({ log, topics: t, options, pdus, outbox }: AnnouncerDeps): Announcer {
@@ -48,14 +59,16 @@ export function createAnnouncer({ log, topics: t, options, pdus, outbox }: Annou
     else for (const topic of [t.pdu(c.pdu), t.availability(c.pdu), t.diagnostics(c.pdu)]) outbox.clear(topic);
   }
 
-  function discoveryOptions(unitId: string): DiscoveryOptions {
-    const source = sourceOfUnit(unitId, sources);
-    const p = pdus.find((x) => x.id === source) ?? { allowSwitching: false, maxNameLength: 64 };
+  function discoveryOptions(r: PduReading): DiscoveryOptions {
+    const source = sourceOfUnit(r.id, sources);
+    const p = pdus.find((x) => x.id === source);
     return {
       ...options,
       swVersion: VERSION,
-      allowSwitching: p.allowSwitching,
-      maxNameLength: p.maxNameLength,
+      allowSwitching: p?.allowSwitching ?? false,
+      canWrite: p?.canWrite ?? false,
+      protectedOutlets: p ? protectedOf(p, r.unit) : new Set(),
+      maxNameLength: p?.maxNameLength ?? 64,
     };
   }
 
@@ -70,9 +83,12 @@ export function createAnnouncer({ log, topics: t, options, pdus, outbox }: Annou
 
     announce(r) {
       const id = r.id;
-      // Discovery depends only on identity, outlet labels and names: rebuilt when those change, not
-      // every poll (200 PDUs of 36 outlets would otherwise rebuild 7,400 configs per cycle).
-      const key = JSON.stringify([r.identity, r.outlets.map((o) => [o.outlet, o.label, o.name])]);
+      // Discovery depends only on identity, outlet labels, names and outletSwitchable: rebuilt when
+      // those change, not every poll (200 PDUs of 36 outlets would otherwise rebuild 7,400 configs per cycle).
+      const key = JSON.stringify([
+        r.identity,
+        r.outlets.map((o) => [o.outlet, o.label, o.name, o.switchable === true]),
+      ]);
       if (built.get(id) === key) return;
       built.set(id, key);
       const serial = r.identity.serial;
@@ -84,9 +100,12 @@ export function createAnnouncer({ log, topics: t, options, pdus, outbox }: Annou
         );
       }
       if (serial) serials.set(serial, id);
-      const messages = buildDiscovery(r, discoveryOptions(id));
+      const messages = buildDiscovery(r, discoveryOptions(r));
       for (const m of messages) {
-        outbox.setDiscovery(m.topic, JSON.stringify(withRemovals(m.payload, atStart.get(m.topic))));
+        // Components the last config had and this one lacks (a switch on an outlet the PDU no longer
+        // reports switchable) are removed in HA, not left behind as dead entities.
+        const previous = atStart.get(m.topic) ?? parseConfig(outbox.discovery(m.topic));
+        outbox.setDiscovery(m.topic, JSON.stringify(withRemovals(m.payload, previous)));
         // Only the JSON string is kept (in the outbox): at 7,200 outlets the payload objects alone
         // held ~90 MB. The config found at start served its purpose once its removal markers are out.
         atStart.delete(m.topic);

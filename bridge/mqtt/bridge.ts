@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import type { MqttConfig, PduConfig } from '../../config/types.ts';
 import type { AvailabilityChange, Bus } from '../bus.ts';
 import type { Commands } from '../commands.ts';
 import type { Logger } from '../log.ts';
 import type { PduReading, PollResult } from '../readings.ts';
 import { createAnnouncer } from './announcer.ts';
+import { createCoalescer } from './birth.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { type Connection, openConnection, redactUrl } from './client.ts';
 import { createOutbox } from './outbox.ts';
 import { diagnosticsPayload, outletPayload, pduPayload } from './payloads.ts';
-import { handleCommandMessage } from './requests.ts';
+import { handleCommandMessage, retainedCommandLog } from './requests.ts';
 import { createRestoreGuard } from './restore-guard.ts';
 import { collectRetainedConfigs } from './retained.ts';
 import { slug, topics } from './topics.ts';
@@ -22,30 +24,23 @@ import { slug, topics } from './topics.ts';
  * its own value back.
  */
 
-export interface MqttBridgeOptions {
-  /** Empty or undefined: start the embedded broker and connect to it. */
-  url?: string;
-  /** Embedded broker: TCP port (0: any free one), WebSocket port (0 or null: none), listen address. */
-  port: number;
-  wsPort?: number | null;
-  host?: string;
-  username?: string;
-  password?: string;
-  ca?: string;
-  baseTopic: string;
-  discoveryPrefix: string;
-  discovery: boolean;
-  /** Seconds after which an unchanged state payload is published again; 0: every poll. */
-  refreshInterval: number;
-  /** Names this bridge's discovery configs (and its client id); distinct per bridge on one broker. */
-  bridgeId: string;
-}
+/**
+ * The Config's mqtt section as it is (an unset url, credential or CA is null; wsPort null is "none").
+ * The embedded broker's keys may be left out by a caller that brings its own broker.
+ */
+export type MqttBridgeOptions = Pick<
+  MqttConfig,
+  'port' | 'baseTopic' | 'discoveryPrefix' | 'discovery' | 'refreshInterval' | 'bridgeId'
+> &
+  Partial<Pick<MqttConfig, 'url' | 'wsPort' | 'host' | 'username' | 'password' | 'ca'>>;
 
-export interface MqttPduOptions {
-  id: string;
-  allowSwitching: boolean;
-  maxNameLength: number;
-}
+/** What MQTT needs of a configured PDU; `canWrite` is hasWriteAccess. */
+export type MqttPduOptions = Pick<
+  PduConfig,
+  'id' | 'allowSwitching' | 'protectedOutlets' | 'maxNameLength'
+> & {
+  canWrite: boolean;
+};
 
 export interface MqttBridgeDeps {
   log: Logger;
@@ -130,20 +125,29 @@ export function createMqttBridge({
     conn?.client.subscribe(ownFilters, { qos: 1 });
   }
 
-  async function onMessage(topic: string, payload: Buffer): Promise<void> {
+  const births = createCoalescer({
+    run: () => {
+      log.info('Home Assistant is online: re-announcing discovery and state');
+      flushAll(true);
+    },
+  });
+
+  const onRetained = retainedCommandLog(log);
+  async function onMessage(topic: string, payload: Buffer, retain: boolean): Promise<void> {
     if (isOwnRetained(topic)) {
       if (online() && outbox.overwritten(topic, payload)) scheduleRestore(topic, payload);
       return;
     }
     if (topic === t.haStatus) {
-      // HA's birth message: it may have restarted without its retained view, so announce again.
-      if (payload.toString() === 'online' && mqtt.discovery) {
-        log.info('Home Assistant is online: re-announcing discovery and state');
-        flushAll(true);
-      }
+      // HA's birth message: it may have restarted without its retained view, so announce again,
+      // once per burst of births (birth.ts).
+      if (payload.toString() === 'online' && mqtt.discovery) births.request();
       return;
     }
-    const reply = await handleCommandMessage(mqtt.baseTopic, topic, payload, commands);
+    const reply = await handleCommandMessage(mqtt.baseTopic, topic, payload, commands, {
+      retain,
+      onRetained,
+    });
     if (!reply || !conn?.connected) return;
     conn.client.publish(t.response(reply.action), JSON.stringify(reply.response), { qos: 1, retain: false });
   }
@@ -222,7 +226,13 @@ export function createMqttBridge({
     async start() {
       let url = mqtt.url;
       if (!url) {
-        broker = createEmbeddedBroker({ log, ...mqtt, wsPort: mqtt.wsPort || null });
+        // The broker knows the bridge's topics: nobody else may publish its state or discovery.
+        broker = createEmbeddedBroker({
+          log,
+          ...mqtt,
+          wsPort: mqtt.wsPort || null,
+          bridgeTopics: { baseTopic: mqtt.baseTopic, discoveryPrefix: mqtt.discoveryPrefix },
+        });
         const { port, host } = await broker.start();
         const to =
           host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -232,8 +242,8 @@ export function createMqttBridge({
       conn = openConnection({
         log,
         url,
-        username: mqtt.username,
-        password: mqtt.password,
+        // On the embedded broker the bridge logs in with its own credential, never the users'.
+        ...(broker ? broker.bridgeLogin : { username: mqtt.username, password: mqtt.password }),
         ca: mqtt.ca,
         // Unique per process: a broker drops the older of two clients with one id, and a restarted
         // bridge must not fight the ghost of its previous run.
@@ -251,8 +261,8 @@ export function createMqttBridge({
         // Never hold the daemon back: polling and recording go on while the broker is away.
         setTimeout(resolve, startWaitMs).unref();
       });
-      client.on('message', (topic, payload) => {
-        onMessage(topic, payload).catch((e: Error) =>
+      client.on('message', (topic, payload, packet) => {
+        onMessage(topic, payload, packet.retain).catch((e: Error) =>
           log.warn({ topic, err: e.message }, 'command handling failed'),
         );
       });
@@ -274,6 +284,7 @@ export function createMqttBridge({
       for (const timer of pendingRestores.values()) clearTimeout(timer);
       pendingRestores.clear();
       stopping = true;
+      births.stop();
       await conn?.close({ topic: t.bridgeState, payload: 'offline' });
       await broker?.stop();
       conn = undefined;

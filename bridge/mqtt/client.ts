@@ -4,17 +4,30 @@ import type { Logger } from '../log.ts';
 
 /**
  * One MQTT connection with the bridge's last will and its own reconnect backoff (mqtt.js retries
- * at a fixed period; a broker that is away for an hour should not see a connect every second).
- * MQTT 3.1.1 (protocolVersion 4): the embedded aedes does not speak MQTT 5.
+ * at a fixed period; a broker that is away for an hour should not see a connect every second, and
+ * one that is back should see the bridge within seconds). MQTT 3.1.1 (protocolVersion 4): the
+ * embedded aedes does not speak MQTT 5.
  */
+
+/** First retry after 1 s, doubling to at most 5 s: 12 connects a minute to an absent broker are cheap. */
+export const MIN_BACKOFF_MS = 1000;
+export const MAX_BACKOFF_MS = 5000;
+
+/**
+ * The wait before reconnect attempt `attempt` (0 first): doubling from `min`, capped at `max`, ±20%
+ * so that many bridges do not reconnect to a returning broker in lockstep.
+ */
+export function reconnectDelay(attempt: number, min: number, max: number, random = Math.random): number {
+  return Math.min(max, min * 2 ** attempt) * (0.8 + random() * 0.4);
+}
 
 export interface ConnectionOptions {
   log: Logger;
   url: string;
-  username?: string;
-  password?: string;
+  username?: string | null;
+  password?: string | null;
   /** A PEM string, or the path of a PEM file. */
-  ca?: string;
+  ca?: string | null;
   clientId: string;
   will: { topic: string; payload: string };
   /** First retry delay and the cap of the doubling, ms. */
@@ -61,8 +74,8 @@ function readCa(ca: string, log: Logger): string | Buffer {
 
 export function openConnection(o: ConnectionOptions): Connection {
   const { log } = o;
-  const min = o.minBackoffMs ?? 1000;
-  const max = o.maxBackoffMs ?? 60_000;
+  const min = o.minBackoffMs ?? MIN_BACKOFF_MS;
+  const max = o.maxBackoffMs ?? MAX_BACKOFF_MS;
   const options: IClientOptions = {
     protocolVersion: 4,
     clientId: o.clientId,
@@ -76,7 +89,7 @@ export function openConnection(o: ConnectionOptions): Connection {
     will: { topic: o.will.topic, payload: Buffer.from(o.will.payload), qos: 1, retain: true },
   };
   if (o.username) options.username = o.username;
-  if (o.password !== undefined) options.password = o.password;
+  if (typeof o.password === 'string') options.password = o.password;
   if (o.ca) options.ca = readCa(o.ca, log);
 
   const client = connect(o.url, options);
@@ -99,7 +112,7 @@ export function openConnection(o: ConnectionOptions): Connection {
   });
   client.on('close', () => {
     if (closing || timer) return;
-    const delay = Math.min(max, min * 2 ** attempt) * (0.8 + Math.random() * 0.4);
+    const delay = reconnectDelay(attempt, min, max);
     attempt = Math.min(attempt + 1, 30);
     log.debug({ delayMs: Math.round(delay) }, 'MQTT reconnect scheduled');
     timer = setTimeout(() => {

@@ -1,10 +1,11 @@
+import { switchRefusal } from '../commands.ts';
 import type { OutletReading, PduReading } from '../readings.ts';
 import { DIAGNOSTIC_SENSORS, METRIC_SENSORS, PDU_SENSORS, type SensorKind } from './entities.ts';
 import { slug, topics } from './topics.ts';
 
 /**
  * Home Assistant device-based discovery (`<prefix>/device/<id>/config`, HA >= 2024.11), pure: one
- * device per PDU unit (totals) and one per outlet (via_device the PDU), DESIGN.md section 3.
+ * device per PDU unit (totals) and one per outlet (via_device the PDU), docs/mqtt.md.
  * Full key names (device, origin, components, platform), never abbreviations; every component
  * carries its own state_topic and availability so nothing depends on HA's shared-option merging.
  */
@@ -17,6 +18,10 @@ export interface DiscoveryOptions {
   swVersion: string;
   supportUrl?: string;
   allowSwitching: boolean;
+  /** Write credentials are configured: without them no switch would ever work. */
+  canWrite: boolean;
+  /** The unit's outlets listed in protectedOutlets. */
+  protectedOutlets: ReadonlySet<number>;
   maxNameLength: number;
 }
 
@@ -189,7 +194,8 @@ export function outletDiscovery(r: PduReading, outlet: OutletReading, o: Discove
     max: Math.max(1, Math.min(o.maxNameLength, TEXT_MAX)),
     ...avail,
   };
-  if (o.allowSwitching) {
+  // A switch and a cycle button exactly where a switch command would be carried out.
+  if (switchRefusal(r.id, o, n, outlet.switchable === true) === undefined) {
     components.switch = {
       platform: 'switch',
       name: 'Switch',

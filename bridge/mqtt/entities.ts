@@ -6,7 +6,7 @@
  */
 
 export interface SensorKind {
-  /** The field of the state JSON (DESIGN.md section 3) and the component id. */
+  /** The field of the state JSON (docs/mqtt.md) and the component id. */
   field: string;
   name: string;
   device_class?: string;
@@ -60,7 +60,7 @@ export const METRIC_SENSORS: readonly SensorKind[] = [
     suggested_display_precision: 2,
   },
   // Energy dashboard: device_class energy, an energy unit and state_class total/total_increasing.
-  // The published kWh never decreases (DESIGN.md section 1), hence total_increasing.
+  // The published kWh never decreases (docs/energy.md), hence total_increasing.
   {
     field: 'energy',
     name: 'Energy',

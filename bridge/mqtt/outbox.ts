@@ -22,6 +22,8 @@ export interface OutboxDeps {
 export interface Outbox {
   setState(topic: string, payload: string): void;
   setDiscovery(topic: string, payload: string): void;
+  /** The discovery config last set for the topic. */
+  discovery(topic: string): string | undefined;
   hasState(topic: string): boolean;
   /** Publishes the topic if it changed (or is due for a refresh, or `force`). */
   sync(topic: string, force?: boolean): void;
@@ -75,6 +77,10 @@ export function createOutbox({ refreshMs, online, send, now = Date.now }: Outbox
   return {
     setState: (topic, payload) => void state.set(topic, payload),
     setDiscovery: (topic, payload) => void discovery.set(topic, exactCopy(deflateRawSync(payload))),
+    discovery: (topic) => {
+      const stored = discovery.get(topic);
+      return stored === undefined ? undefined : inflateRawSync(stored).toString('utf8');
+    },
     hasState: (topic) => state.has(topic),
     sync,
     clear(topic) {

@@ -8,7 +8,7 @@ import {
 } from '../readings.ts';
 
 /**
- * The JSON state payloads of DESIGN.md section 3, field for field, in SI units. `null` means the PDU
+ * The JSON state payloads of docs/mqtt.md, field for field, in SI units. `null` means the PDU
  * has no reading (never zero): HA renders it as unknown, Node-RED sees a JSON null.
  */
 

@@ -1,9 +1,10 @@
 import type { CommandResult, Commands } from '../commands.ts';
+import type { Logger } from '../log.ts';
 import { parseCommandTopic } from './topics.ts';
 
 /**
  * MQTT's side of the command module: turns a message on a command topic into a call of
- * bridge/commands.ts and the zigbee2mqtt-style response (DESIGN.md section 3):
+ * bridge/commands.ts and the zigbee2mqtt-style response (docs/mqtt.md):
  * `{ status: 'ok'|'error', data, error?, transaction? }` on `bridge/response/<action>`.
  * The plain-text topics (`…/name/set`, `…/set`) answer on the same response topics, without a
  * transaction, so a failed command from HA is visible on MQTT too. Nothing here throws.
@@ -57,6 +58,42 @@ function transactionOf(body: Record<string, unknown>): string | number | undefin
   return undefined;
 }
 
+/** Topics remembered for the once-per-topic warning; past this, one more line says the rest are quiet. */
+const RETAINED_WARN_LIMIT = 256;
+
+/**
+ * What to do with a retained message on a command topic: nothing. It is a command from the past that
+ * the broker hands out again on every subscription, so every reconnect of the bridge would switch the
+ * outlet again (MQTT 3.1.1 section 3.3.1.3: the RETAIN flag is set only on messages sent because of a
+ * new subscription; a live command arrives without it). Home Assistant publishes commands with retain
+ * off unless told otherwise (its MQTT switch's `retain` option, default false), and our discovery
+ * never tells it otherwise. Warned once per topic, at debug every time after; docs/commands.md.
+ */
+export function retainedCommandLog(log: Logger): (topic: string) => void {
+  const warned = new Set<string>();
+  return (topic) => {
+    log.debug({ topic }, 'ignored a retained command message');
+    if (warned.has(topic) || warned.size > RETAINED_WARN_LIMIT) return;
+    warned.add(topic);
+    if (warned.size > RETAINED_WARN_LIMIT) {
+      log.warn('more retained command messages ignored: not warning about each any more');
+      return;
+    }
+    // The topic stays a log field, never part of a command line to paste: anyone may choose it.
+    log.warn(
+      { topic },
+      'ignored a retained command message: commands are never retained; clear it on the broker (docs/commands.md)',
+    );
+  };
+}
+
+export interface CommandMessageMeta {
+  /** The packet's RETAIN flag. */
+  retain?: boolean;
+  /** Told about every retained command message, which is never executed. */
+  onRetained?: (topic: string) => void;
+}
+
 /** The requests `bridge/request/<action>` understands. */
 export const REQUEST_ACTIONS = ['outlet/rename', 'outlet/switch'] as const;
 
@@ -65,8 +102,14 @@ export async function handleCommandMessage(
   topic: string,
   payload: Buffer,
   commands: Commands,
+  meta: CommandMessageMeta = {},
 ): Promise<RequestReply | undefined> {
   const parsed = parseCommandTopic(baseTopic, topic);
+  // No response either: one would repeat on every reconnect, for a command nobody sent just now.
+  if (parsed.kind !== 'other' && meta.retain) {
+    meta.onRetained?.(topic);
+    return undefined;
+  }
   switch (parsed.kind) {
     case 'other':
       return undefined;

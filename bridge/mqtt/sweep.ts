@@ -3,7 +3,7 @@ import { ORIGIN_NAME } from './discovery.ts';
 import { slug } from './topics.ts';
 
 /**
- * Discovery hygiene (DESIGN.md section 3: "clear retained configs the bridge no longer owns"), pure.
+ * Discovery hygiene (docs/mqtt.md: configs for PDUs or outlets that are gone are cleared), pure.
  * A retained `<prefix>/device/<id>/config` is ours when its node id carries our bridge prefix, its
  * origin is raritan2mqtt and its state topics live under our base topic; from those state topics we
  * learn which PDU unit and outlet it describes. Configs of other bridges are never touched.

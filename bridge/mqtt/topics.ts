@@ -1,5 +1,5 @@
 /**
- * Topic names of the contract (DESIGN.md section 3). Everything here is retained except the
+ * Topic names of the contract (docs/mqtt.md). Everything here is retained except the
  * command topics (`…/set`, `bridge/request/…`), which are never retained.
  */
 

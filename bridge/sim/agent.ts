@@ -4,15 +4,15 @@
  * message-size limit (tooBig / truncated GETBULK) and request counters for the benchmarks.
  */
 import type { Logger } from '../log.ts';
+import { type SimCommunities, type SimV3User, startSnmpServer } from './endpoint.ts';
 import { createSimModel } from './model.ts';
+import type { SimModel, SimModelOptions } from './model-types.ts';
 import { createPduBackend } from './pdu-backend.ts';
 import type { SimStats } from './responder.ts';
-import { type SimCommunities, type SimV3User, startSnmpServer } from './server.ts';
-import type { SimModel, SimModelOptions } from './types.ts';
 
+export type { SimCommunities, SimV3User } from './endpoint.ts';
 export type { SimStats } from './responder.ts';
 export { requestCount } from './responder.ts';
-export type { SimCommunities, SimV3User } from './server.ts';
 
 export interface SimAgentOptions {
   /** 0 (default) = a free port; SimAgent.port says which. */

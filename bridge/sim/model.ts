@@ -5,6 +5,7 @@
  * the tests and a history backfill all see the very same numbers.
  */
 import { COUNTER_MODULUS } from '../snmp/mib.ts';
+import type { InletSample, OutletSample, SimModel, SimModelOptions, UnitIdentity } from './model-types.ts';
 import {
   demoName,
   energyAt,
@@ -21,9 +22,8 @@ import {
   rng,
 } from './profile.ts';
 import { createSimState } from './state.ts';
-import type { InletSample, OutletSample, SimModel, SimModelOptions, UnitIdentity } from './types.ts';
 
-export type { InletSample, OutletSample, SimModel, SimModelOptions, UnitIdentity } from './types.ts';
+export type { InletSample, OutletSample, SimModel, SimModelOptions, UnitIdentity } from './model-types.ts';
 
 export const MAX_NAME_LENGTH = 64;
 
@@ -72,7 +72,12 @@ export function createSimModel(options: SimModelOptions = {}): SimModel {
       sysDescr: `Raritan PDU, MD:${model} HW:0x10 FW:${firmware}`,
     };
   }
-  const state = createSimState({ names, cycleMs: options.cycleMs ?? 5000 });
+  const offPeriod = options.powerOffPeriod ?? 10;
+  if (!Number.isInteger(offPeriod) || offPeriod < 1 || offPeriod > 3600)
+    throw new RangeError(`powerOffPeriod must be whole seconds 1..3600 (PDU2-MIB), got ${offPeriod}`);
+  const state = createSimState({ names, offPeriod, switchDelayMs: options.switchDelayMs });
+  for (let u = 1; u <= units; u++)
+    for (const o of options.unswitchable ?? []) state.unswitchable.add(`${u}.${o}`);
 
   const checkUnit = (unit: number): LineProfile => {
     const line = lines[unit];
@@ -200,7 +205,18 @@ export function createSimModel(options: SimModelOptions = {}): SimModel {
     },
     switchOutlet(unit, outlet, op, timeMs) {
       profile(unit, outlet);
+      if (state.unswitchable.has(`${unit}.${outlet}`))
+        throw new RangeError(`outlet ${outlet} of unit ${unit} is not switchable`);
       state.addSwitch(unit, outlet, op, timeMs);
+    },
+    isSwitchable: (unit, outlet) => {
+      profile(unit, outlet);
+      return !state.unswitchable.has(`${unit}.${outlet}`);
+    },
+    setSwitchable(unit, outlet, switchable) {
+      profile(unit, outlet);
+      if (switchable) state.unswitchable.delete(`${unit}.${outlet}`);
+      else state.unswitchable.add(`${unit}.${outlet}`);
     },
     resetEnergy: (unit, outlet, timeMs) => setEnergyCounter(unit, outlet, 0, timeMs),
     setEnergyCounter,

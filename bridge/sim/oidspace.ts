@@ -2,7 +2,7 @@
  * A sorted, immutable set of instance OIDs with exact and "next" lookups: the ordering GETNEXT and
  * GETBULK walk (numeric, arc by arc, as compareOids). Values live elsewhere, addressed by index.
  */
-import { compareOids } from './snmprec.ts';
+import { compareOids } from '../snmp/oid.ts';
 
 export interface OidSpace {
   readonly oids: readonly string[];

@@ -13,14 +13,15 @@ import {
   SwitchOperation,
   TRUE,
 } from '../snmp/mib.ts';
-import { pduLayout } from './layout.ts';
+import { pduLayout } from './instances.ts';
 import { MAX_NAME_LENGTH } from './model.ts';
+import { type InletSample, type OutletSample, SIM_RATINGS, type SimModel } from './model-types.ts';
+import { MODEL_EPOCH } from './profile.ts';
 import type { Backend, Served, SetPlan } from './responder.ts';
-import { type InletSample, type OutletSample, SIM_RATINGS, type SimModel } from './types.ts';
 
 const { ErrorStatus, ObjectType } = snmp;
 
-/** outlet/inletSensorDecimalDigits as seen on PX3/PX4 (DESIGN.md section 1). */
+/** outlet/inletSensorDecimalDigits as seen on PX3/PX4 (docs/snmp.md). */
 export const SENSOR_DECIMALS: Readonly<Record<number, number>> = {
   [SensorType.rmsCurrent]: 3,
   [SensorType.rmsVoltage]: 0,
@@ -187,6 +188,19 @@ export function createPduBackend(model: SimModel): Backend {
           return int(model.isOn(unit, outlet, now) ? SensorState.on : SensorState.off);
         case 'resetValue':
           return int(0); // "This variable will always read as 0" (PDU2-MIB)
+        case 'outletSwitchable':
+          return int(model.isSwitchable(unit, outlet) ? TRUE : FALSE);
+        case 'outletOffPeriod':
+          return gauge(model.state.outletOffPeriod(unit, outlet).own);
+        case 'outletUseGlobalOffPeriod':
+          return int(model.state.outletOffPeriod(unit, outlet).useGlobal ? TRUE : FALSE);
+        case 'globalOffPeriod':
+          return gauge(model.state.globalOffPeriod(unit));
+        case 'switchTimeStamp': {
+          // Seconds since the Unix epoch of the last switching; the model's epoch before any.
+          const last = model.state.lastSwitch(unit, outlet, now) ?? MODEL_EPOCH;
+          return gauge(Math.floor(last / 1000));
+        }
       }
     };
   }
@@ -208,7 +222,24 @@ export function createPduBackend(model: SimModel): Backend {
         if (type !== ObjectType.Integer) return ErrorStatus.WrongType;
         const op = (['off', 'on', 'cycle'] as const)[Number(value)];
         if (!op) return ErrorStatus.WrongValue;
+        // outletSwitchable false: the PDU has no relay for it (the bridge never asks).
+        if (!model.isSwitchable(unit, outlet)) return ErrorStatus.NotWritable;
         return () => model.switchOutlet(unit, outlet, op, now);
+      }
+      case 'outletOffPeriod':
+      case 'globalOffPeriod': {
+        if (type !== ObjectType.Gauge && type !== ObjectType.Integer) return ErrorStatus.WrongType;
+        const seconds = Number(value);
+        // Unsigned32 (1..3600), PDU2-MIB.
+        if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) return ErrorStatus.WrongValue;
+        return e.column === 'globalOffPeriod'
+          ? () => model.state.setGlobalOffPeriod(unit, seconds)
+          : () => model.state.setOutletOffPeriod(unit, outlet, { own: seconds });
+      }
+      case 'outletUseGlobalOffPeriod': {
+        if (type !== ObjectType.Integer) return ErrorStatus.WrongType;
+        if (value !== TRUE && value !== FALSE) return ErrorStatus.WrongValue;
+        return () => model.state.setOutletOffPeriod(unit, outlet, { useGlobal: value === TRUE });
       }
       case 'resetValue':
         if (type !== ObjectType.Integer) return ErrorStatus.WrongType;

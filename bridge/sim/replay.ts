@@ -6,10 +6,11 @@
 import { readFile } from 'node:fs/promises';
 import snmp from 'net-snmp';
 import type { Logger } from '../log.ts';
+import { compareOids } from '../snmp/oid.ts';
+import { type SimCommunities, type SimV3User, startSnmpServer } from './endpoint.ts';
 import { createOidSpace } from './oidspace.ts';
 import type { Backend, Served, SimStats } from './responder.ts';
-import { type SimCommunities, type SimV3User, startSnmpServer } from './server.ts';
-import { compareOids, parseSnmprec, type SnmprecEntry, type SnmprecValue } from './snmprec.ts';
+import { parseSnmprec, type SnmprecEntry, type SnmprecValue } from './snmprec.ts';
 
 const { ObjectType } = snmp;
 

@@ -65,7 +65,7 @@ export const newStats = (): SimStats => ({
   varbinds: 0,
 });
 
-/** GET + GETNEXT + GETBULK + SET: the "requests per poll" of DESIGN.md section 5. */
+/** GET + GETNEXT + GETBULK + SET: the "requests per poll" the benchmarks count. */
 export const requestCount = (s: SimStats): number => s.get + s.getNext + s.getBulk + s.set;
 
 export interface ResponderOptions {
@@ -201,7 +201,10 @@ export function attachResponder(o: ResponderOptions): void {
       const encoded = message.createResponseForRequest(pdu);
       if (encoded.toBuffer().length <= limit || count === 0) {
         if (count === 0 && all.length > 0) {
-          respond(socket, message, rinfo, { ...pdu, varbinds: all });
+          // Not even one varbind fits: tooBig (respond() finds it too big). The PDU object itself,
+          // not a copy: net-snmp encodes it with its own methods.
+          pdu.varbinds = all;
+          respond(socket, message, rinfo, pdu);
           return;
         }
         if (count < all.length) stats.truncated++;

@@ -25,8 +25,23 @@ export interface ServedOverride {
   reads: number;
 }
 
+/** outletPowerCyclingPowerOffPeriod and outletUseGlobalPowerCyclingPowerOffPeriod of one outlet. */
+export interface OutletOffPeriod {
+  /** Seconds, 1..3600. */
+  own: number;
+  useGlobal: boolean;
+}
+
 export interface SimState {
-  readonly cycleMs: number;
+  /** globalOutletPowerCyclingPowerOffPeriod per unit, seconds (the default for every unit unless set). */
+  globalOffPeriod(unit: number): number;
+  setGlobalOffPeriod(unit: number, seconds: number): void;
+  outletOffPeriod(unit: number, outlet: number): OutletOffPeriod;
+  setOutletOffPeriod(unit: number, outlet: number, period: Partial<OutletOffPeriod>): void;
+  /** The off-period a cycle of this outlet takes now, seconds: the PDU's own rule (PDU2-MIB). */
+  effectiveOffPeriod(unit: number, outlet: number): number;
+  /** `${unit}.${outlet}` of outlets whose outletSwitchable is false. */
+  readonly unswitchable: Set<string>;
   /** pduName per unit ('' unless set). */
   readonly pduNames: Map<number, string>;
   /** `${unit}.${outlet}.${sensorType}` (or `.*`), outlet 0 = inlet. */
@@ -42,8 +57,13 @@ export interface SimState {
   outletName(unit: number, outlet: number): string;
   setOutletName(unit: number, outlet: number, name: string): void;
   switchEvents(unit: number, outlet: number): readonly SwitchEvent[];
-  /** A new command cancels what a previous cycle still had scheduled. */
+  /**
+   * A new command cancels what a previous cycle still had scheduled. The PDU acts `switchDelayMs`
+   * after the SET (0 unless a test makes it slow); a cycle keeps the outlet off for its off-period.
+   */
   addSwitch(unit: number, outlet: number, op: SwitchOp, timeMs: number): void;
+  /** Time of the last switching event at or before t, ms, or undefined if the outlet never switched. */
+  lastSwitch(unit: number, outlet: number, timeMs: number): number | undefined;
   isOn(unit: number, outlet: number, timeMs: number, initiallyOn: boolean): boolean;
   /** Sum of counter adjustments (resets, test hooks) made up to t, Wh. Outlet 0 = inlet. */
   energyAdjustment(unit: number, outlet: number, timeMs: number): number;
@@ -52,15 +72,36 @@ export interface SimState {
 
 const NONE: readonly SwitchEvent[] = [];
 
-export function createSimState(init: { names: Map<string, string>; cycleMs: number }): SimState {
+export function createSimState(init: {
+  names: Map<string, string>;
+  /** Seconds: the global off-period, which every outlet uses until told otherwise (as on the PX3 walk). */
+  offPeriod: number;
+  switchDelayMs?: number;
+}): SimState {
   const names = init.names;
   const switches = new Map<string, SwitchEvent[]>();
   const adjustments = new Map<string, Adjustment[]>();
   const overrides = new Map<string, ServedOverride>();
+  const globals = new Map<number, number>();
+  const periods = new Map<string, OutletOffPeriod>();
   const key = (unit: number, outlet: number) => `${unit}.${outlet}`;
+  const delay = init.switchDelayMs ?? 0;
+  const globalOffPeriod = (unit: number) => globals.get(unit) ?? init.offPeriod;
+  const outletOffPeriod = (unit: number, outlet: number): OutletOffPeriod =>
+    periods.get(key(unit, outlet)) ?? { own: init.offPeriod, useGlobal: true };
+  const effectiveOffPeriod = (unit: number, outlet: number) => {
+    const p = outletOffPeriod(unit, outlet);
+    return p.useGlobal ? globalOffPeriod(unit) : p.own;
+  };
 
   return {
-    cycleMs: init.cycleMs,
+    globalOffPeriod,
+    setGlobalOffPeriod: (unit, seconds) => globals.set(unit, seconds),
+    outletOffPeriod,
+    setOutletOffPeriod: (unit, outlet, period) =>
+      periods.set(key(unit, outlet), { ...outletOffPeriod(unit, outlet), ...period }),
+    effectiveOffPeriod,
+    unswitchable: new Set(),
     pduNames: new Map(),
     unavailable: new Set(),
     paused: false,
@@ -81,10 +122,23 @@ export function createSimState(init: { names: Map<string, string>; cycleMs: numb
     switchEvents: (unit, outlet) => switches.get(key(unit, outlet)) ?? NONE,
     addSwitch(unit, outlet, op, timeMs) {
       const k = key(unit, outlet);
+      const at = timeMs + delay;
       const kept = (switches.get(k) ?? []).filter((e) => e.time <= timeMs);
-      if (op === 'cycle') kept.push({ time: timeMs, on: false }, { time: timeMs + init.cycleMs, on: true });
-      else kept.push({ time: timeMs, on: op === 'on' });
+      if (op === 'cycle') {
+        // The off-period as configured when the cycle starts (PDU2-MIB: outletPowerCyclingPowerOffPeriod,
+        // or the global one when outletUseGlobalPowerCyclingPowerOffPeriod is true).
+        const offMs = effectiveOffPeriod(unit, outlet) * 1000;
+        kept.push({ time: at, on: false }, { time: at + offMs, on: true });
+      } else kept.push({ time: at, on: op === 'on' });
       switches.set(k, kept);
+    },
+    lastSwitch(unit, outlet, timeMs) {
+      let last: number | undefined;
+      for (const e of switches.get(key(unit, outlet)) ?? NONE) {
+        if (e.time > timeMs) break;
+        last = e.time;
+      }
+      return last;
     },
     isOn(unit, outlet, timeMs, initiallyOn) {
       let on = initiallyOn;

@@ -58,7 +58,7 @@ export function pollOids(layout: PduLayout): string[] {
           oids.push(`${OUTLET_MEASUREMENT.state}.${unit.unit}.${outlet.outlet}.${type}`);
         }
       }
-      if (!outlet.sensors.has(SensorType.onOff) && outlet.switchable) {
+      if (!outlet.sensors.has(SensorType.onOff) && outlet.hasSwitchState) {
         oids.push(`${OUTLET_SWITCH.state}.${unit.unit}.${outlet.outlet}`);
       }
     }
@@ -119,7 +119,7 @@ export function decodeReadings(
     const onOff = outlet.sensors.get(SensorType.onOff);
     const state = onOff?.available
       ? values.get(`${OUTLET_MEASUREMENT.state}.${unit.unit}.${outlet.outlet}.${SensorType.onOff}`)
-      : outlet.switchable
+      : outlet.hasSwitchState
         ? values.get(`${OUTLET_SWITCH.state}.${unit.unit}.${outlet.outlet}`)
         : undefined;
     if (state === SensorState.on) return 'on';
@@ -138,6 +138,7 @@ export function decodeReadings(
         ...m,
         energy_counter: counterWh(m.energy),
         rated_power: o.ratedPower,
+        switchable: o.switchable,
       };
     });
     return {

@@ -13,6 +13,7 @@ import {
   PDU_COUNT,
   SYS_DESCR,
   SYS_OBJECT_ID,
+  TRUE,
   UNIT_CONFIG,
 } from './mib.ts';
 import type { SnmpValue } from './session.ts';
@@ -39,7 +40,12 @@ export interface OutletLayout {
   label: string;
   name: string;
   sensors: Map<number, SensorSpec>;
-  /** outletSwitchControlTable answers for this outlet (switched PDUs). */
+  /** outletSwitchControlTable answers for this outlet: its outletSwitchingState can be read. */
+  hasSwitchState: boolean;
+  /**
+   * outletSwitchable is true(1). False when the PDU says false or does not say: only what the PDU
+   * reports as switchable ever gets a switch (docs/commands.md).
+   */
   switchable: boolean;
   /** Nameplate power from outletRatedVoltage × outletRatedCurrent, W, or null when the PDU does not say. */
   ratedPower: number | null;
@@ -66,6 +72,9 @@ export interface PduLayout {
 /** The scalars read before the column walks. */
 export const LAYOUT_SCALARS = [SYS_DESCR, SYS_OBJECT_ID, PDU_COUNT] as const;
 
+/** Switching: whether the PDU says an outlet can be switched at all (docs/commands.md). */
+export const SWITCHING_COLUMNS = [OUTLET_CONFIG.switchable] as const;
+
 /** Every column the layout needs, walked together. */
 export const LAYOUT_COLUMNS = [
   NAMEPLATE.model,
@@ -89,6 +98,7 @@ export const LAYOUT_COLUMNS = [
   INLET_CONFIG.ratedVoltage,
   INLET_CONFIG.ratedCurrent,
   OUTLET_SWITCH.state,
+  ...SWITCHING_COLUMNS,
 ] as const;
 
 export class LayoutError extends Error {}
@@ -183,6 +193,7 @@ export function decodeLayout(values: ReadonlyMap<string, SnmpValue>): PduLayout 
   const inletPoles = columnRows(values, INLET_CONFIG.poleCount);
   const inletVolts = columnRows(values, INLET_CONFIG.ratedVoltage);
   const inletAmps = columnRows(values, INLET_CONFIG.ratedCurrent);
+  const switchable = columnRows(values, OUTLET_CONFIG.switchable);
   const outletSensors = sensorSpecs(values, OUTLET_SENSOR_CONFIG, OUTLET_MEASUREMENT.isAvailable);
   const inletSensors = sensorSpecs(values, INLET_SENSOR_CONFIG, INLET_MEASUREMENT.isAvailable);
 
@@ -228,11 +239,12 @@ export function decodeLayout(values: ReadonlyMap<string, SnmpValue>): PduLayout 
           label: asText(labels.get(`${unit}.${outlet}`)) || String(outlet),
           name: asText(names.get(`${unit}.${outlet}`)),
           sensors: outletSensors.get(`${unit}.${outlet}`) ?? new Map(),
-          switchable: switchStates.has(`${unit}.${outlet}`),
           ratedPower: ratedPowerW({
             voltage: asText(outletVolts.get(`${unit}.${outlet}`)),
             current: asText(outletAmps.get(`${unit}.${outlet}`)),
           }),
+          hasSwitchState: switchStates.has(`${unit}.${outlet}`),
+          switchable: switchable.get(`${unit}.${outlet}`) === TRUE,
         })),
         inlets,
         inletRatedPower,

@@ -26,6 +26,8 @@ export const UNIT_CONFIG = {
   inletCount: `${RARITAN}.3.2.2.1.2`,
   outletCount: `${RARITAN}.3.2.2.1.4`,
   pduName: `${RARITAN}.3.2.2.1.13`,
+  /** globalOutletPowerCyclingPowerOffPeriod: Unsigned32 seconds 1..3600, read-write. */
+  globalPowerOffPeriod: `${RARITAN}.3.2.2.1.37`,
 } as const;
 
 /** outletConfigurationTable, indexed by <pdu>.<outlet>. */
@@ -33,6 +35,12 @@ export const OUTLET_CONFIG = {
   label: `${RARITAN}.3.5.3.1.2`,
   /** outletName: read-write DisplayString, '' when unset. */
   name: `${RARITAN}.3.5.3.1.3`,
+  /** outletPowerCyclingPowerOffPeriod: Unsigned32 seconds 1..3600, read-write. */
+  powerOffPeriod: `${RARITAN}.3.5.3.1.12`,
+  /** outletUseGlobalPowerCyclingPowerOffPeriod: TruthValue, read-write. */
+  useGlobalPowerOffPeriod: `${RARITAN}.3.5.3.1.14`,
+  /** outletSwitchable: TruthValue, read-only. */
+  switchable: `${RARITAN}.3.5.3.1.28`,
 } as const;
 
 /** outletConfigurationTable's nameplate, indexed by <pdu>.<outlet>: DisplayStrings ("10A", "200-240V"). */
@@ -84,6 +92,8 @@ export const OUTLET_SWITCH = {
   operation: `${RARITAN}.4.1.2.1.2`,
   /** outletSwitchingState: on 7, off 8. */
   state: `${RARITAN}.4.1.2.1.3`,
+  /** outletSwitchingTimeStamp: Unsigned32, "when the outlet was last switched". */
+  timeStamp: `${RARITAN}.4.1.2.1.4`,
 } as const;
 
 /** outletSensorResetValue.<pdu>.<outlet>.<type>: write 0 to reset (activeEnergy only). */

@@ -1,5 +1,6 @@
 import snmp from 'net-snmp';
-import { compareOids } from '../sim/snmprec.ts';
+import { createBatchSize } from './batch-size.ts';
+import { walkColumns } from './walk.ts';
 import { mapError, SnmpError, toValue, v3User } from './wire.ts';
 
 export { SnmpError, type SnmpErrorKind } from './wire.ts';
@@ -7,8 +8,9 @@ export { SnmpError, type SnmpErrorKind } from './wire.ts';
 /**
  * A small SNMP client over net-snmp that does what a poller of a real Raritan agent needs and net-snmp
  * leaves to the caller: multi-OID GETs and multi-column GETBULK walks batched to a size the agent accepts
- * (a PX answers `tooBig` past ~1,500 bytes, ~50 varbinds; the batch halves and the size is remembered),
- * our own retries so that every request sent is counted, and errors with a kind the poller can act on.
+ * (a PX answers `tooBig` past ~1,500 bytes, ~50 varbinds; the size is learnt and remembered, see
+ * batch-size.ts and docs/snmp.md), our own retries so that every request sent is counted, and errors
+ * with a kind the poller can act on.
  */
 
 export type SnmpValue = number | string | bigint;
@@ -30,7 +32,7 @@ export interface SnmpTarget {
   timeout: number;
   /** attempts after the first. */
   retries: number;
-  /** varbinds per request to start with; lowered for good on tooBig. */
+  /** varbinds per request to start with; never exceeded, lowered on tooBig (docs/snmp.md). */
   maxVarbinds?: number;
 }
 
@@ -45,8 +47,10 @@ export interface SnmpClient {
   ): Promise<void>;
   /** Requests sent so far, retries and tooBig splits included. */
   readonly requests: number;
-  /** The batch size the agent has shown it accepts. */
+  /** The GET batch size the agent has shown it accepts. */
   readonly maxVarbinds: number;
+  /** The varbinds per walk request (columns × repetitions) the agent has shown it accepts. */
+  readonly walkVarbinds: number;
   close(): void;
 }
 
@@ -69,7 +73,10 @@ export function createSnmpClient(target: SnmpTarget): SnmpClient {
   session.on('error', () => {});
 
   let requests = 0;
-  let maxVarbinds = Math.max(MIN_VARBINDS, target.maxVarbinds ?? 60);
+  // Remembered apart: a walk's responses carry names and labels, a poll's GET only numbers, so the
+  // size that fits one is not the size that fits the other.
+  const start = Math.max(MIN_VARBINDS, target.maxVarbinds ?? 60);
+  const limits = { get: createBatchSize(start), walk: createBatchSize(start) };
   let closed = false;
 
   async function attempt<T>(send: (cb: (error: Error | null, result?: T) => void) => void): Promise<T> {
@@ -91,75 +98,49 @@ export function createSnmpClient(target: SnmpTarget): SnmpClient {
     throw mapError(lastError);
   }
 
-  async function getBatch(oids: string[], out: Map<string, SnmpValue>): Promise<void> {
-    try {
-      const varbinds = await attempt<snmp.Varbind[]>((cb) => session.get(oids, cb));
-      for (const vb of varbinds) {
-        const value = toValue(vb);
-        if (value !== undefined) out.set(vb.oid, value);
-      }
-    } catch (error) {
-      if (error instanceof SnmpError && error.kind === 'tooBig' && oids.length > MIN_VARBINDS) {
-        maxVarbinds = Math.max(MIN_VARBINDS, Math.floor(oids.length / 2));
-        await getChunks(oids, out);
-        return;
-      }
-      // SNMPv1 has no per-varbind exceptions: one missing OID fails the whole GET with noSuchName.
-      // Fall back to one OID at a time for that batch so the others still arrive.
-      if (error instanceof SnmpError && error.status === 'NoSuchName' && oids.length > 1) {
-        for (const oid of oids) {
-          try {
-            await getBatch([oid], out);
-          } catch (inner) {
-            if (!(inner instanceof SnmpError && inner.status === 'NoSuchName')) throw inner;
-          }
-        }
-        return;
-      }
-      throw error;
-    }
-  }
-
-  async function getChunks(oids: readonly string[], out: Map<string, SnmpValue>): Promise<void> {
-    for (let i = 0; i < oids.length; ) {
-      const size = maxVarbinds;
-      await getBatch(oids.slice(i, i + size), out);
-      i += size;
-    }
-  }
-
-  async function walk(columns: readonly string[]): Promise<Map<string, SnmpValue>> {
-    const out = new Map<string, SnmpValue>();
-    // Each active column walks from its last OID; a column ends when the agent leaves its subtree.
-    let active = columns.map((column) => ({ column, prefix: `${column}.`, next: column }));
-    while (active.length > 0) {
-      const repetitions = Math.max(1, Math.floor(maxVarbinds / active.length));
-      const oids = active.map((c) => c.next);
-      let rows: snmp.Varbind[][];
+  /**
+   * GET one batch. SNMPv1 (RFC 1157) has no per-varbind exceptions: one missing OID fails the whole
+   * GET with noSuchName and its error-index; that OID is left out and the rest asked again.
+   */
+  async function getBatch(oids: readonly string[], out: Map<string, SnmpValue>): Promise<void> {
+    const ask = [...oids];
+    while (ask.length > 0) {
       try {
-        rows = await fetchRows(oids, repetitions);
-      } catch (error) {
-        if (error instanceof SnmpError && error.kind === 'tooBig' && maxVarbinds > MIN_VARBINDS) {
-          maxVarbinds = Math.max(MIN_VARBINDS, Math.floor((repetitions * active.length) / 2));
-          if (active.length > maxVarbinds)
-            active = active.slice(0, maxVarbinds).concat(active.slice(maxVarbinds));
-          continue;
-        }
-        throw error;
-      }
-      active = active.filter((c, i) => {
-        const row = rows[i] ?? [];
-        let progressed = false;
-        for (const vb of row) {
-          if (snmp.isVarbindError(vb) || !vb.oid.startsWith(c.prefix)) return false;
-          if (compareOids(vb.oid, c.next) <= 0) return false; // a broken agent going backwards
+        const varbinds = await attempt<snmp.Varbind[]>((cb) => session.get(ask, cb));
+        limits.get.ok(ask.length);
+        for (const vb of varbinds) {
           const value = toValue(vb);
           if (value !== undefined) out.set(vb.oid, value);
-          c.next = vb.oid;
-          progressed = true;
         }
-        return progressed;
-      });
+        return;
+      } catch (error) {
+        if (!(error instanceof SnmpError && error.status === 'NoSuchName')) throw error;
+        if (ask.length === 1) return;
+        const missing = error.oid !== undefined ? ask.indexOf(error.oid) : -1;
+        if (missing >= 0) {
+          ask.splice(missing, 1);
+          continue;
+        }
+        // No usable error-index: one OID at a time, so the others still arrive.
+        for (const oid of ask) await getBatch([oid], out);
+        return;
+      }
+    }
+  }
+
+  async function get(oids: readonly string[]): Promise<Map<string, SnmpValue>> {
+    const out = new Map<string, SnmpValue>();
+    for (let i = 0; i < oids.length; ) {
+      const batch = oids.slice(i, i + limits.get.value);
+      try {
+        await getBatch(batch, out);
+      } catch (error) {
+        if (!(error instanceof SnmpError && error.kind === 'tooBig')) throw error;
+        // Strictly fewer varbinds next time, or an error naming the OID when one alone is too big.
+        limits.get.tooBig(batch.length, batch[0]!);
+        continue;
+      }
+      i += batch.length;
     }
     return out;
   }
@@ -167,10 +148,7 @@ export function createSnmpClient(target: SnmpTarget): SnmpClient {
   async function fetchRows(oids: string[], repetitions: number): Promise<snmp.Varbind[][]> {
     if (target.version === '1') {
       // v1 has no GETBULK: one GETNEXT per step over all columns.
-      const varbinds = await attempt<snmp.Varbind[]>((cb) => session.getNext(oids, cb)).catch((error) => {
-        if (error instanceof SnmpError && error.status === 'NoSuchName') return [] as snmp.Varbind[];
-        throw error;
-      });
+      const varbinds = await attempt<snmp.Varbind[]>((cb) => session.getNext(oids, cb));
       return oids.map((_, i) => (varbinds[i] ? [varbinds[i]] : []));
     }
     const result = await attempt<(snmp.Varbind | snmp.Varbind[])[]>((cb) =>
@@ -182,12 +160,15 @@ export function createSnmpClient(target: SnmpTarget): SnmpClient {
     });
   }
 
+  const walk = (columns: readonly string[]) =>
+    walkColumns(columns, {
+      version: target.version,
+      size: limits.walk,
+      fetch: fetchRows,
+    });
+
   return {
-    get: async (oids) => {
-      const out = new Map<string, SnmpValue>();
-      await getChunks(oids, out);
-      return out;
-    },
+    get,
     walk,
     set: async (varbinds) => {
       const list = varbinds.map((v) => ({
@@ -201,7 +182,10 @@ export function createSnmpClient(target: SnmpTarget): SnmpClient {
       return requests;
     },
     get maxVarbinds() {
-      return maxVarbinds;
+      return limits.get.value;
+    },
+    get walkVarbinds() {
+      return limits.walk.value;
     },
     close: () => {
       if (closed) return;

@@ -14,6 +14,8 @@ export class SnmpError extends Error {
     message: string,
     /** SNMP error-status name (e.g. 'NoAccess'), when the agent sent one. */
     readonly status?: string,
+    /** The varbind the agent's error-index points at, when it sent a valid one. */
+    readonly oid?: string,
   ) {
     super(message);
     this.name = 'SnmpError';
@@ -58,8 +60,11 @@ export function mapError(error: unknown): SnmpError {
   if (e?.name === 'RequestTimedOutError') return new SnmpError('timeout', 'no answer (timeout)');
   if (e?.name === 'RequestFailedError') {
     const status = snmp.ErrorStatus[e.status ?? -1] as string | undefined;
-    if (e.status === snmp.ErrorStatus.TooBig) return new SnmpError('tooBig', 'response too big', 'TooBig');
-    return new SnmpError('refused', `the agent refused the request (${status ?? e.status})`, status);
+    // net-snmp names the error-index's varbind only in its message: "NoSuchName: 1.3.6.1…".
+    const oid = /: (\d+(?:\.\d+)+)$/.exec(e.message ?? '')?.[1];
+    if (e.status === snmp.ErrorStatus.TooBig)
+      return new SnmpError('tooBig', 'response too big', 'TooBig', oid);
+    return new SnmpError('refused', `the agent refused the request (${status ?? e.status})`, status, oid);
   }
   return new SnmpError('protocol', `SNMP error: ${e?.message ?? String(error)}`);
 }

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { type Bridge, createBridge } from '../../bridge/bridge.ts';
 import type { BackfillRun } from '../../bridge/history/consumer.ts';
 import { backfillDemo, createHistory, readingsFromSim } from '../../bridge/history/index.ts';
-import { silentLogger } from '../../bridge/log.ts';
+import { type Logger, silentLogger } from '../../bridge/log.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
-import type { SimModelOptions } from '../../bridge/sim/types.ts';
+import type { SimModelOptions } from '../../bridge/sim/model-types.ts';
 import { loadConfig } from '../../config/load.ts';
+import { freeUdpPort } from '../helpers/ports.ts';
 
 /**
  * The whole bridge (bridge.ts: pollers, embedded broker, history, HTTP + panel) on the simulated
@@ -24,13 +25,17 @@ export interface SimPdu {
   model?: SimModelOptions;
   /** The PDU's own name (pxInetName), as its owner set it; default '' (the panel shows the id). */
   name?: string;
+  /** The configured display name (`pdus[].name`), which wins over the PDU's own. */
+  displayName?: string;
+  /** Configured, but nothing answers on its port: a PDU that never answered (no agent, no history). */
+  silent?: boolean;
 }
 
 export interface BridgeStack {
   url: string;
   /** The first PDU's agent. */
   agent: SimAgent;
-  /** One agent per entry of `pdus`, in that order. */
+  /** One agent per answering entry of `pdus` (silent ones have none), in that order. */
   agents: SimAgent[];
   bridge: Bridge;
   stop(): Promise<void>;
@@ -44,13 +49,23 @@ export async function startBridgeStack(
     uiDir?: string;
     /** Fill the history behind the running bridge instead of before it (the demo's way). */
     fill?: BackfillRun;
+    /** HTTP config beyond the default (loopback, a free port): all interfaces, credentials, protectReads. */
+    http?: { host?: string; protectReads?: boolean; token?: string; username?: string; password?: string };
+    /** The database's directory (kept on stop: a second stack can start on it), or ':memory:'. */
+    dir?: string;
+    /** The bridge's logger (default silent). */
+    log?: Logger;
+    /** ms per SNMP attempt (default 1 s: a paused agent is noticed quickly). */
+    snmpTimeout?: number;
   } = {},
 ): Promise<BridgeStack> {
-  const dir = mkdtempSync(join(tmpdir(), 'r2m-e2e-'));
-  const dbPath = join(dir, 'history.db');
+  const dir = opts.dir && opts.dir !== ':memory:' ? opts.dir : mkdtempSync(join(tmpdir(), 'r2m-e2e-'));
+  const dbPath = opts.dir === ':memory:' ? ':memory:' : join(dir, 'history.db');
   const sims = opts.pdus ?? [{ id: PDU }];
   const agents: SimAgent[] = [];
-  for (const sim of sims) {
+  const silentPorts = new Map<string, number>();
+  for (const sim of sims.filter((x) => x.silent)) silentPorts.set(sim.id, await freeUdpPort());
+  for (const sim of sims.filter((x) => !x.silent)) {
     const agent = await startSimAgent({
       port: 0,
       model: sim.model,
@@ -60,50 +75,66 @@ export async function startBridgeStack(
     agents.push(agent);
   }
   const agent = agents[0];
-  if (!agent) throw new Error('startBridgeStack needs at least one PDU');
+  if (!agent) throw new Error('startBridgeStack needs at least one answering PDU');
+  const answering = sims.filter((x) => !x.silent);
+  const agentOf = (sim: SimPdu) => agents[answering.indexOf(sim)];
   const config = loadConfig({
     env: {},
     overrides: {
       demo: true,
-      pdus: sims.map((sim, i) => ({
+      pdus: sims.map((sim) => ({
         id: sim.id,
-        host: agents[i]?.host,
-        port: agents[i]?.port,
+        ...(sim.displayName ? { name: sim.displayName } : {}),
+        host: '127.0.0.1',
+        port: silentPorts.get(sim.id) ?? agentOf(sim)?.port,
         community: 'public',
         writeCommunity: WRITE_COMMUNITY,
         pollInterval: opts.pollInterval ?? 5,
         // A paused agent (the offline test) is noticed within a few seconds.
-        timeout: 1000,
+        timeout: opts.snmpTimeout ?? 1000,
         retries: 0,
       })),
       snmp: { offlineAfter: 2 },
       db: { path: dbPath },
-      http: { host: '127.0.0.1', port: 0 },
+      http: { host: '127.0.0.1', port: 0, ...opts.http },
       mqtt: { host: '127.0.0.1', port: 0, wsPort: 0 },
     },
   } as Parameters<typeof loadConfig>[0]);
-  const history = createHistory({ path: dbPath, log: silentLogger });
-  history.start();
-  const r = opts.fill
-    ? { polls: 0, rows: 0 }
-    : backfillDemo({
-        history,
-        model: (t) =>
-          sims.flatMap((sim, i) => (agents[i] ? readingsFromSim(agents[i].model, sim.id)(t) : [])),
-        ids: sims.map((sim) => sim.id),
-        now: Date.now(),
-        days: opts.days ?? 400,
-        recentDays: 2,
-      });
-  await history.stop();
-  if (r.error) throw new Error(`backfill: ${r.error}`);
+  // History first, through the recording path (none for a database in memory, and none for days: 0, a
+  // fresh install: the history starts with the first live poll).
+  if (dbPath !== ':memory:' && opts.days !== 0 && !opts.fill) {
+    const history = createHistory({ path: dbPath, log: silentLogger });
+    history.start();
+    const r = backfillDemo({
+      history,
+      model: (t) =>
+        answering.flatMap((sim) => {
+          const a = agentOf(sim);
+          return a ? readingsFromSim(a.model, sim.id)(t) : [];
+        }),
+      ids: answering.map((sim) => sim.id),
+      now: Date.now(),
+      days: opts.days ?? 400,
+      recentDays: 2,
+    });
+    await history.stop();
+    if (r.error) throw new Error(`backfill: ${r.error}`);
+  }
   const bridge = createBridge({
     config,
-    log: silentLogger,
+    log: opts.log ?? silentLogger,
     ...(opts.uiDir ? { uiDir: opts.uiDir } : {}),
     ...(opts.fill ? { backfill: opts.fill } : {}),
   });
-  await bridge.start();
+  try {
+    await bridge.start();
+  } catch (error) {
+    // A start that fails (a test of it) leaves nothing running behind.
+    await bridge.stop().catch(() => undefined);
+    for (const a of agents) await a.stop();
+    if (dir !== opts.dir) rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const http = bridge.http;
   if (!http) throw new Error('the bridge started no HTTP server');
   // The first poll, so the grid has its outlets when the page opens.
@@ -116,7 +147,7 @@ export async function startBridgeStack(
     async stop() {
       await bridge.stop();
       for (const a of agents) await a.stop();
-      rmSync(dir, { recursive: true, force: true });
+      if (dir !== opts.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Response } from 'playwright-core';
 import { type Browser, launchBrowser } from '../helpers/browser.ts';
-import { type BridgeStack, startBridgeStack } from './bridge-stack.ts';
+import { type BridgeStack, type SimPdu, startBridgeStack } from './bridge-stack.ts';
 import { repoRoot } from './harness.ts';
 
 /**
@@ -54,13 +54,27 @@ export async function waitForChart(
   kind: 'power' | 'energy',
   period: string,
   view: 'total' | 'ports',
-): Promise<{ points: number; lines: number }> {
+): Promise<{ points: number; lines: number; outlets: number }> {
   const sel = `[data-testid=${kind}-chart][data-ready=true][data-period=${period}][data-view=${view}]`;
   await page.waitForSelector(sel, { timeout: 15_000 });
-  return page.evaluate<{ points: number; lines: number }>(`(() => {
+  return page.evaluate<{ points: number; lines: number; outlets: number }>(`(() => {
     const fig = document.querySelector('[data-testid=${kind}-chart]');
-    return { points: Number(fig.dataset.points), lines: Number(fig.dataset.lines) };
+    return { points: Number(fig.dataset.points), lines: Number(fig.dataset.lines), outlets: Number(fig.dataset.outlets) };
   })()`);
+}
+
+/** The one rule for an outlet's name in the panel (ui/src/lib/names.ts), for a test's expectations. */
+export { outletName } from '../../ui/src/lib/names.ts';
+
+/** The widths a user meets the panel at: two phones, a tablet, two laptops. */
+export const WIDTHS = [360, 390, 1024, 1366, 1440] as const;
+
+/** How far the page scrolls sideways (0: not at all), once Chart.js has followed a resize. */
+export async function sideScroll(page: Page): Promise<number> {
+  await page
+    .waitForFunction('document.documentElement.scrollWidth <= innerWidth', undefined, { timeout: 3000 })
+    .catch(() => undefined);
+  return page.evaluate<number>('document.documentElement.scrollWidth - innerWidth');
 }
 
 /** The focused element, and whether the user can see that it is: what a keyboard user relies on. */
@@ -161,6 +175,46 @@ export async function openPanel(opts: { pollInterval: number; days?: number }): 
     browser,
     page,
     problems,
+    async close() {
+      await browser.close();
+      await stack.stop();
+      ui.remove();
+    },
+  };
+}
+
+/** API answers of 400 and above that `page` got (none is expected from the panel's own requests). */
+export function watchFailures(page: Page): string[] {
+  const failed: string[] = [];
+  page.on('response', (r: Response) => {
+    if (r.status() >= 400 && new URL(r.url()).pathname.startsWith('/api/'))
+      failed.push(`${r.status()} ${r.url()}`);
+  });
+  return failed;
+}
+
+export interface OpenBridge extends Omit<OpenPanel, 'close'> {
+  failed: string[];
+  close(): Promise<void>;
+}
+
+/** The panel built, the whole bridge on `pdus`, and a browser page not yet navigated. */
+export async function openBridge(opts: {
+  pdus: SimPdu[];
+  days: number;
+  pollInterval: number;
+}): Promise<OpenBridge> {
+  const ui = buildPanel();
+  const stack = await startBridgeStack({ ...opts, uiDir: ui.dir });
+  const browser = await launchBrowser({ width: 1366, height: 900 });
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  return {
+    ui,
+    stack,
+    browser,
+    page,
+    problems: watchProblems(page),
+    failed: watchFailures(page),
     async close() {
       await browser.close();
       await stack.stop();

@@ -2,22 +2,33 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { focused, type OpenPanel, openPanel, ringShown, SHOTS, tabTo, waitForChart } from './panel-kit.ts';
+import {
+  focused,
+  type OpenPanel,
+  openPanel,
+  outletName,
+  ringShown,
+  SHOTS,
+  sideScroll,
+  tabTo,
+  waitForChart,
+} from './panel-kit.ts';
 
 /**
- * The charts' HTML legend (ChartLegend.svelte) used by keyboard only, against the whole bridge on the
- * simulated PX3-5892: one button per line in the chart's order, the line's color, aria-pressed = shown,
- * and what Chart.js draws checked through the instances the panel puts on window.r2mCharts when the
- * browser is automated (ui/src/lib/testhook.ts).
+ * The per-outlet view and its one legend (ChartLegend.svelte, History.svelte) used by keyboard only,
+ * against the whole bridge on the simulated PX3-5892: the top 8 outlets by energy and "others", the same
+ * lines in both charts in the same distinct colors, one button per line, aria-pressed = shown, a toggle
+ * applying to both charts. What Chart.js draws is checked through the instances the panel puts on
+ * window.r2mCharts when the browser is automated (ui/src/lib/testhook.ts).
  */
 
 type Kind = 'power' | 'energy';
 let page: Page;
 let problems: string[] = [];
 
-const item = (kind: Kind, outlet?: number) =>
-  `[data-testid=${kind}-chart] [data-testid=legend] button[data-outlet${outlet === undefined ? '' : `="${outlet}"`}]`;
-const allButtons = (kind: Kind) => `[data-testid=${kind}-chart] [data-testid=legend] .all button`;
+const item = (outlet?: number) =>
+  `[data-testid=legend] button[data-outlet${outlet === undefined ? '' : `="${outlet}"`}]`;
+const allButtons = '[data-testid=legend] .all button';
 
 interface Drawn {
   label: string;
@@ -48,8 +59,8 @@ interface Shown {
   color: string;
 }
 
-function legend(kind: Kind): Promise<Shown[]> {
-  return page.evaluate<Shown[]>(`[...document.querySelectorAll(${JSON.stringify(item(kind))})].map((b) => ({
+function legend(): Promise<Shown[]> {
+  return page.evaluate<Shown[]>(`[...document.querySelectorAll(${JSON.stringify(item())})].map((b) => ({
     outlet: Number(b.dataset.outlet),
     text: b.textContent.trim(),
     pressed: b.getAttribute('aria-pressed'),
@@ -72,158 +83,151 @@ afterAll(async () => {
   await app?.close();
 });
 
-describe('the chart legend by keyboard only', () => {
-  it('has no legend for the total; per outlet, one button per line in the chart order and color', async () => {
-    expect(await page.$$(item('power'))).toHaveLength(0);
+describe('the per-outlet view and its legend, by keyboard only', () => {
+  it('per outlet: the top 8 and "others", the same lines, names and colors in both charts and the legend', async () => {
+    expect(await page.$$(item())).toHaveLength(0);
     await tabTo(page, '[aria-label=Lines] button', { text: 'per outlet' });
     await page.keyboard.press('Enter');
-    await waitForChart(page, 'power', 'day', 'ports');
+    const power = await waitForChart(page, 'power', 'day', 'ports');
     await waitForChart(page, 'energy', 'day', 'ports');
+    expect(power.outlets).toBe(36);
+    const shown = await legend();
+    expect(shown).toHaveLength(9);
+    expect(shown[8]).toMatchObject({ outlet: -1, text: '28 other outlets' });
     for (const kind of ['power', 'energy'] as const) {
       const chart = await drawn(kind);
-      const shown = await legend(kind);
-      expect(chart.length, kind).toBe(36);
-      expect(shown.map((s) => s.text)).toEqual(chart.map((d) => d.label));
-      expect(shown.map((s) => s.color)).toEqual(chart.map((d) => d.color));
-      expect(new Set(shown.map((s) => s.color)).size).toBeGreaterThan(20);
-      expect(shown.every((s) => s.pressed === 'true')).toBe(true);
+      expect(
+        chart.map((d) => d.label),
+        kind,
+      ).toEqual(shown.map((s) => s.text));
+      expect(
+        chart.map((d) => d.color),
+        kind,
+      ).toEqual(shown.map((s) => s.color));
       expect(chart.every((d) => d.visible)).toBe(true);
     }
-    // Top consumers first: the order is the API's (energy in the range, largest first), not label order.
-    const outlets = (await legend('power')).map((s) => s.outlet);
-    expect(outlets).not.toEqual([...outlets].sort((a, b) => a - b));
+    expect(new Set(shown.map((s) => s.color)).size).toBe(9);
+    expect(shown.every((s) => s.pressed === 'true')).toBe(true);
+    // The top outlets by the energy over the range (the API's totals), named as the grid names them.
+    const api = (await (
+      await fetch(`${app.stack.url}/api/energy-data?pdu=pdu1&period=day&view=ports`)
+    ).json()) as { lines: { outlet: number; totalKwh: number }[] };
+    const top = [...api.lines].sort((a, b) => b.totalKwh - a.totalKwh || a.outlet - b.outlet).slice(0, 8);
+    expect(shown.slice(0, 8).map((s) => s.outlet)).toEqual(top.map((l) => l.outlet));
+    const grid = await page.evaluate<Record<string, string>>(
+      `Object.fromEntries([...document.querySelectorAll('[data-testid=outlet]')].map((el) => [el.dataset.outlet, el.querySelector('[data-testid=outlet-name]').textContent]))`,
+    );
+    const model = app.stack.agent.model;
+    for (const s of shown.slice(0, 8)) {
+      expect(s.text).toBe(grid[String(s.outlet)]);
+      expect(s.text).toBe(
+        outletName({ outlet: s.outlet, label: String(s.outlet), name: model.outletName(1, s.outlet) }),
+      );
+    }
   });
 
-  it('toggles an outlet off with Enter and on with Space; Chart.js hides and shows its line', async () => {
-    await tabTo(page, allButtons('power'), { text: 'show all', max: 4 });
-    await tabTo(page, item('power'), { max: 3 });
+  it('"others" is the sum of the outlets outside the top, in both charts', async () => {
+    const sums = await page.evaluate<{ power: number[]; total: number[] }>(`(() => {
+      const c = window.r2mCharts.energy;
+      const others = c.data.datasets[8].data;
+      return { power: others.slice(0, 3), total: c.data.datasets.map((d) => d.data[0]) };
+    })()`);
+    const api = (await (
+      await fetch(`${app.stack.url}/api/energy-data?pdu=pdu1&period=day&view=ports`)
+    ).json()) as { lines: { outlet: number; kwh: (number | null)[]; totalKwh: number }[] };
+    const top = new Set((await legend()).slice(0, 8).map((s) => s.outlet));
+    const rest = api.lines.filter((l) => !top.has(l.outlet));
+    const expected = rest.reduce((n, l) => n + (l.kwh[0] ?? 0), 0);
+    expect(sums.power[0]).toBeCloseTo(expected, 2);
+  });
+
+  it('toggles a line off with Enter and on with Space, in both charts', async () => {
+    await tabTo(page, allButtons, { text: 'show all', max: 4 });
+    await tabTo(page, item(), { max: 3 });
     await page.keyboard.press('Tab');
     const outlet = await focusedOutlet();
-    const order = (await legend('power')).map((s) => s.outlet);
-    const index = order.indexOf(outlet);
-    expect(index).toBe(1);
+    const order = (await legend()).map((s) => s.outlet);
+    expect(order.indexOf(outlet)).toBe(1);
 
     await page.keyboard.press('Enter');
-    await expect(page.getAttribute(item('power', outlet), 'aria-pressed')).resolves.toBe('false');
-    let chart = await drawn('power');
-    expect(chart.map((d) => d.visible)).toEqual(order.map((o) => o !== outlet));
+    await expect(page.getAttribute(item(outlet), 'aria-pressed')).resolves.toBe('false');
+    for (const kind of ['power', 'energy'] as const)
+      expect(
+        (await drawn(kind)).map((d) => d.visible),
+        kind,
+      ).toEqual(order.map((o) => o !== outlet));
     // The focus stays on the button, ring shown, in its "off" look too.
     const f = await focused(page);
-    expect(Number(await focusedOutlet())).toBe(outlet);
+    expect(await focusedOutlet()).toBe(outlet);
     expect(ringShown(f), JSON.stringify(f)).toBe(true);
-    // The other chart keeps its own legend.
-    expect((await drawn('energy')).every((d) => d.visible)).toBe(true);
 
     await page.keyboard.press('Space');
-    await expect(page.getAttribute(item('power', outlet), 'aria-pressed')).resolves.toBe('true');
-    chart = await drawn('power');
-    expect(chart.every((d) => d.visible)).toBe(true);
+    await expect(page.getAttribute(item(outlet), 'aria-pressed')).resolves.toBe('true');
+    for (const kind of ['power', 'energy'] as const)
+      expect((await drawn(kind)).every((d) => d.visible)).toBe(true);
     expect(ringShown(await focused(page))).toBe(true);
   });
 
-  it('keeps a hidden line hidden through live updates of the chart', async () => {
+  it('keeps a hidden line hidden through live updates of the charts', async () => {
     const outlet = await focusedOutlet();
     await page.keyboard.press('Space');
-    await expect(page.getAttribute(item('power', outlet), 'aria-pressed')).resolves.toBe('false');
+    await expect(page.getAttribute(item(outlet), 'aria-pressed')).resolves.toBe('false');
     // A reading refetches the day chart and rebuilds its datasets: wait until Chart.js has new ones.
     await page.evaluate('window.__before = window.r2mCharts.power.data.datasets[0]');
     await page.waitForFunction('window.r2mCharts.power.data.datasets[0] !== window.__before', undefined, {
       timeout: 20_000,
     });
-    const label = (await legend('power')).find((s) => s.outlet === outlet)?.text;
+    const label = (await legend()).find((s) => s.outlet === outlet)?.text;
     const chart = await drawn('power');
     expect(chart.find((d) => d.label === label)?.visible).toBe(false);
     expect(chart.filter((d) => !d.visible)).toHaveLength(1);
-    await expect(page.getAttribute(item('power', outlet), 'aria-pressed')).resolves.toBe('false');
+    await expect(page.getAttribute(item(outlet), 'aria-pressed')).resolves.toBe('false');
     expect(await focusedOutlet()).toBe(outlet);
   });
 
   it('hides and shows all lines with the two buttons', async () => {
-    await tabTo(page, allButtons('power'), { text: 'hide all', back: true, max: 4 });
+    await tabTo(page, allButtons, { text: 'hide all', back: true, max: 4 });
     await page.keyboard.press('Enter');
     expect((await drawn('power')).some((d) => d.visible)).toBe(false);
-    expect((await legend('power')).every((s) => s.pressed === 'false')).toBe(true);
+    expect((await drawn('energy')).some((d) => d.visible)).toBe(false);
+    expect((await legend()).every((s) => s.pressed === 'false')).toBe(true);
     expect(ringShown(await focused(page))).toBe(true);
     await page.keyboard.press('Shift+Tab');
     expect((await focused(page)).text).toBe('show all');
     await page.keyboard.press('Enter');
     expect((await drawn('power')).every((d) => d.visible)).toBe(true);
-    expect((await legend('power')).every((s) => s.pressed === 'true')).toBe(true);
-  });
-
-  it('toggles a bar of the stacked energy chart the same way', async () => {
-    await tabTo(page, item('energy'), { max: 80 });
-    const outlet = await focusedOutlet();
-    await page.keyboard.press('Enter');
-    const order = (await legend('energy')).map((s) => s.outlet);
-    expect((await drawn('energy')).map((d) => d.visible)).toEqual(order.map((o) => o !== outlet));
-    expect((await drawn('power')).every((d) => d.visible)).toBe(true);
-    await page.keyboard.press('Enter');
-    expect((await drawn('energy')).every((d) => d.visible)).toBe(true);
+    expect((await legend()).every((s) => s.pressed === 'true')).toBe(true);
     expect(problems).toEqual([]);
   });
 
-  it('stays compact: inside the chart’s fixed box, scrolling on its own, within a phone’s width', async () => {
+  it('fits every width: no sideways scroll, the legend within the page, at most five rows on a phone, two on a desktop', async () => {
     // One hidden line in the screenshots, to show what "off" looks like.
-    const second = (await legend('power'))[1]?.outlet ?? 0;
-    await page.focus(item('power', second));
+    const second = (await legend())[1]?.outlet ?? 0;
+    await page.focus(item(second));
     await page.keyboard.press('Enter');
-    for (const size of [
-      // A desktop holds the 36 entries on its rows; a phone scrolls them inside the legend.
-      { width: 1400, height: 900, shot: 'legend-desktop.png', box: 420, scrolls: false },
-      { width: 390, height: 844, shot: 'legend-phone.png', box: 480, scrolls: true },
-    ]) {
-      await page.setViewportSize({ width: size.width, height: size.height });
-      // Chart.js follows its box on the next frames (ResizeObserver): wait until it has.
-      await page.waitForFunction(
-        `innerWidth === ${size.width} && document.documentElement.scrollWidth <= innerWidth`,
-        undefined,
-        { timeout: 5000 },
-      );
-      const m = await page.evaluate<{
-        scroll: number;
-        width: number;
-        box: number;
-        legendBottom: number;
-        boxBottom: number;
-        overflowing: boolean;
-        itemsHeight: number;
-        rightmost: number;
-      }>(`(() => {
-        const box = document.querySelector('[data-testid=power-chart] .canvas').getBoundingClientRect();
-        const legend = document.querySelector('[data-testid=power-chart] [data-testid=legend]');
-        const items = legend.querySelector('.items');
+    for (const width of [360, 390, 1024, 1366, 1440]) {
+      await page.setViewportSize({ width, height: 900 });
+      expect(await sideScroll(page), `${width}`).toBe(0);
+      const m = await page.evaluate<{ rightmost: number; rows: number }>(`(() => {
+        const buttons = [...document.querySelectorAll(${JSON.stringify(item())})];
         return {
-          scroll: document.documentElement.scrollWidth,
-          width: innerWidth,
-          box: box.height,
-          legendBottom: legend.getBoundingClientRect().bottom,
-          boxBottom: box.bottom,
-          overflowing: items.scrollHeight > items.clientHeight,
-          itemsHeight: items.getBoundingClientRect().height,
-          rightmost: Math.max(...[...legend.querySelectorAll('button')].map((b) => b.getBoundingClientRect().right)),
+          rightmost: Math.max(...buttons.map((b) => b.getBoundingClientRect().right)),
+          rows: new Set(buttons.map((b) => Math.round(b.getBoundingClientRect().top))).size,
         };
       })()`);
-      expect(m.scroll, size.shot).toBeLessThanOrEqual(m.width);
-      expect(m.rightmost, size.shot).toBeLessThanOrEqual(m.width);
-      // The chart box keeps its fixed height with the legend inside it: nothing below moves.
-      expect(m.box, size.shot).toBe(size.box);
-      expect(m.legendBottom, size.shot).toBeLessThanOrEqual(m.boxBottom + 0.5);
-      expect(m.overflowing, size.shot).toBe(size.scrolls);
-      // At most a third of the chart's box goes to its legend.
-      expect(m.itemsHeight, size.shot).toBeLessThanOrEqual(size.box / 3);
-      const charts = await page.$('[aria-label=History]');
-      await charts?.screenshot({ path: join(SHOTS, size.shot) });
+      expect(m.rightmost, `${width}`).toBeLessThanOrEqual(width);
+      expect(m.rows, `${width}`).toBeLessThanOrEqual(width < 600 ? 5 : 2);
+      await (await page.$('[aria-label=History]'))?.screenshot({
+        path: join(SHOTS, `per-outlet-${width}.png`),
+      });
     }
     await page.setViewportSize({ width: 1400, height: 900 });
     // The light theme: swatches take the lines' light-theme colors.
     await page.click('header button[aria-label^="Switch to the light"]');
     await expect(page.getAttribute('html', 'data-theme')).resolves.toBe('light');
     await page.waitForFunction('innerWidth === 1400 && document.documentElement.scrollWidth <= innerWidth');
-    expect((await legend('power')).map((s) => s.color)).toEqual((await drawn('power')).map((d) => d.color));
-    await (await page.$('[aria-label=History]'))?.screenshot({
-      path: join(SHOTS, 'legend-desktop-light.png'),
-    });
+    expect((await legend()).map((s) => s.color)).toEqual((await drawn('power')).map((d) => d.color));
+    await (await page.$('[aria-label=History]'))?.screenshot({ path: join(SHOTS, 'per-outlet-light.png') });
     expect(problems).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { OUTLET_CONFIG } from '../../bridge/snmp/mib.ts';
 import { type Browser, launchBrowser } from '../helpers/browser.ts';
 import { type BridgeStack, PDU, startBridgeStack } from './bridge-stack.ts';
 import { repoRoot } from './harness.ts';
+import { outletName } from './panel-kit.ts';
 
 /**
  * The panel in headless Chromium against the whole bridge on the simulated PX3-5892 (npm run build
@@ -40,7 +41,7 @@ beforeAll(async () => {
   });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   await page.goto(stack.url);
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -58,14 +59,20 @@ async function waitForChart(kind: 'power' | 'energy', period: string, view: 'tot
   await page.waitForSelector(`${chart(kind)}[data-ready=true][data-period=${period}][data-view=${view}]`, {
     timeout: 15_000,
   });
-  return page.evaluate<{ points: number; lines: number; painted: number; legend: number }>(`(() => {
+  return page.evaluate<{
+    points: number;
+    lines: number;
+    outlets: number;
+    painted: number;
+    legend: number;
+  }>(`(() => {
     const fig = document.querySelector('${chart(kind)}');
     const canvas = fig.querySelector('canvas');
     const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
     let painted = 0;
     for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
-    const legend = fig.querySelectorAll('[data-testid=legend] button[data-outlet]').length;
-    return { points: Number(fig.dataset.points), lines: Number(fig.dataset.lines), painted, legend };
+    const legend = document.querySelectorAll('[data-testid=legend] button[data-outlet]').length;
+    return { points: Number(fig.dataset.points), lines: Number(fig.dataset.lines), outlets: Number(fig.dataset.outlets), painted, legend };
   })()`);
 }
 
@@ -103,7 +110,9 @@ describe('the panel on the simulated PDU', () => {
       );
       expect(o.shownPower.replace(/\D/g, '')).toBe(String(o.power));
       expect(o.state).toBe(truth.on ? 'on' : 'off');
-      expect(o.name).toBe(model.outletName(1, o.outlet) || 'unnamed');
+      expect(o.name).toBe(
+        outletName({ outlet: o.outlet, label: String(o.outlet), name: model.outletName(1, o.outlet) }),
+      );
     }
   });
 
@@ -143,9 +152,10 @@ describe('the panel on the simulated PDU', () => {
           const c = await waitForChart(kind, period, view);
           expect(c.points, `${kind} ${period} ${view}`).toBeGreaterThan(0);
           expect(c.painted, `${kind} ${period} ${view} painted`).toBeGreaterThan(1000);
-          if (view === 'ports') expect(c.lines).toBeGreaterThan(20);
-          // The HTML legend (ChartLegend.svelte): a button per line per outlet, none for the total.
-          expect(c.legend, `${kind} ${period} ${view} legend`).toBe(view === 'ports' ? c.lines : 0);
+          if (view === 'ports') expect(c.outlets).toBeGreaterThan(20);
+          // Per outlet: the top 8 and "others" (ui/src/lib/lines.ts), one HTML legend button each.
+          expect(c.lines, `${kind} ${period} ${view} lines`).toBe(view === 'ports' ? 9 : 1);
+          expect(c.legend, `${kind} ${period} ${view} legend`).toBe(view === 'ports' ? 9 : 0);
         }
       }
     }

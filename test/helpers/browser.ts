@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 
 /**
- * Debian's Chromium driven by playwright-core (DESIGN.md section 4): never `npx playwright install`.
+ * Debian's Chromium driven by playwright-core: never `npx playwright install`.
  * Each launch gets a fresh profile in a temp dir (no cache or storage carried between runs) and the
  * flags that keep a headless Chromium off the network and quiet.
  */
@@ -26,13 +26,18 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(options: { width?: number; height?: number } = {}): Promise<Browser> {
+export async function launchBrowser(
+  options: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {},
+): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'r2m-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: options.width ?? 1400, height: options.height ?? 900 },
+    // A dark system (the panel's default look; Chromium has no "no preference" any more: it would
+    // report light); tests of a light system pass 'light'.
+    colorScheme: options.colorScheme ?? 'dark',
     acceptDownloads: true,
   });
   return {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { type Bridge, createBridge } from '../../bridge/bridge.ts';
 import type { EnergyVerdict, PollResult } from '../../bridge/readings.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
-import type { SimModel } from '../../bridge/sim/types.ts';
+import type { SimModel } from '../../bridge/sim/model-types.ts';
 import { loadConfig } from '../../config/load.ts';
 import { type Watcher, watch } from './mqtt-client.ts';
 

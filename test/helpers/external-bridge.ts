@@ -56,7 +56,9 @@ export function externalKit(): ExternalKit {
           bridgeId: 'r2m',
           ...over,
         },
-        pdus: [{ id: 'pdu1', allowSwitching: false, maxNameLength: 64 }],
+        pdus: [
+          { id: 'pdu1', allowSwitching: false, canWrite: true, protectedOutlets: [], maxNameLength: 64 },
+        ],
         commands,
         startWaitMs,
       });

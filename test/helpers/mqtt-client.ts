@@ -76,13 +76,13 @@ export async function retained(
   options: IClientOptions = {},
 ): Promise<Map<string, string>> {
   const w = await watch(url, filters, options);
-  await w.settle();
-  // aedes streams a wildcard subscription's retained messages and a loaded machine can deliver the
-  // settle echo first: wait for a quiet spell as well.
-  for (let n = -1; n !== w.seen.length; ) {
-    n = w.seen.length;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // aedes streams retained messages after SUBACK, and on a loaded machine they can still be coming
+  // after one round trip: settle again until a round trip brings nothing new.
+  let count: number;
+  do {
+    count = w.seen.length;
+    await w.settle();
+  } while (w.seen.length !== count);
   await w.close();
   const out = new Map<string, string>();
   for (const m of w.seen) if (m.retain && m.payload !== '') out.set(m.topic, m.payload);

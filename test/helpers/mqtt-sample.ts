@@ -5,7 +5,14 @@ import type { OutletReading, PduReading, PollResult } from '../../bridge/reading
  * factor is unavailable (null), as 15 of 24 outlets in the real PX3 walk.
  */
 export function sampleReading(
-  overrides: { id?: string; serial?: string; outlets?: number; names?: string[] } = {},
+  overrides: {
+    id?: string;
+    serial?: string;
+    outlets?: number;
+    names?: string[];
+    /** Outlets the PDU reports as not switchable (outletSwitchable false); the rest are, as on the PX3 walk. */
+    unswitchable?: number[];
+  } = {},
 ): PduReading {
   const count = overrides.outlets ?? 4;
   const outlets: OutletReading[] = [];
@@ -24,6 +31,7 @@ export function sampleReading(
       energy: 1.5 * n,
       energy_counter: 1500 * n,
       rated_power: 2400,
+      switchable: !overrides.unswitchable?.includes(n),
     });
   }
   const power = outlets.reduce((s, o) => s + (o.power ?? 0), 0);

@@ -16,7 +16,7 @@ export interface Snmpsim {
 }
 
 /**
- * Debian's snmpsimd serving real walks (DESIGN.md section 4). The data folder is a temp copy, readable
+ * Debian's snmpsimd serving real walks. The data folder is a temp copy, readable
  * and writable by `nobody`, so the repo never holds the walks and snmpsim's index cache has a home.
  */
 export async function startSnmpsim(walks: string[], opts: { maxVarbinds?: number } = {}): Promise<Snmpsim> {

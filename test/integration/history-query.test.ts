@@ -57,6 +57,27 @@ describe('history queries on a backfilled database file', () => {
     expect(e.lines[0]?.kwh.slice(0, -1).every((v) => v !== null && v > 4 && v < 7)).toBe(true);
   });
 
+  it('cards give each outlet its energy today and this month (local calendar)', () => {
+    const c = h.cards('pdu1', END);
+    expect(c.outletEnergy.map((o) => o.outlet)).toEqual(Array.from({ length: 36 }, (_, i) => i + 1));
+    const day = h.energySeries({
+      pdu: 'pdu1',
+      from: localDayStart(END / 1000) * 1000,
+      to: END + 1000,
+      view: 'ports',
+    });
+    // The whole backfill is inside this month: the month's energy is all the energy recorded since.
+    const month = h.energySeries({ pdu: 'pdu1', from: START, to: END + 1000, view: 'ports' });
+    for (const o of c.outletEnergy) {
+      const line = day.lines.find((l) => l.outlet === o.outlet);
+      expect(o.todayKwh, `outlet ${o.outlet} today`).toBeCloseTo(line?.totalKwh ?? -1, 6);
+      const all = month.lines.find((l) => l.outlet === o.outlet);
+      expect(o.monthKwh, `outlet ${o.outlet} month`).toBeCloseTo(all?.totalKwh ?? -1, 6);
+      expect(o.monthKwh).toBeGreaterThanOrEqual(o.todayKwh);
+    }
+    expect(c.outletEnergy.some((o) => o.todayKwh > 0)).toBe(true);
+  });
+
   it('day power points are the mean, min and max of the polls in each 15 minutes', () => {
     const s = h.powerSeries({ pdu: 'pdu1', period: 'day', view: 'ports' });
     expect(s.resolution).toBe('15m');
@@ -141,7 +162,15 @@ describe('history queries on a backfilled database file', () => {
     let text = '';
     for await (const c of h.exportCsv({ pdu: 'odd', period: 'hour', view: 'ports' })) text += c;
     expect(text).toContain(',1,1,"rack, ""left""",5,5,5,');
-    expect(() => h.exportCsv({ pdu: 'nope', period: 'day' })).toThrow(RangeError);
+    expect(() => h.exportCsv({ pdu: 'pdu1', period: 'decade' as 'day' })).toThrow(RangeError);
+    // A unit never recorded has no data: its series are empty and its CSV is the header alone.
+    let none = '';
+    for await (const c of h.exportCsv({ pdu: 'nope', period: 'day' })) none += c;
+    expect(none.trim().split('\n')).toHaveLength(1);
+    const empty = h.powerSeries({ pdu: 'nope', period: 'day', view: 'ports' });
+    expect(empty.lines).toEqual([]);
+    expect(empty.times.length).toBeGreaterThan(0);
+    expect(h.energySeries({ pdu: 'nope', period: 'week' }).totalKwh).toBe(0);
     expect(() => h.powerSeries({ pdu: 'pdu1', period: 'decade' as 'day' })).toThrow(RangeError);
     expect(() => h.energySeries({ pdu: 'pdu1', from: 10, to: 5 })).toThrow(RangeError);
     expect(() => h.powerSeries({ pdu: 'pdu1', period: 'day', view: 'all' as 'total' })).toThrow(RangeError);

@@ -49,7 +49,13 @@ describe('auth on (token and basic)', () => {
       const before = stack.agent.model.outletName(1, 3);
       const r = await rename(3, 'auth-test refused', header);
       expect(r.status).toBe(401);
-      expect(await r.json()).toEqual({ error: 'authentication required' });
+      // Configured credentials are wanted from this machine too; no token file is made or named.
+      expect(await r.json()).toEqual({
+        status: 'error',
+        error: 'authentication required',
+        auth: 'token-or-basic',
+        token_file: null,
+      });
       expect(r.headers.get('www-authenticate')).toBeNull();
       expect(stack.agent.model.outletName(1, 3)).toBe(before);
     });

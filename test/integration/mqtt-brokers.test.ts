@@ -107,7 +107,7 @@ for (const [name, start, available] of brokers) {
       const b = createMqttBridge({
         log: silentLogger,
         mqtt,
-        pdus: [{ id: 'pdu1', allowSwitching, maxNameLength: 64 }],
+        pdus: [{ id: 'pdu1', allowSwitching, canWrite: true, protectedOutlets: [], maxNameLength: 64 }],
         commands: noPdus,
       });
       bridges.push(b);
@@ -258,7 +258,14 @@ for (const [name, start, available] of brokers) {
 
     it('clears retained configs it no longer owns, and nobody else’s', async () => {
       const o = options();
-      const d = { ...o, swVersion: '0', allowSwitching: true, maxNameLength: 64 };
+      const d = {
+        ...o,
+        swVersion: '0',
+        allowSwitching: true,
+        canWrite: true,
+        protectedOutlets: new Set<number>(),
+        maxNameLength: 64,
+      };
       const old = buildDiscovery(sampleReading({ id: 'old', serial: 'OLD1', outlets: 2 }), d);
       const six = buildDiscovery(sampleReading({ id: 'pdu1', outlets: 6 }), d);
       const foreign = buildDiscovery(sampleReading({ id: 'pdu1', serial: 'F1', outlets: 1 }), {

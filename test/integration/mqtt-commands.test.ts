@@ -30,10 +30,14 @@ interface Pdu {
   id: string;
   write?: string;
   allowSwitching: boolean;
+  protectedOutlets?: number[];
 }
+/** The simulated PDU reports this outlet as not switchable (outletSwitchable false). */
+const UNSWITCHABLE = 6;
+const PROTECTED = 5;
 const PDUS: Pdu[] = [
   { id: 'pdu1', write: 'private', allowSwitching: false },
-  { id: 'sw', write: 'private', allowSwitching: true },
+  { id: 'sw', write: 'private', allowSwitching: true, protectedOutlets: [PROTECTED] },
   { id: 'ro', allowSwitching: false },
   { id: 'bad', write: 'wrong', allowSwitching: true },
 ];
@@ -76,7 +80,9 @@ async function command(
 
 describe.skipIf(!existsSync(SNMPGET))('MQTT commands against the simulated PDU', () => {
   beforeAll(async () => {
-    agent = await startSimAgent({ model: { outlets: 6, seed: 7, cycleMs: 300 } });
+    agent = await startSimAgent({
+      model: { outlets: 6, seed: 7, powerOffPeriod: 1, unswitchable: [UNSWITCHABLE] },
+    });
     broker = createEmbeddedBroker({ log: silentLogger, port: 0 });
     const { port } = await broker.start();
     url = `mqtt://127.0.0.1:${port}`;
@@ -99,12 +105,14 @@ describe.skipIf(!existsSync(SNMPGET))('MQTT commands against the simulated PDU',
         createOutletControl({
           unit: 1,
           outlets: () => reader.layout?.units[0]?.outlets.length ?? 0,
+          switchable: (n) =>
+            reader.layout?.units[0]?.outlets.find((o) => o.outlet === n)?.switchable ?? false,
           writeClient: writer,
           readClient: reader.client,
           allowSwitching: p.allowSwitching,
+          protectedOutlets: new Set(p.protectedOutlets),
           maxNameLength: 64,
           changed: () => reader.invalidate(),
-          settle: { attempts: 30, delayMs: 100 },
         }),
       );
     }
@@ -124,7 +132,13 @@ describe.skipIf(!existsSync(SNMPGET))('MQTT commands against the simulated PDU',
         refreshInterval: 3600,
         bridgeId: 'r2m',
       },
-      pdus: PDUS.map((p) => ({ id: p.id, allowSwitching: p.allowSwitching, maxNameLength: 64 })),
+      pdus: PDUS.map((p) => ({
+        id: p.id,
+        allowSwitching: p.allowSwitching,
+        canWrite: p.write !== undefined,
+        protectedOutlets: (p.protectedOutlets ?? []).map((outlet) => ({ unit: 1, outlet })),
+        maxNameLength: 64,
+      })),
       commands,
     });
     await bridge.start();
@@ -176,7 +190,6 @@ describe.skipIf(!existsSync(SNMPGET))('MQTT commands against the simulated PDU',
     const topicsBefore = await retained(url, [`${BASE}/#`, `${PREFIX}/#`]);
 
     const bad: Array<[string, string | Buffer, string, RegExp]> = [
-      [`${BASE}/pdu1/outlet/1/name/set`, '', 'outlet/rename', /empty/],
       [`${BASE}/pdu1/outlet/1/name/set`, 'x'.repeat(10_240), 'outlet/rename', /too large/],
       [`${BASE}/pdu1/outlet/1/name/set`, 'bell\u0007ring', 'outlet/rename', /printable/],
       [`${BASE}/pdu1/outlet/1/name/set`, Buffer.from([0x4e, 0xc3, 0x28, 0x41]), 'outlet/rename', /UTF-8/],
@@ -225,7 +238,7 @@ describe.skipIf(!existsSync(SNMPGET))('MQTT commands against the simulated PDU',
   });
 
   it('switches only where switching is enabled, confirmed by reading the state back', async () => {
-    const on = [1, 2, 3, 4, 5, 6].find((n) => agent.model.isOn(1, n, Date.now()));
+    const on = [1, 2, 3, 4].find((n) => agent.model.isOn(1, n, Date.now()));
     if (on === undefined) throw new Error('no outlet is on in the simulation');
     const state = () => snmpget(`${OUTLET_SWITCH.state}.1.${on}`);
     expect(await state()).toBe('7');
@@ -259,7 +272,63 @@ describe.skipIf(!existsSync(SNMPGET))('MQTT commands against the simulated PDU',
     expect(back).toEqual({ status: 'ok', data: { pdu: 'sw', outlet: on, state: 'on' }, transaction: 2 });
     expect(await state()).toBe('7');
 
+    const sent = Date.now();
     const cycle = await command(`${BASE}/sw/outlet/${on}/set`, 'CYCLE', 'outlet/switch');
     expect(cycle).toEqual({ status: 'ok', data: { pdu: 'sw', outlet: on, state: 'on' } });
+    // Answered after the PDU's own log has the outlet off and on again, not before.
+    const events = agent.model.state.switchEvents(1, on).filter((e) => e.time >= sent);
+    expect(events.map((e) => e.on)).toEqual([false, true]);
+    expect(agent.model.state.lastSwitch(1, on, Date.now())).toBe(events[1]?.time);
+  });
+
+  it('gives protected and unswitchable outlets no switch or cycle entity, and refuses every switch command for them', async () => {
+    const configs = await retained(url, [`${PREFIX}/device/+/config`]);
+    const components = (id: string, n: number) =>
+      Object.keys(
+        JSON.parse(configs.get(`${PREFIX}/device/r2m_${id}_outlet_${n}/config`) ?? '{}').components,
+      );
+    expect(components('sw', 1)).toEqual(expect.arrayContaining(['switch', 'cycle', 'state', 'name']));
+    for (const n of [PROTECTED, UNSWITCHABLE]) {
+      expect(components('sw', n)).toEqual(expect.arrayContaining(['state', 'name', 'power']));
+      expect(components('sw', n)).not.toContain('switch');
+      expect(components('sw', n)).not.toContain('cycle');
+    }
+    // No switch anywhere on a PDU with switching off, or without (working) write credentials.
+    for (const n of [1, 2, 3, 4, 5, 6]) {
+      expect(components('pdu1', n)).not.toContain('switch');
+      expect(components('ro', n)).not.toContain('switch');
+    }
+
+    const sets = agent.stats.set;
+    const states = [PROTECTED, UNSWITCHABLE].map((n) => agent.model.isOn(1, n, Date.now()));
+    for (const action of ['OFF', 'ON', 'CYCLE']) {
+      const p = await command(`${BASE}/sw/outlet/${PROTECTED}/set`, action, 'outlet/switch');
+      expect(p).toEqual({
+        status: 'error',
+        data: {},
+        error: `outlet ${PROTECTED} of sw is protected (protectedOutlets): it is never switched`,
+      });
+      const u = await command(
+        `${BASE}/bridge/request/outlet/switch`,
+        JSON.stringify({
+          pdu: 'sw',
+          outlet: UNSWITCHABLE,
+          action: action.toLowerCase(),
+          transaction: action,
+        }),
+        'outlet/switch',
+      );
+      expect(u).toEqual({
+        status: 'error',
+        data: {},
+        error: `outlet ${UNSWITCHABLE} of sw is not switchable: the PDU does not report it so (outletSwitchable)`,
+        transaction: action,
+      });
+    }
+    expect(agent.stats.set).toBe(sets);
+    expect([PROTECTED, UNSWITCHABLE].map((n) => agent.model.isOn(1, n, Date.now()))).toEqual(states);
+    // Renaming a protected outlet is fine: it switches nothing.
+    const renamed = await command(`${BASE}/sw/outlet/${PROTECTED}/name/set`, 'Router', 'outlet/rename');
+    expect(renamed).toEqual({ status: 'ok', data: { pdu: 'sw', outlet: PROTECTED, name: 'Router' } });
   });
 });

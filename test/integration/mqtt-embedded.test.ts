@@ -45,7 +45,7 @@ describe('embedded broker', () => {
 
   it('refuses to listen beyond loopback without credentials', async () => {
     const b = createEmbeddedBroker({ log: silentLogger, port: 0, host: '0.0.0.0' });
-    await expect(b.start()).rejects.toThrow(/only with a username and password/);
+    await expect(b.start()).rejects.toThrow(/only with mqtt.username and mqtt.password set/);
   });
 
   it('requires the username and password once they are configured', async () => {
@@ -146,7 +146,7 @@ describe('a broker that is not there yet', () => {
         refreshInterval: 3600,
         bridgeId: 'x',
       },
-      pdus: [{ id: 'pdu1', allowSwitching: false, maxNameLength: 64 }],
+      pdus: [{ id: 'pdu1', allowSwitching: false, canWrite: true, protectedOutlets: [], maxNameLength: 64 }],
       commands,
       startWaitMs: 100,
     });

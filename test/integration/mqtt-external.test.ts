@@ -29,8 +29,8 @@ import { sampleReading } from '../helpers/mqtt-sample.ts';
 import { freeTcpPort } from '../helpers/ports.ts';
 
 /**
- * The bridge against an external Mosquitto 2 the way users run one (DESIGN.md §3, the issue: "an
- * external broker by URL (mqtt://, mqtts://, ws://; username/password; TLS CA)"): over TLS with a
+ * The bridge against an external Mosquitto 2 the way users run one (an external broker by URL:
+ * mqtt://, mqtts://, ws://; username/password; a TLS CA): over TLS with a
  * private CA, with a password file and anonymous access off, and over WebSockets. A refused
  * connection must leave the bridge up (start() resolves, polling goes on) with a clear log line
  * that carries no secret. Each test has its own base topic; brokers and certificates are throwaway.

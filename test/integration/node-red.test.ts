@@ -12,8 +12,8 @@ import { type Watcher, watch } from '../helpers/mqtt-client.ts';
 import { freeTcpPort } from '../helpers/ports.ts';
 
 /**
- * The example flow (examples/node-red/raritan2mqtt-flow.json) in a real Node-RED 4.1 (DESIGN.md
- * section 4) against the whole bridge on the simulated PX3-5892: the flow's table of outlets is
+ * The example flow (examples/node-red/raritan2mqtt-flow.json) in a real Node-RED 4.1 (the last line
+ * that runs on Node 20) against the whole bridge on the simulated PX3-5892: the flow's table of outlets is
  * checked against the simulator, and its rename example goes through the bridge to the PDU.
  */
 

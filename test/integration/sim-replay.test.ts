@@ -1,8 +1,9 @@
 import snmp from 'net-snmp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReplayAgent, startReplayAgent } from '../../bridge/sim/replay.ts';
-import { compareOids, parseSnmprec } from '../../bridge/sim/snmprec.ts';
+import { parseSnmprec } from '../../bridge/sim/snmprec.ts';
 import { OUTLET_CONFIG, OUTLET_MEASUREMENT, SYS_DESCR, SYS_OBJECT_ID } from '../../bridge/snmp/mib.ts';
+import { compareOids } from '../../bridge/snmp/oid.ts';
 import { fixturePath, fixtureSkipMessage, hasFixture, readFixture } from '../helpers/fixtures.ts';
 import { bulkWalk, closeAll, get, open, set } from './sim-client.ts';
 

@@ -13,9 +13,21 @@ const pdu = (extra: string) => `{ "pdus": [ { "id": "a", "host": "10.0.0.1", ${e
 
 describe('loadConfig rejects bad input with one line naming the key', () => {
   const cases: [string, string, RegExp][] = [
-    ['unknown top-level key', '{ "mqqt": { "port": 1 } }', /^config: mqqt\.port: unknown key$/],
-    ['unknown section key', '{ "mqtt": { "prot": 1 } }', /^config: mqtt\.prot: unknown key$/],
-    ['unknown PDU key', pdu('"comunity": "x"'), /^config: pdus\[0\]\.comunity: unknown key$/],
+    [
+      'unknown top-level key',
+      '{ "mqqt": { "port": 1 } }',
+      /^config: mqqt: unknown key \(did you mean mqtt\?\)$/,
+    ],
+    [
+      'unknown section key',
+      '{ "mqtt": { "prot": 1 } }',
+      /^config: mqtt\.prot: unknown key \(did you mean mqtt\.port\?\)$/,
+    ],
+    [
+      'unknown PDU key',
+      pdu('"comunity": "x"'),
+      /^config: pdus\[0\]\.comunity: unknown key \(did you mean pdus\[0\]\.community\?\)$/,
+    ],
     ['bad port', pdu('"port": "abc"'), /^config: pdus\[0\]\.port: must be an integer 1\.\.65535, got "abc"$/],
     [
       'port out of range',
@@ -58,7 +70,8 @@ describe('loadConfig rejects bad input with one line naming the key', () => {
     [
       'PDU not an object',
       '{ "pdus": [ "10.0.0.1" ] }',
-      /^config: pdus\[0\]: must be an object, got "10\.0\.0\.1"$/,
+      // A PDU holds secrets: what stood in for it is named by its kind, never quoted.
+      /^config: pdus\[0\]: must be an object, got a string$/,
     ],
     [
       'object for a value',
@@ -70,7 +83,7 @@ describe('loadConfig rejects bad input with one line naming the key', () => {
       pdu('"host": { "a": 1 }'),
       /^config: pdus\[0\]\.host: must be hostname or IP, got \{"a":1\}$/,
     ],
-    ['section not an object', '{ "mqtt": 5 }', /^config: mqtt: must be an object, got 5$/],
+    ['section not an object', '{ "mqtt": 5 }', /^config: mqtt: must be an object, got a number$/],
     ['v3 without user', pdu('"version": "3"'), /^config: pdus\[0\]\.v3\.user: is required with version "3"/],
     [
       'v3 authPriv without privKey',
@@ -168,7 +181,8 @@ describe('loadConfig rejects bad input with one line naming the key', () => {
 
   it('invalid JSON names the file and the position', () => {
     const error = fromFile('{ "mqtt": { "port": 1883, } oops }');
-    expect(error.message).toMatch(/^config: .*\.json: invalid JSON: invalid character 'o' at 1:29$/);
+    // Not the character itself: it may be the first letter of an unquoted secret.
+    expect(error.message).toMatch(/^config: .*\.json: invalid JSON: invalid character at 1:29$/);
   });
 
   it('a file that is not an object is rejected', () => {

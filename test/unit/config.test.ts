@@ -36,7 +36,14 @@ describe('loadConfig defaults', () => {
       bridgeId: 'raritan2mqtt',
       refreshInterval: 300,
     });
-    expect(config.http).toEqual({ host: '0.0.0.0', port: 5000, token: null, username: null, password: null });
+    expect(config.http).toEqual({
+      host: '0.0.0.0',
+      port: 5000,
+      token: null,
+      username: null,
+      password: null,
+      protectReads: false,
+    });
     expect(config.db).toEqual({
       path: './data/raritan2mqtt.db',
       rawRetentionDays: 7,
@@ -96,6 +103,7 @@ describe('loadConfig from the environment', () => {
         timeout: 3000,
         retries: 1,
         allowSwitching: false,
+        protectedOutlets: [],
         maxNameLength: 64,
       },
     ]);

@@ -13,6 +13,8 @@ const opts: DiscoveryOptions = {
   bridgeId: 'b',
   swVersion: '1',
   allowSwitching: true,
+  canWrite: true,
+  protectedOutlets: new Set<number>(),
   maxNameLength: 64,
 };
 const r = sampleReading({ outlets: 2 });

@@ -11,6 +11,8 @@ const opts: DiscoveryOptions = {
   bridgeId: 'raritan2mqtt',
   swVersion: '0.1.0',
   allowSwitching: false,
+  canWrite: true,
+  protectedOutlets: new Set<number>(),
   maxNameLength: 64,
 };
 
@@ -116,6 +118,27 @@ describe('device-based discovery', () => {
       command_topic: 'raritan2mqtt/pdu1/outlet/1/set',
     });
     expect(on?.cycle).toMatchObject({ platform: 'button', payload_press: 'CYCLE' });
+  });
+
+  it('offers them only where a switch command would be carried out: switchable, not protected, writable', () => {
+    const reading = sampleReading({ outlets: 4, unswitchable: [3] });
+    const on = { ...opts, allowSwitching: true, protectedOutlets: new Set([2]) };
+    const components = (o: DiscoveryOptions, n: number) =>
+      Object.keys(buildDiscovery(reading, o).find((m) => m.outlet === n)?.payload.components ?? {});
+    expect(components(on, 1)).toEqual(expect.arrayContaining(['switch', 'cycle']));
+    expect(components(on, 4)).toEqual(expect.arrayContaining(['switch', 'cycle']));
+    for (const n of [2, 3]) {
+      expect(components(on, n)).not.toContain('switch');
+      expect(components(on, n)).not.toContain('cycle');
+      // The rest of the outlet stays: its state, measurements and the rename entity.
+      expect(components(on, n)).toEqual(expect.arrayContaining(['state', 'power', 'energy', 'name']));
+    }
+    for (const n of [1, 2, 3, 4]) expect(components({ ...on, canWrite: false }, n)).not.toContain('switch');
+    // A reading of a PDU that does not report outletSwitchable (the PX2 walk) gets none.
+    const unknown = { ...reading, outlets: reading.outlets.map((o) => ({ ...o, switchable: false })) };
+    expect(
+      Object.keys(buildDiscovery(unknown, on).find((m) => m.outlet === 1)?.payload.components ?? {}),
+    ).not.toContain('switch');
   });
 
   it('caps the text entity at the PDU name length and 255', () => {

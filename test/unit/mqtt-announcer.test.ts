@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../bridge/log.ts';
 import { createAnnouncer } from '../../bridge/mqtt/announcer.ts';
+import type { MqttPduOptions } from '../../bridge/mqtt/bridge.ts';
 import { buildDiscovery } from '../../bridge/mqtt/discovery.ts';
 import { createOutbox } from '../../bridge/mqtt/outbox.ts';
 import { parseOwnedConfig } from '../../bridge/mqtt/sweep.ts';
@@ -9,7 +10,11 @@ import { sampleReading } from '../helpers/mqtt-sample.ts';
 
 const options = { baseTopic: 'r2m', discoveryPrefix: 'ha', bridgeId: 'b' };
 
-function setup(pdus = [{ id: 'pdu1', allowSwitching: false, maxNameLength: 64 }]) {
+function setup(
+  pdus: MqttPduOptions[] = [
+    { id: 'pdu1', allowSwitching: false, canWrite: true, protectedOutlets: [], maxNameLength: 64 },
+  ],
+) {
   const sent: Array<[string, string]> = [];
   const outbox = createOutbox({
     refreshMs: 3_600_000,
@@ -41,6 +46,8 @@ describe('announcer', () => {
       ...options,
       swVersion: '0',
       allowSwitching: false,
+      canWrite: true,
+      protectedOutlets: new Set<number>(),
       maxNameLength: 64,
     });
     const found = old
@@ -75,5 +82,46 @@ describe('announcer', () => {
       expect.arrayContaining(['ha/device/b_pdu1_2/config', 'ha/device/b_pdu1_2_outlet_1/config']),
     );
     expect(s.sent.every(([, p]) => p === '')).toBe(true);
+  });
+
+  it('removes the switch of an outlet the PDU stops reporting as switchable (HA removal markers)', () => {
+    const s = setup([
+      { id: 'pdu1', allowSwitching: true, canWrite: true, protectedOutlets: [], maxNameLength: 64 },
+    ]);
+    s.announcer.announce(sampleReading());
+    const topic = 'ha/device/b_pdu1_outlet_1/config';
+    const config = () => JSON.parse(s.sent.filter(([t]) => t === topic).at(-1)?.[1] ?? '{}');
+    expect(config().components.switch.command_topic).toBe('r2m/pdu1/outlet/1/set');
+    const sent = s.sent.length;
+    s.announcer.announce(sampleReading({ unswitchable: [1] }));
+    // Only that outlet's config changes, and it tells HA to drop both entities.
+    expect(s.sent.slice(sent).map(([t]) => t)).toEqual([topic]);
+    expect(config().components.switch).toEqual({ platform: 'switch' });
+    expect(config().components.cycle).toEqual({ platform: 'button' });
+    expect(config().components.state.platform).toBe('binary_sensor');
+    // And back: the switch returns, without the old markers.
+    s.announcer.announce(sampleReading());
+    expect(config().components.switch.platform).toBe('switch');
+    expect(Object.keys(config().components.switch).length).toBeGreaterThan(1);
+  });
+
+  it('announces no switch for a protected outlet of a linked unit, by its unit number', () => {
+    const s = setup([
+      {
+        id: 'pdu1',
+        allowSwitching: true,
+        canWrite: true,
+        protectedOutlets: [{ unit: 2, outlet: 3 }],
+        maxNameLength: 64,
+      },
+    ]);
+    const unit2 = { ...sampleReading({ id: 'pdu1-2', serial: 'U2' }), source: 'pdu1', unit: 2 };
+    s.announcer.announce(sampleReading());
+    s.announcer.announce(unit2);
+    const components = (topic: string) =>
+      Object.keys(JSON.parse(s.sent.find(([t]) => t === topic)?.[1] ?? '{}').components ?? {});
+    expect(components('ha/device/b_pdu1_outlet_3/config')).toContain('switch');
+    expect(components('ha/device/b_pdu1_2_outlet_3/config')).not.toContain('switch');
+    expect(components('ha/device/b_pdu1_2_outlet_1/config')).toContain('switch');
   });
 });

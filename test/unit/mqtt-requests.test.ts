@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createCommands, type OutletControl } from '../../bridge/commands.ts';
 import { silentLogger } from '../../bridge/log.ts';
-import { handleCommandMessage } from '../../bridge/mqtt/requests.ts';
+import { handleCommandMessage, retainedCommandLog } from '../../bridge/mqtt/requests.ts';
 import { parseCommandTopic } from '../../bridge/mqtt/topics.ts';
+import { captureLog, WARN } from '../helpers/log-capture.ts';
 
 function setup() {
   const names = new Map<number, string>();
@@ -10,6 +11,8 @@ function setup() {
     outlets: 4,
     canWrite: true,
     allowSwitching: false,
+    protectedOutlets: new Set(),
+    switchable: () => true,
     maxNameLength: 32,
     async rename(outlet, name) {
       names.set(outlet, name);
@@ -24,14 +27,16 @@ function setup() {
     control: (id) => (id === 'pdu1' ? control : undefined),
     afterChange: async () => {},
   });
-  const send = (topic: string, payload: string | Buffer) =>
+  const retained: string[] = [];
+  const send = (topic: string, payload: string | Buffer, retain = false) =>
     handleCommandMessage(
       'r2m',
       topic,
       typeof payload === 'string' ? Buffer.from(payload) : payload,
       commands,
+      { retain, onRetained: (t) => retained.push(t) },
     );
-  return { names, send };
+  return { names, send, retained };
 }
 
 describe('command topics', () => {
@@ -76,7 +81,7 @@ describe('command topics', () => {
   });
 
   const bad: Array<[string, string, string | Buffer, RegExp]> = [
-    ['an empty name', 'r2m/pdu1/outlet/1/name/set', '', /empty/],
+    ['a name with a line break', 'r2m/pdu1/outlet/1/name/set', 'two\nlines', /printable/],
     ['10 kB', 'r2m/pdu1/outlet/1/name/set', 'x'.repeat(10_240), /too large/],
     ['control characters', 'r2m/pdu1/outlet/1/name/set', 'a\u0007b', /printable/],
     ['invalid UTF-8', 'r2m/pdu1/outlet/1/name/set', Buffer.from([0x41, 0xff, 0xfe, 0x42]), /UTF-8/],
@@ -117,5 +122,38 @@ describe('command topics', () => {
     const s = setup();
     expect(await s.send('r2m/pdu1/outlet/1', '{}')).toBeUndefined();
     expect(await s.send('r2m/bridge/request/has space', '{}')).toBeUndefined();
+  });
+
+  it('never executes nor answers a retained command, on any command topic', async () => {
+    const s = setup();
+    const topics: Array<[string, string]> = [
+      ['r2m/pdu1/outlet/2/name/set', 'Hijacked'],
+      ['r2m/pdu1/outlet/2/set', 'OFF'],
+      ['r2m/bridge/request/outlet/rename', '{"pdu":"pdu1","outlet":2,"name":"Hijacked"}'],
+      ['r2m/bridge/request/outlet/switch', '{"pdu":"pdu1","outlet":2,"action":"off"}'],
+    ];
+    for (const [topic, payload] of topics) expect(await s.send(topic, payload, true)).toBeUndefined();
+    expect(s.names.size).toBe(0);
+    expect(s.retained).toEqual(topics.map(([t]) => t));
+    // A retained message on a topic that is not a command is none of the guard's business.
+    expect(await s.send('r2m/pdu1/outlet/2', '{}', true)).toBeUndefined();
+    expect(s.retained).toHaveLength(4);
+    // The same message live is a command.
+    expect((await s.send('r2m/pdu1/outlet/2/name/set', 'Printer'))?.response.status).toBe('ok');
+  });
+
+  it('warns once per retained command topic, however often the broker replays it', () => {
+    const cap = captureLog('debug');
+    const note = retainedCommandLog(cap.log);
+    for (let i = 0; i < 5; i++) {
+      note('r2m/pdu1/outlet/1/set');
+      note('r2m/pdu1/outlet/2/set');
+    }
+    const warnings = cap.entries().filter((e) => e.level === WARN);
+    expect(warnings.map((e) => e.topic)).toEqual(['r2m/pdu1/outlet/1/set', 'r2m/pdu1/outlet/2/set']);
+    expect(cap.entries().filter((e) => e.msg === 'ignored a retained command message')).toHaveLength(10);
+    // A flood of distinct topics stays a bounded number of warnings.
+    for (let i = 0; i < 1000; i++) note(`r2m/x${i}/outlet/1/set`);
+    expect(cap.entries().filter((e) => e.level === WARN).length).toBeLessThanOrEqual(258);
   });
 });

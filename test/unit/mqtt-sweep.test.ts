@@ -5,7 +5,14 @@ import { sourceOfUnit } from '../../bridge/readings.ts';
 import { sampleReading } from '../helpers/mqtt-sample.ts';
 
 const o = { baseTopic: 'r2m', discoveryPrefix: 'homeassistant', bridgeId: 'b1' };
-const opts = { ...o, swVersion: '1', allowSwitching: false, maxNameLength: 64 };
+const opts = {
+  ...o,
+  swVersion: '1',
+  allowSwitching: false,
+  canWrite: true,
+  protectedOutlets: new Set<number>(),
+  maxNameLength: 64,
+};
 
 function retained(id: string, outlets: number) {
   return buildDiscovery(sampleReading({ id, serial: id.toUpperCase(), outlets }), opts).map((m) => {

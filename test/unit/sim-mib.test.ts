@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { varbindSize } from '../../bridge/sim/bersize.ts';
-import { pduLayout } from '../../bridge/sim/layout.ts';
+import { pduLayout } from '../../bridge/sim/instances.ts';
 import { createSimModel } from '../../bridge/sim/model.ts';
 import { createOidSpace } from '../../bridge/sim/oidspace.ts';
 import { createPduBackend, measurement, scaled } from '../../bridge/sim/pdu-backend.ts';
-import { compareOids } from '../../bridge/sim/snmprec.ts';
 import {
+  FALSE,
   INLET_MEASUREMENT,
   OUTLET_CONFIG,
   OUTLET_MEASUREMENT,
@@ -14,7 +14,10 @@ import {
   SensorState,
   SensorType,
   SYS_DESCR,
+  TRUE,
+  UNIT_CONFIG,
 } from '../../bridge/snmp/mib.ts';
+import { compareOids } from '../../bridge/snmp/oid.ts';
 
 describe('sim OID space', () => {
   const space = createOidSpace([
@@ -46,7 +49,7 @@ describe('sim PDU2-MIB layout', () => {
   const layout = pduLayout(2, 36);
   const oids = layout.space.oids;
 
-  it('serves each instance of DESIGN.md section 1 once, in walk order', () => {
+  it('serves each instance of the PDU2-MIB slice once, in walk order', () => {
     for (let i = 1; i < oids.length; i++) expect(compareOids(oids[i - 1]!, oids[i]!)).toBeLessThan(0);
     for (const oid of [
       SYS_DESCR,
@@ -103,6 +106,35 @@ describe('sim value encoding', () => {
     expect(read(backend.space.indexOf(`${OUTLET_SENSOR_RESET}.1.1.8`))).toEqual({ type: 2, value: 0 });
     expect(backend.prepareSet?.(backend.space.indexOf(SYS_DESCR), 4, 'x', t)).toBe(17); // notWritable
     expect(backend.prepareSet?.(backend.space.indexOf(`${OUTLET_SWITCH.operation}.1.1`), 2, 3, t)).toBe(10); // wrongValue
+  });
+
+  it('serves outletSwitchable, the off-period objects and outletSwitchingTimeStamp as the PX3 walk has them', () => {
+    const model = createSimModel({ unswitchable: [2] });
+    const backend = createPduBackend(model);
+    const at = (oid: string, when = t) => backend.reader(when)(backend.space.indexOf(oid)).value;
+    expect(at(`${OUTLET_CONFIG.switchable}.1.1`)).toBe(TRUE);
+    expect(at(`${OUTLET_CONFIG.switchable}.1.2`)).toBe(FALSE);
+    expect(at(`${OUTLET_CONFIG.powerOffPeriod}.1.1`)).toBe(10);
+    expect(at(`${OUTLET_CONFIG.useGlobalPowerOffPeriod}.1.1`)).toBe(TRUE);
+    expect(at(`${UNIT_CONFIG.globalPowerOffPeriod}.1`)).toBe(10);
+    const stamp = `${OUTLET_SWITCH.timeStamp}.1.1`;
+    const before = at(stamp);
+    const set = (oid: string, type: number, value: unknown) => {
+      const plan = backend.prepareSet?.(backend.space.indexOf(oid), type, value, t);
+      if (typeof plan === 'function') plan();
+      return plan;
+    };
+    expect(typeof set(`${OUTLET_SWITCH.operation}.1.1`, 2, 2)).toBe('function');
+    expect(at(stamp, t + 1000)).toBe(Math.floor(t / 1000));
+    expect(at(stamp, t + 10_000)).toBe(Math.floor(t / 1000) + 10);
+    expect(at(stamp, t + 10_000)).not.toBe(before);
+    // Switching an outlet that is not switchable is refused; the period objects take 1..3600 only.
+    expect(set(`${OUTLET_SWITCH.operation}.1.2`, 2, 0)).toBe(17);
+    expect(set(`${OUTLET_CONFIG.powerOffPeriod}.1.1`, 66, 0)).toBe(10);
+    expect(set(`${OUTLET_CONFIG.powerOffPeriod}.1.1`, 66, 4000)).toBe(10);
+    expect(typeof set(`${OUTLET_CONFIG.powerOffPeriod}.1.1`, 66, 4)).toBe('function');
+    expect(typeof set(`${OUTLET_CONFIG.useGlobalPowerOffPeriod}.1.1`, 2, FALSE)).toBe('function');
+    expect(model.state.effectiveOffPeriod(1, 1)).toBe(4);
   });
 
   it('sizes varbinds like BER', () => {

@@ -111,8 +111,8 @@ describe('sim model: one PX3-5892', () => {
 });
 
 describe('sim model: state and test hooks', () => {
-  it('switching off stops power and energy; on resumes; cycle is off for cycleMs', () => {
-    const m = createSimModel({ cycleMs: 5000 });
+  it('switching off stops power and energy; on resumes; cycle is off for the off-period', () => {
+    const m = createSimModel({ powerOffPeriod: 5 });
     const t = T0 + 10 * HOUR;
     m.switchOutlet(1, loaded, 'off', t);
     const offA = m.sample(1, loaded, t + MINUTE);
@@ -124,7 +124,43 @@ describe('sim model: state and test hooks', () => {
     expect(m.sample(1, loaded, t + 2 * HOUR).energyWh).toBeGreaterThan(offB.energyWh);
     m.switchOutlet(1, loaded, 'cycle', t + 3 * HOUR);
     expect(m.isOn(1, loaded, t + 3 * HOUR + 1000)).toBe(false);
-    expect(m.isOn(1, loaded, t + 3 * HOUR + 6000)).toBe(true);
+    expect(m.isOn(1, loaded, t + 3 * HOUR + 4999)).toBe(false);
+    expect(m.isOn(1, loaded, t + 3 * HOUR + 5000)).toBe(true);
+    expect(m.state.lastSwitch(1, loaded, t + 3 * HOUR + 4999)).toBe(t + 3 * HOUR);
+    expect(m.state.lastSwitch(1, loaded, t + 3 * HOUR + 5000)).toBe(t + 3 * HOUR + 5000);
+  });
+
+  it("cycles for the off-period the PDU is configured with: 10 s by default, the outlet's own when not global", () => {
+    const m = createSimModel();
+    const t = T0 + 10 * HOUR;
+    m.switchOutlet(1, loaded, 'cycle', t);
+    expect(m.isOn(1, loaded, t + 9999)).toBe(false);
+    expect(m.isOn(1, loaded, t + 10_000)).toBe(true);
+    m.state.setGlobalOffPeriod(1, 3);
+    m.switchOutlet(1, loaded, 'cycle', t + HOUR);
+    expect(m.isOn(1, loaded, t + HOUR + 2999)).toBe(false);
+    expect(m.isOn(1, loaded, t + HOUR + 3000)).toBe(true);
+    // The outlet's own period counts only once outletUseGlobalPowerCyclingPowerOffPeriod is false.
+    m.state.setOutletOffPeriod(1, loaded, { own: 7 });
+    expect(m.state.effectiveOffPeriod(1, loaded)).toBe(3);
+    m.state.setOutletOffPeriod(1, loaded, { useGlobal: false });
+    m.switchOutlet(1, loaded, 'cycle', t + 2 * HOUR);
+    expect(m.isOn(1, loaded, t + 2 * HOUR + 6999)).toBe(false);
+    expect(m.isOn(1, loaded, t + 2 * HOUR + 7000)).toBe(true);
+    expect(() => createSimModel({ powerOffPeriod: 0.3 })).toThrow(/whole seconds/);
+  });
+
+  it('acts a configured delay after the SET, and refuses to switch an outlet that is not switchable', () => {
+    const m = createSimModel({ powerOffPeriod: 2, switchDelayMs: 500, unswitchable: [3] });
+    const t = T0 + 10 * HOUR;
+    m.switchOutlet(1, loaded, 'cycle', t);
+    expect(m.isOn(1, loaded, t + 499)).toBe(true);
+    expect(m.isOn(1, loaded, t + 500)).toBe(false);
+    expect(m.isOn(1, loaded, t + 2500)).toBe(true);
+    expect(m.isSwitchable(1, 3)).toBe(false);
+    expect(() => m.switchOutlet(1, 3, 'off', t)).toThrow(/not switchable/);
+    m.setSwitchable(1, 3, true);
+    expect(m.isSwitchable(1, 3)).toBe(true);
   });
 
   it('resets the energy counter to 0 without touching earlier readings', () => {

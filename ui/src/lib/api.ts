@@ -9,20 +9,39 @@ export { PERIODS, type Period, type View };
 /** A period, or a custom range in ms. */
 export type Range = { period: Period } | { from: number; to: number };
 
+/** What a 401 says about the credentials wanted (bridge/http/auth.ts `refusal`). */
+export interface AuthInfo {
+  mode: CurrentStatusJson['auth'];
+  tokenFile: string | null;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly auth?: AuthInfo,
   ) {
     super(message);
   }
 }
 
+type ErrorBody = { error?: string; auth?: AuthInfo['mode']; token_file?: string | null };
+
+const authOf = (status: number, body: ErrorBody): AuthInfo | undefined =>
+  status === 401 && body.auth ? { mode: body.auth, tokenFile: body.token_file ?? null } : undefined;
+
+/** The Authorization header the reads send once the user gave credentials (state.svelte.ts sets it). */
+let readAuthorization: string | null = null;
+export function useAuthorization(header: string | null): void {
+  readAuthorization = header;
+}
+
 async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const r = await fetch(path, { signal });
+  const headers: Record<string, string> = readAuthorization ? { authorization: readAuthorization } : {};
+  const r = await fetch(path, { signal, headers });
   if (r.ok) return (await r.json()) as T;
-  const body = (await r.json().catch(() => ({}))) as { error?: string };
-  throw new ApiError(r.status, body.error ?? r.statusText);
+  const body = (await r.json().catch(() => ({}))) as ErrorBody;
+  throw new ApiError(r.status, body.error ?? r.statusText, authOf(r.status, body));
 }
 
 export function rangeParams(range: Range): string {
@@ -49,7 +68,9 @@ export function exportUrl(q: { pdu: string; range: Range; view: View }): string 
   return `api/export-data?pdu=${encodeURIComponent(q.pdu)}&${rangeParams(q.range)}&view=${q.view}&format=csv`;
 }
 
-export type RenameAnswer = { ok: true; name: string } | { ok: false; status: number; error: string };
+export type RenameAnswer =
+  | { ok: true; name: string }
+  | { ok: false; status: number; error: string; auth?: AuthInfo | undefined };
 
 export async function renameOutlet(
   pdu: string,
@@ -63,9 +84,9 @@ export async function renameOutlet(
       headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
       body: JSON.stringify({ pdu, outlet, name }),
     });
-    const body = (await r.json().catch(() => ({}))) as { data?: { name: string }; error?: string };
+    const body = (await r.json().catch(() => ({}))) as ErrorBody & { data?: { name: string } };
     if (r.ok && body.data) return { ok: true, name: body.data.name };
-    return { ok: false, status: r.status, error: body.error ?? r.statusText };
+    return { ok: false, status: r.status, error: body.error ?? r.statusText, auth: authOf(r.status, body) };
   } catch (e) {
     return { ok: false, status: 0, error: e instanceof Error ? e.message : String(e) };
   }

@@ -1,66 +1,100 @@
-import type { ChartDataset, ChartOptions, TooltipItem } from 'chart.js';
+import type { ChartDataset, ChartOptions, Scale, TooltipItem } from 'chart.js';
 import type { EnergySeries, PowerSeries } from './api.ts';
-import { lineColor, themeColors } from './charts.ts';
-import { axisLabel, fullTime, num } from './format.ts';
+import { themeColors } from './charts.ts';
+import { axisLabel, fullTime, num, tickKwh, tickW } from './format.ts';
+import { group, type LegendItem } from './lines.ts';
+import { timeTicks } from './ticks.ts';
 
-/** Pure builders of the two charts' datasets and options from the API's series. */
+/** Pure builders of the two charts' datasets and options from the API's series and the legend. */
 
-type Theme = 'dark' | 'light';
 export type XY = { x: number; y: number | null };
 
-export const lineName = (l: { outlet: number; label: string; name: string }) =>
-  l.outlet === 0 ? 'Total' : l.name ? `${l.label} · ${l.name}` : `Outlet ${l.label}`;
+/**
+ * Both charts' y axes take the same width, so their plot areas line up and a time in one is above the
+ * same time in the other, whatever the numbers' widths ("6,000" W against "6" kWh).
+ */
+const Y_AXIS_PX = 64;
+const fixWidth = (scale: Scale) => {
+  scale.width = Y_AXIS_PX;
+};
+const tickStep = (ticks: { value: number }[]) =>
+  ticks.length > 1 ? Math.abs((ticks[1]?.value ?? 0) - (ticks[0]?.value ?? 0)) : 1;
+/** Room on the right for the last x label's overhang in both charts, so neither plot is narrower. */
+const layout = { padding: { right: 18 } };
 
-/** A line's color by its place in the series (top consumers first): the chart and the legend share it. */
-export const lineColorOf = (outlet: number, i: number, theme: Theme) =>
-  outlet === 0 ? themeColors().accent : lineColor(i, theme);
-
-export interface LegendItem {
-  outlet: number;
-  name: string;
-  color: string;
-}
-
-/** The HTML legend's entries, in the series' order (top consumers first), one per line. */
-export const legendItems = (lines: { outlet: number; label: string; name: string }[], theme: Theme) =>
-  lines.map(
-    (l, i): LegendItem => ({ outlet: l.outlet, name: lineName(l), color: lineColorOf(l.outlet, i, theme) }),
-  );
-
+/** Per outlet, the legend's lines (top outlets and "others") stacked: the stack's top is the total. */
 export function powerDatasets(
   s: PowerSeries,
-  theme: Theme,
-  hidden: Set<number>,
+  items: readonly LegendItem[] | null,
+  hidden: ReadonlySet<number>,
 ): ChartDataset<'line', XY[]>[] {
-  return s.lines.map((l, i) => {
-    const color = lineColorOf(l.outlet, i, theme);
-    return {
-      label: lineName(l),
-      data: l.avg.map((y, j) => ({ x: s.times[j] ?? 0, y })),
-      borderColor: color,
-      backgroundColor: l.outlet === 0 ? `color-mix(in srgb, ${color} 18%, transparent)` : color,
-      fill: l.outlet === 0 ? 'origin' : false,
-      borderWidth: l.outlet === 0 ? 2 : 1.25,
-      pointRadius: 0,
+  const xy = (values: readonly (number | null)[]) => values.map((y, j) => ({ x: s.times[j] ?? 0, y }));
+  // A point with no neighbours (the first minutes of a fresh install, a reading between two gaps) is
+  // drawn as a dot: a line needs two points, and a chart that looks empty while it has data misleads.
+  const dots = (values: readonly (number | null)[]) =>
+    values.map((v, j) =>
+      v !== null && (values[j - 1] ?? null) === null && (values[j + 1] ?? null) === null ? 3 : 0,
+    );
+  if (!items) {
+    const accent = themeColors().accent;
+    return s.lines.map((l) => ({
+      label: 'Total',
+      data: xy(l.avg),
+      borderColor: accent,
+      backgroundColor: `color-mix(in srgb, ${accent} 18%, transparent)`,
+      fill: 'origin',
+      borderWidth: 2,
+      pointRadius: dots(l.avg),
+      pointBackgroundColor: accent,
       pointHitRadius: 4,
       tension: 0.2,
       spanGaps: false,
-      hidden: hidden.has(l.outlet),
-    };
-  });
+    }));
+  }
+  const values = group(
+    items,
+    s.lines.map((l) => ({ outlet: l.outlet, values: l.avg })),
+    s.times.length,
+  );
+  return items.map((it, i) => ({
+    label: it.name,
+    data: xy(values[i] ?? []),
+    borderColor: it.color,
+    backgroundColor: `color-mix(in srgb, ${it.color} 55%, transparent)`,
+    fill: i === 0 ? 'origin' : '-1',
+    borderWidth: 1,
+    pointRadius: dots(values[i] ?? []),
+    pointBackgroundColor: it.color,
+    pointHitRadius: 4,
+    tension: 0.2,
+    spanGaps: false,
+    hidden: hidden.has(it.outlet),
+  }));
 }
 
 export function energyDatasets(
   s: EnergySeries,
-  theme: Theme,
-  hidden: Set<number>,
+  items: readonly LegendItem[] | null,
+  hidden: ReadonlySet<number>,
 ): ChartDataset<'bar', (number | null)[]>[] {
-  return s.lines.map((l, i) => ({
-    label: lineName(l),
-    data: l.kwh,
-    backgroundColor: lineColorOf(l.outlet, i, theme),
+  if (!items)
+    return s.lines.map((l) => ({
+      label: 'Total',
+      data: l.kwh,
+      backgroundColor: themeColors().accent,
+      borderWidth: 0,
+    }));
+  const values = group(
+    items,
+    s.lines.map((l) => ({ outlet: l.outlet, values: l.kwh })),
+    s.times.length,
+  );
+  return items.map((it, i) => ({
+    label: it.name,
+    data: values[i] ?? [],
+    backgroundColor: it.color,
     borderWidth: 0,
-    hidden: hidden.has(l.outlet),
+    hidden: hidden.has(it.outlet),
     stack: 'energy',
   }));
 }
@@ -78,28 +112,30 @@ function tooltip<T extends 'line' | 'bar'>(
     tooltip: {
       mode: 'index' as const,
       intersect: false,
-      // 36 lines do not fit a tooltip: the dozen largest at that moment, largest first.
+      // Largest first, as the legend; a stack's parts read top to bottom.
       itemSort: (a: TooltipItem<T>, b: TooltipItem<T>) => (yOf(b) ?? -1) - (yOf(a) ?? -1),
-      filter: (item: TooltipItem<T>, _i: number, all: TooltipItem<T>[]) => {
-        const y = yOf(item);
-        const sorted = all.map((x) => yOf(x) ?? -1).sort((a, b) => b - a);
-        return y !== null && y >= (sorted[Math.min(11, sorted.length - 1)] ?? -1);
-      },
+      filter: (item: TooltipItem<T>) => yOf(item) !== null,
       callbacks: {
         title,
         label: (item: TooltipItem<T>) =>
           ` ${(item.dataset as { label?: string }).label ?? ''}: ${num(yOf(item), digits)} ${unit}`,
+        footer: (items: TooltipItem<T>[]) => {
+          if (items.length < 2) return '';
+          const sum = items.reduce((n, i) => n + (yOf(i) ?? 0), 0);
+          return `Together: ${num(sum, digits)} ${unit}`;
+        },
       },
     },
   };
 }
 
-export function powerOptions(s: PowerSeries): ChartOptions<'line'> {
+export function powerOptions(s: PowerSeries, stacked: boolean): ChartOptions<'line'> {
   const c = themeColors();
   const span = s.to - s.from;
   return {
     animation: false,
     maintainAspectRatio: false,
+    layout,
     parsing: false,
     normalized: true,
     interaction: { mode: 'index', intersect: false },
@@ -112,21 +148,27 @@ export function powerOptions(s: PowerSeries): ChartOptions<'line'> {
         ticks: {
           color: c.text,
           maxRotation: 0,
-          autoSkipPadding: 16,
+          autoSkipPadding: 12,
           callback: (v) => axisLabel(Number(v), span, s.stepMs),
         },
-        // Ticks on round local times (every 3 h, every day…) instead of Chart.js' round numbers of ms.
+        // Ticks on round local times (every 3 h, every day…) instead of Chart.js' round numbers of ms;
+        // about one per 60 px, so a phone still gets four.
         afterBuildTicks: (axis) => {
-          axis.ticks = timeTicks(axis.min, axis.max, Math.max(2, Math.floor(axis.width / 90))).map(
+          axis.ticks = timeTicks(axis.min, axis.max, Math.max(4, Math.floor(axis.width / 60))).map(
             (value) => ({ value }),
           );
         },
       },
       y: {
+        stacked,
         beginAtZero: true,
         grid: { color: c.grid },
-        ticks: { color: c.text },
-        title: { display: true, text: 'W', color: c.text },
+        // The unit on every tick, not in an axis title that takes room from a phone's plot.
+        ticks: {
+          color: c.text,
+          callback: (v, _i, ticks) => tickW(Number(v), tickStep(ticks), ticks.at(-1)?.value),
+        },
+        afterFit: fixWidth,
       },
     },
     plugins: tooltip<'line'>('W', 0, (items) =>
@@ -140,6 +182,7 @@ export function energyOptions(s: EnergySeries, stacked: boolean): ChartOptions<'
   return {
     animation: false,
     maintainAspectRatio: false,
+    layout,
     interaction: { mode: 'index', intersect: false },
     scales: {
       x: { stacked, grid: { display: false }, ticks: { color: c.text, maxRotation: 0, autoSkipPadding: 12 } },
@@ -147,8 +190,8 @@ export function energyOptions(s: EnergySeries, stacked: boolean): ChartOptions<'
         stacked,
         beginAtZero: true,
         grid: { color: c.grid },
-        ticks: { color: c.text },
-        title: { display: true, text: 'kWh', color: c.text },
+        ticks: { color: c.text, callback: (v, _i, ticks) => tickKwh(Number(v), tickStep(ticks)) },
+        afterFit: fixWidth,
       },
     },
     plugins: tooltip<'bar'>('kWh', 3, (items) => {
@@ -162,46 +205,3 @@ export const energyLabels = (s: EnergySeries) => s.times.map((t) => axisLabel(t,
 
 export const pointCount = (lines: { avg?: (number | null)[]; kwh?: (number | null)[] }[]) =>
   lines.reduce((n, l) => n + (l.avg ?? l.kwh ?? []).filter((v) => v !== null).length, 0);
-
-const MIN = 60_000;
-const HOUR = 60 * MIN;
-const DAY = 24 * HOUR;
-const STEPS = [
-  5 * MIN,
-  15 * MIN,
-  30 * MIN,
-  HOUR,
-  2 * HOUR,
-  3 * HOUR,
-  6 * HOUR,
-  12 * HOUR,
-  DAY,
-  2 * DAY,
-  7 * DAY,
-  14 * DAY,
-];
-
-/** Tick times at a round step in local time; months for spans beyond a few months. */
-export function timeTicks(min: number, max: number, count: number): number[] {
-  const span = max - min;
-  const step = STEPS.find((s) => span / s <= count);
-  const out: number[] = [];
-  if (step === undefined) {
-    const months = Math.max(1, Math.ceil(span / (30 * DAY) / count));
-    const d = new Date(min);
-    d.setDate(1);
-    d.setHours(0, 0, 0, 0);
-    for (d.setMonth(d.getMonth() + 1); d.getTime() <= max; d.setMonth(d.getMonth() + months))
-      out.push(d.getTime());
-    return out;
-  }
-  const offset = new Date(min).getTimezoneOffset() * MIN;
-  let t = Math.ceil((min - offset) / step) * step + offset;
-  if (step >= DAY) {
-    const d = new Date(min);
-    d.setHours(24, 0, 0, 0);
-    t = d.getTime();
-  }
-  for (; t <= max; t += step) out.push(t);
-  return out;
-}

@@ -31,13 +31,6 @@ Chart.register(
 
 export { Chart };
 
-/** Distinct colors for up to 36+ lines: hues spread by the golden angle, two lightness bands. */
-export function lineColor(i: number, theme: 'dark' | 'light'): string {
-  const hue = Math.round((i * 137.508 + 200) % 360);
-  const light = theme === 'dark' ? (i % 2 ? 62 : 72) : i % 2 ? 38 : 48;
-  return `hsl(${hue} 70% ${light}%)`;
-}
-
 export function themeColors() {
   const css = getComputedStyle(document.documentElement);
   const v = (name: string) => css.getPropertyValue(name).trim();

@@ -1,26 +1,38 @@
 import { isStale } from '../../../bridge/facts/freshness.ts';
 import type { CardsJson, LiveJson } from '../../../bridge/http/payloads.ts';
 import { type CurrentStatusJson, fetchStatus, type PduJson } from './api.ts';
+import { noteLoadError, noteStatus } from './auth.svelte.ts';
 
 /**
  * The panel's shared state (svelte-devtools style: one $state object in a .svelte.ts module).
  * Components read it directly; only the functions below write it.
  */
 
+/** `waiting`: the PDU has never answered (no reading yet), whatever the poller decided since. */
 export type Health = 'live' | 'stale' | 'offline' | 'waiting';
 export type Theme = 'dark' | 'light';
+
+const THEME_KEY = 'r2m-theme';
+const savedTheme = (): Theme | null => {
+  try {
+    const t = localStorage.getItem(THEME_KEY);
+    return t === 'light' || t === 'dark' ? t : null;
+  } catch {
+    return null;
+  }
+};
 
 export const app = $state({
   status: null as CurrentStatusJson | null,
   loadError: '',
+  /** When the next try of the first load is due (ms), while it keeps failing. */
+  retryAt: 0,
   selected: '',
   stream: 'connecting' as 'connecting' | 'open' | 'error',
   /** Bumped on every reading of the selected PDU: charts of short periods refresh on it. */
   readings: 0,
   now: Date.now(),
   theme: (document.documentElement.dataset.theme === 'light' ? 'light' : 'dark') as Theme,
-  /** The Authorization header for writes, once the user gave credentials (kept for the session). */
-  authorization: sessionStorage.getItem('r2m-auth'),
 });
 
 export function selectedPdu(): PduJson | undefined {
@@ -30,7 +42,7 @@ export function selectedPdu(): PduJson | undefined {
 
 /** The bridge's freshness rule (bridge/facts/freshness.ts), applied between events as time passes. */
 export function healthOf(p: PduJson | undefined, now: number): Health {
-  if (!p || p.online === null) return 'waiting';
+  if (!p || p.time === null || p.online === null) return 'waiting';
   if (p.online === false) return 'offline';
   const stale = isStale(
     { online: p.online, lastPollOk: p.last_poll?.ok, time: p.time, intervalMs: p.interval_ms },
@@ -49,12 +61,28 @@ function merge(parts: readonly (LiveJson | CardsJson | PduJson)[]): void {
     const prev = status.pdus[i];
     if (!prev) {
       // A unit first seen in a live event (a linked unit): its cards follow with the next commit.
-      if ('online' in part) status.pdus.push({ today: null, month: null, sparkline: null, ...part });
+      if ('online' in part)
+        status.pdus.push({
+          today: null,
+          month: null,
+          sparkline: null,
+          outlet_energy: null,
+          since: null,
+          ...part,
+        });
       continue;
     }
     status.pdus[i] = { ...prev, ...part };
     if ('online' in part && part.id === (selectedPdu()?.id ?? '')) app.readings++;
   }
+}
+
+/** The whole state, from GET /api/current-status or the stream's first event. */
+function takeStatus(s: CurrentStatusJson): void {
+  app.status = s;
+  noteStatus(s);
+  app.loadError = '';
+  if (!app.selected) app.selected = new URLSearchParams(location.search).get('pdu') ?? s.pdus[0]?.id ?? '';
 }
 
 /**
@@ -68,15 +96,36 @@ export function selectPdu(id: string): void {
   history.replaceState(history.state, '', url);
 }
 
-export async function load(): Promise<void> {
-  try {
-    app.status = await fetchStatus();
-    app.loadError = '';
-    if (!app.selected)
-      app.selected = new URLSearchParams(location.search).get('pdu') ?? app.status.pdus[0]?.id ?? '';
-  } catch (e) {
-    app.loadError = e instanceof Error ? e.message : String(e);
-  }
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 30_000;
+
+/**
+ * The first load, retried with backoff (1 s, 2 s, 4 s … 30 s) until it or the live stream's first
+ * event gives the state: a bridge that was restarting, or a proxy that answered 502 once, needs no
+ * reload. Returns a stop function.
+ */
+export function load(): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const attempt = async (delay: number) => {
+    try {
+      const s = await fetchStatus();
+      if (!stopped) takeStatus(s);
+    } catch (e) {
+      noteLoadError(e);
+      if (stopped || app.status) return;
+      app.loadError = e instanceof Error ? e.message : String(e);
+      app.retryAt = Date.now() + delay;
+      timer = setTimeout(() => {
+        if (!app.status) void attempt(Math.min(delay * 2, RETRY_MAX_MS));
+      }, delay);
+    }
+  };
+  void attempt(RETRY_FIRST_MS);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }
 
 /** The live stream (EventSource reconnects by itself; a reconnect re-sends the whole state). */
@@ -91,7 +140,10 @@ export function connect(): () => void {
   const data = <T>(e: Event) => JSON.parse((e as MessageEvent<string>).data) as T;
   es.addEventListener('reading', (e) => {
     app.stream = 'open';
-    merge(data<{ pdus: LiveJson[] }>(e).pdus);
+    const d = data<{ pdus: LiveJson[] } | CurrentStatusJson>(e);
+    // The first event of a connection is the whole current status (bridge/http/events.ts).
+    if ('auth' in d) takeStatus(d);
+    else merge(d.pdus);
   });
   es.addEventListener('cards', (e) => merge(data<{ pdus: CardsJson[] }>(e).pdus));
   es.addEventListener('poll', (e) => {
@@ -111,25 +163,35 @@ export function connect(): () => void {
   });
   const tick = setInterval(() => {
     app.now = Date.now();
-  }, 5000);
+  }, 1000);
   return () => {
     es.close();
     clearInterval(tick);
   };
 }
 
+/**
+ * The theme follows the system's (prefers-color-scheme) until the user picks one with the toggle; the
+ * pick is kept (localStorage) and wins from then on. index.html applies the same rule before paint.
+ */
+export function followSystemTheme(): () => void {
+  const mq = matchMedia('(prefers-color-scheme: light)');
+  const apply = () => {
+    if (savedTheme()) return;
+    app.theme = mq.matches ? 'light' : 'dark';
+    document.documentElement.dataset.theme = app.theme;
+  };
+  apply();
+  mq.addEventListener('change', apply);
+  return () => mq.removeEventListener('change', apply);
+}
+
 export function setTheme(theme: Theme): void {
   app.theme = theme;
   document.documentElement.dataset.theme = theme;
   try {
-    localStorage.setItem('r2m-theme', theme);
+    localStorage.setItem(THEME_KEY, theme);
   } catch {
     // Private mode: the choice lasts for this page only.
   }
-}
-
-export function setAuthorization(header: string | null): void {
-  app.authorization = header;
-  if (header) sessionStorage.setItem('r2m-auth', header);
-  else sessionStorage.removeItem('r2m-auth');
 }

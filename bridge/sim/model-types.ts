@@ -14,8 +14,15 @@ export interface SimModelOptions {
   tzOffsetMinutes?: number;
   /** Give loaded outlets demo names ("db-02 PSU1"); idle and off outlets stay ''. Default true. */
   presetNames?: boolean;
-  /** How long a power cycle (switchingOperation cycle(2)) keeps the outlet off, ms. */
-  cycleMs?: number;
+  /**
+   * globalOutletPowerCyclingPowerOffPeriod, seconds (1..3600): how long a power cycle
+   * (switchingOperation cycle(2)) keeps an outlet off. Default 10, as on the real PDUs.
+   */
+  powerOffPeriod?: number;
+  /** Outlets (on every unit) whose outletSwitchable is false: the PDU refuses to switch them. */
+  unswitchable?: readonly number[];
+  /** The PDU carries out a switching operation this long after the SET, ms (default 0). */
+  switchDelayMs?: number;
 }
 
 export interface OutletSample {
@@ -82,8 +89,12 @@ export interface SimModel {
   setOutletName(unit: number, outlet: number, name: string): void;
   pduName(unit: number): string;
   setPduName(unit: number, name: string): void;
-  /** switchingOperation: off stops the outlet's power and energy; cycle is off for cycleMs, then on. */
+  /** switchingOperation: off stops the outlet's power and energy; cycle is off for its off-period, then on. */
   switchOutlet(unit: number, outlet: number, op: SwitchOp, timeMs: number): void;
+  /** outletSwitchable. */
+  isSwitchable(unit: number, outlet: number): boolean;
+  /** Test hook: the PDU reports the outlet (not) switchable and refuses (or takes) switching operations. */
+  setSwitchable(unit: number, outlet: number, switchable: boolean): void;
   /** outletSensorResetValue ← 0: the activeEnergy counter restarts at 0 at timeMs. */
   resetEnergy(unit: number, outlet: number, timeMs: number): void;
   /** Test hook: make the counter read `wh` at timeMs (e.g. 2^32 - 10 to force a wrap). Outlet 0 = inlet. */

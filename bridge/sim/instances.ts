@@ -1,5 +1,5 @@
 /**
- * Which PDU2-MIB instances a simulated PDU serves (DESIGN.md section 1, OIDs from snmp/mib.ts), in
+ * Which PDU2-MIB instances a simulated PDU serves (OIDs from snmp/mib.ts), in
  * walk order. A layout depends only on the shape (units × outlets), so 200 simulated PDUs of the
  * same shape share one.
  */
@@ -48,7 +48,13 @@ export type Column =
   | 'signedValue'
   | 'switchOperation'
   | 'switchState'
-  | 'resetValue';
+  | 'resetValue'
+  // Switching: outletSwitchable, the power-cycle off-period objects, outletSwitchingTimeStamp.
+  | 'outletSwitchable'
+  | 'outletOffPeriod'
+  | 'outletUseGlobalOffPeriod'
+  | 'globalOffPeriod'
+  | 'switchTimeStamp';
 
 export interface LayoutEntry {
   oid: string;
@@ -106,6 +112,7 @@ export function pduLayout(units: number, outlets: number): Layout {
     add(`${INLET_CONFIG.poleCount}.${u}.1`, 'inletPoleCount', u);
     add(`${INLET_CONFIG.ratedVoltage}.${u}.1`, 'inletRatedVoltage', u);
     add(`${INLET_CONFIG.ratedCurrent}.${u}.1`, 'inletRatedCurrent', u);
+    add(`${UNIT_CONFIG.globalPowerOffPeriod}.${u}`, 'globalOffPeriod', u);
     for (const t of INLET_SENSORS) {
       add(`${INLET_SENSOR_CONFIG.units}.${u}.1.${t}`, 'sensorUnits', u, 0, t);
       add(`${INLET_SENSOR_CONFIG.decimals}.${u}.1.${t}`, 'sensorDecimals', u, 0, t);
@@ -122,6 +129,10 @@ export function pduLayout(units: number, outlets: number): Layout {
       add(`${OUTLET_RATING.current}.${u}.${o}`, 'outletRatedCurrent', u, o);
       add(`${OUTLET_SWITCH.operation}.${u}.${o}`, 'switchOperation', u, o);
       add(`${OUTLET_SWITCH.state}.${u}.${o}`, 'switchState', u, o);
+      add(`${OUTLET_SWITCH.timeStamp}.${u}.${o}`, 'switchTimeStamp', u, o);
+      add(`${OUTLET_CONFIG.powerOffPeriod}.${u}.${o}`, 'outletOffPeriod', u, o);
+      add(`${OUTLET_CONFIG.useGlobalPowerOffPeriod}.${u}.${o}`, 'outletUseGlobalOffPeriod', u, o);
+      add(`${OUTLET_CONFIG.switchable}.${u}.${o}`, 'outletSwitchable', u, o);
       add(
         `${OUTLET_SENSOR_RESET}.${u}.${o}.${SensorType.activeEnergy}`,
         'resetValue',

@@ -1,0 +1,4 @@
+export const root: string;
+export const bundle: string;
+export const sources: string;
+export function whichCode(env?: NodeJS.ProcessEnv): 'sources' | 'bundle';
