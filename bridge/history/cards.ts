@@ -1,6 +1,7 @@
 import type { PduIdentity } from '../readings.ts';
 import type { Db } from './db.ts';
 import { createEnergyStore } from './energy-store.ts';
+import { decodeOutlets, F_E, F_HAS, FIELDS } from './packed.ts';
 import { type RangeQuery, resolveRange } from './range.ts';
 import { bucketStart, LEVEL_TABLE, type Level, localDayStart, localMonthStart } from './time.ts';
 
@@ -114,11 +115,34 @@ export function createCards(db: Db) {
     energySince: db.prepare<[number, number], { e: number | null; est: number | null }>(
       `SELECT sum(e) AS e, max(est) AS est FROM ${LEVEL_TABLE['1d']} WHERE pdu = ? AND ts >= ?`,
     ),
-    // The day is inside the month: one scan of this month's daily rows gives both.
-    outletEnergy: db.prepare<[number, number, number], { outlet: number; today: number; month: number }>(
-      `SELECT outlet, sum(CASE WHEN ts >= ? THEN e ELSE 0 END) AS today, sum(e) AS month FROM r1d
-       WHERE pdu = ? AND outlet > 0 AND ts >= ? GROUP BY outlet ORDER BY outlet`,
-    ),
+    // The day is inside the month: one scan of this month's daily rows (outlets packed) gives both.
+    monthDays: db
+      .prepare<[number, number], [number, Buffer]>(
+        `SELECT ts, outlets FROM ${LEVEL_TABLE['1d']} WHERE pdu = ? AND ts >= ? ORDER BY ts`,
+      )
+      .raw(true),
+  };
+
+  /** Energy per outlet today and this month, mWh, from the month's daily rollups. */
+  const outletEnergy = (pdu: number, dayStart: number, monthStart: number) => {
+    const today: number[] = [];
+    const month: number[] = [];
+    let agg: Float64Array | undefined;
+    for (const [ts, blob] of q.monthDays.iterate(pdu, monthStart) as IterableIterator<[number, Buffer]>) {
+      if (blob.length === 0) continue;
+      const d = decodeOutlets(blob, agg);
+      agg = d.agg;
+      for (let o = 1; o <= d.slots; o++) {
+        const k = o * FIELDS;
+        if (agg[k + F_HAS] === 0) continue;
+        const e = agg[k + F_E] as number;
+        month[o] = (month[o] ?? 0) + e;
+        if (ts >= dayStart) today[o] = (today[o] ?? 0) + e;
+      }
+    }
+    return month.flatMap((m, outlet) =>
+      m === undefined ? [] : [{ outlet, todayKwh: (today[outlet] ?? 0) / 1e6, monthKwh: m / 1e6 }],
+    );
   };
   // The total's maximum in a range; a rollup row's own columns are the inlet's (schema migration 4).
   const maxIn = (level: Level | 'raw') =>
@@ -212,9 +236,7 @@ export function createCards(db: Db) {
       energyMonthKwh: (month?.e ?? 0) / 1e6,
       estimated: (month?.est ?? 0) === 1,
       peakToday: peakTotal(id, localDayStart(now), now + 1),
-      outletEnergy: q.outletEnergy
-        .all(localDayStart(now), id, localMonthStart(now))
-        .map((r) => ({ outlet: r.outlet, todayKwh: r.today / 1e6, monthKwh: r.month / 1e6 })),
+      outletEnergy: outletEnergy(id, localDayStart(now), localMonthStart(now)),
       outletsOn: states.filter((s) => s.state === 1).length,
       outletsTotal: states.length,
       inlet: {

@@ -13,7 +13,7 @@ import type { History } from './history.ts';
  *
  * With a backfill (the demo's year), the past is filled in first while the bridge already runs: live
  * polls and offline marks are queued meanwhile, in order, and recorded once it has ended. The recorder
- * drops a poll at or before the last one recorded, so a live poll recorded first would have made the
+ * drops a poll before the last one recorded, so a live poll recorded first would have made the
  * whole past unrecordable; queued, each is recorded after it, and its energy is what the tracker's total
  * grew by since the backfill's last poll (docs/energy.md): MQTT's totals and the history's agree.
  */

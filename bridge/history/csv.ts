@@ -110,9 +110,11 @@ export function csvChunks(ctx: CsvContext, q: CsvQuery): AsyncGenerator<Buffer> 
     yield Buffer.from(CSV_HEADER);
     let key: number | null = r.from - 1;
     while (key !== null) {
+      // A turn of the event loop before every chunk, the first one too: twenty exports started at
+      // once must not each build a chunk before a poll gets in.
+      await turn();
       key = ctx.scan(id, res, view, key, r.to, CHUNK_TIMES, lines);
       if (out.pos > 0) yield out.take();
-      if (key !== null) await turn();
     }
   })();
 }

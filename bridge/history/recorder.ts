@@ -48,6 +48,8 @@ const sameIdentity = (a: Identity, r: PduReading) =>
 interface PduCache {
   id: number;
   lastTs: number;
+  /** The last recorded poll's time, ms, when this process recorded it (NaN after a restart). */
+  lastMs: number;
   identity: Identity;
   outlets: Map<number, { label: string; name: string; state: number | null }>;
   /** The tracker's state of every channel as it will be stored (totals in mWh), by channel. */
@@ -90,11 +92,17 @@ export function createRecorder(db: Db): Recorder {
       `INSERT INTO outlet (pdu, outlet, label, name, state) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (pdu, outlet) DO UPDATE SET label = excluded.label, name = excluded.name, state = excluded.state`,
     ),
+    // The last switch within a second wins: it is the state the outlet was left in.
     switchEvent: db.prepare(
-      'INSERT OR IGNORE INTO switch_event (pdu, ts, outlet, state) VALUES (?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO switch_event (pdu, ts, outlet, state) VALUES (?, ?, ?, ?)',
     ),
+    // A second poll within the same second (sub-second intervals, a re-poll after a command) keeps the
+    // newer readings and adds its energy to the sample's: the second is the sample's resolution.
     sample: db.prepare(
-      'INSERT INTO sample (pdu, ts, outlet, p, va, i, v, pf, f, c, de, est, sw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO sample (pdu, ts, outlet, p, va, i, v, pf, f, c, de, est, sw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (pdu, ts, outlet) DO UPDATE SET p = excluded.p, va = excluded.va, i = excluded.i,
+         v = excluded.v, pf = excluded.pf, f = excluded.f, c = excluded.c, de = de + excluded.de,
+         est = max(est, excluded.est), sw = excluded.sw`,
     ),
   };
   const rollups = createRollupBuffer(db);
@@ -114,6 +122,7 @@ export function createRecorder(db: Db): Recorder {
     c = {
       id,
       lastTs: row.last_ts ?? -1,
+      lastMs: Number.NaN,
       identity: [row.source, row.unit, row.name, row.model, row.serial, row.firmware, row.outlet_count],
       outlets: new Map(),
       energy: energy.unit(id),
@@ -165,8 +174,10 @@ export function createRecorder(db: Db): Recorder {
     const c = load(r);
     const ts = Math.floor(r.time / 1000);
     // A poll at or before the last recorded one (a duplicate after a restart, a clock step back) is
-    // dropped whole: recording it again would double its energy and its rollup contribution.
-    if (ts <= c.lastTs) return 0;
+    // dropped whole: recording it again would double its samples. A later poll within the same second
+    // (sub-second intervals, a re-poll after a command) is recorded into that second (the sample
+    // statement), so the energy state saved is always that of the last poll, the one MQTT published.
+    if (ts < c.lastTs || (ts === c.lastTs && !(r.time > c.lastMs))) return 0;
     rollups.begin(c.id, ts);
     if (!sameIdentity(c.identity, r)) {
       const { name, model, serial, firmware } = r.identity;
@@ -200,6 +211,7 @@ export function createRecorder(db: Db): Recorder {
       channel(c, ts, o.outlet, o, o.power, o.energy_counter, o.energy_step, null, sw, raw);
     }
     c.lastTs = ts;
+    c.lastMs = r.time;
     touched.add(c);
     return r.outlets.length + 1;
   };

@@ -36,7 +36,7 @@ beforeAll(async () => {
   const end = Math.floor(Date.now() / 900_000) * 900;
   db.prepare(
     `WITH RECURSIVE b(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM b WHERE i < ?)
-     INSERT OR REPLACE INTO r15m (pdu, ts, n, ps, pn, px, e, est, outlets)
+     INSERT OR REPLACE INTO rollup_15m (pdu, ts, n, ps, pn, px, e, est, outlets)
      SELECT ?, ? - i * 900, 15, 15 * (3000 + i % 500), 2900, 3600, 750000, 0, x'' FROM b`,
   ).run(YEAR_ROWS, id, end);
 
@@ -67,7 +67,7 @@ afterAll(async () => {
 });
 
 /** The inlet's 15-minute buckets: the generated year plus those of the live polls. */
-const buckets = () => history.db().prepare('SELECT count(*) FROM r15m').pluck().get() as number;
+const buckets = () => history.db().prepare('SELECT count(*) FROM rollup_15m').pluck().get() as number;
 
 describe('a long CSV export', () => {
   it('lets the event loop turn between its pages', async () => {
