@@ -1,6 +1,7 @@
 /** The scale benchmark's MQTT subscriber and its report (table + verdict line, or JSON). */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { pass, row } from './lib.ts';
+import { TARGETS } from './targets.ts';
 
 export interface Diagnostics {
   pdu: string;
@@ -115,8 +116,13 @@ export interface ScaleResult {
   exit: { code: number | null; signal: string | null; ms: number; killed: boolean };
 }
 
+/** What `--json` prints (scripts/readme-bench.ts renders the README's table from it). */
+export type ScaleBench = ScaleResult & {
+  verdict: { cycles: boolean; cpu: boolean; rss: boolean; exit: boolean };
+};
+
 export function report(r: ScaleResult, json: boolean): void {
-  const verdict = {
+  const verdict: ScaleBench['verdict'] = {
     cycles: r.missed === 0 && r.failures === 0 && r.polls >= r.expectedPolls,
     cpu: r.cpu < r.target.cpu,
     // VmHWM: the kernel's peak, which 1 s samples can miss.
@@ -125,7 +131,7 @@ export function report(r: ScaleResult, json: boolean): void {
   };
   const rssMb = Math.max(r.hwmMb, r.peakRssMb);
   if (json) {
-    console.log(JSON.stringify({ ...r, verdict }, null, 2));
+    console.log(JSON.stringify({ ...r, verdict } satisfies ScaleBench, null, 2));
   } else {
     console.log(
       `scale benchmark${r.stretch ? ' (stretch)' : ''}: ${r.pdus} simulated PX3-5892 (${r.outlets} outlets) every ${r.interval} s, one daemon ` +
