@@ -72,9 +72,11 @@ describe('the panel while the history fills in', () => {
     // The day's energy bars too; the week's power has the older days already.
     expect(await stateOf('energy')).toMatch(/filling in the history: \d+ %/);
     release();
-    // The day's power: the last hours of the three days, then the live polls queued meanwhile.
+    // The day's power: the last hours of the three days, then the live polls queued meanwhile, drawn
+    // once the fill has ended (the note goes when it has).
     await page.waitForFunction(
-      `Number(document.querySelector('[data-testid=power-chart]')?.dataset.points) > 50`,
+      `Number(document.querySelector('[data-testid=power-chart]')?.dataset.points) > 50 &&
+       !document.querySelector('[data-testid=power-chart] .state')?.textContent.includes('filling in')`,
       undefined,
       { timeout: 60_000 },
     );
