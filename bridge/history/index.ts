@@ -1,10 +1,13 @@
 /** The history layer's public API (issue 4): import from here. */
 export {
   type BackfillOptions,
+  type BackfillProgress,
   type BackfillResult,
   backfill,
   backfillDemo,
   type DemoBackfillOptions,
+  type FillOptions,
+  fillDemo,
 } from './backfill.ts';
 export type { Cards, LastValues, OutletInfo, PduInfo, Peak } from './cards.ts';
 export { CSV_HEADER, type CsvQuery } from './csv.ts';

@@ -83,6 +83,7 @@ export function currentStatus(ctx: ApiContext, only?: string): CurrentStatusJson
     demo: ctx.deps.demo,
     auth: ctx.auth.mode,
     token_file: ctx.auth.tokenFile ?? null,
+    backfill: ctx.deps.backfill?.() ?? null,
     pdus: statusPayload(ctx, only),
   };
 }

@@ -78,6 +78,8 @@ export interface CurrentStatusJson {
   auth: AuthMode;
   /** The file on the bridge's machine that holds the generated token, or null (docs/security.md). */
   token_file: string | null;
+  /** While the history's past is being filled in (the demo's year): polls done and to do; else null. */
+  backfill: { done: number; total: number } | null;
   pdus: PduJson[];
 }
 
