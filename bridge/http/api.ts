@@ -3,7 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Cards } from '../history/cards.ts';
 import type { Auth } from './auth.ts';
 import { errorBody } from './errors.ts';
-import { type CurrentStatusJson, outletJson, type PduJson, pduJson } from './payloads.ts';
+import {
+  type CurrentStatusJson,
+  energySeriesJson,
+  outletJson,
+  type PduJson,
+  pduJson,
+  powerSeriesJson,
+} from './payloads.ts';
 import {
   type ExportQueryString,
   exportQuery,
@@ -110,12 +117,14 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
     async (req) => {
       const q = req.query;
       const pdu = resolvePdu(ctx, q.pdu);
-      return deps.history.powerSeries({
-        pdu,
-        ...range(q),
-        view: q.view ?? 'total',
-        maxPoints: maxPoints(q.points),
-      });
+      return powerSeriesJson(
+        deps.history.powerSeries({
+          pdu,
+          ...range(q),
+          view: q.view ?? 'total',
+          maxPoints: maxPoints(q.points),
+        }),
+      );
     },
   );
 
@@ -125,12 +134,14 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
     async (req) => {
       const q = req.query;
       const pdu = resolvePdu(ctx, q.pdu);
-      return deps.history.energySeries({
-        pdu,
-        ...range(q),
-        view: q.view ?? 'total',
-        maxPoints: maxPoints(q.points),
-      });
+      return energySeriesJson(
+        deps.history.energySeries({
+          pdu,
+          ...range(q),
+          view: q.view ?? 'total',
+          maxPoints: maxPoints(q.points),
+        }),
+      );
     },
   );
 

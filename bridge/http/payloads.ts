@@ -1,5 +1,6 @@
 import { isStale } from '../facts/freshness.ts';
 import type { Cards } from '../history/cards.ts';
+import type { EnergyLine, EnergySeries, PowerLine, PowerSeries } from '../history/series.ts';
 import type { LastPoll } from '../poller.ts';
 import {
   type InletMetrics,
@@ -166,3 +167,30 @@ export function pduJson(s: PduStatus, cards: Cards | null, now: number): PduJson
 }
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/**
+ * The series as the API sends them: the history's own, with the API's snake_case names (as every
+ * other payload and MQTT): `step_ms`, per line `energy_kwh` (power) or `total_kwh` (energy).
+ */
+type SeriesJsonBase = Omit<PowerSeries, 'stepMs' | 'lines'> & { step_ms: number };
+export type PowerLineJson = Omit<PowerLine, 'energyKwh'> & { energy_kwh: number };
+export type EnergyLineJson = Omit<EnergyLine, 'totalKwh'> & { total_kwh: number };
+export type PowerSeriesJson = SeriesJsonBase & { lines: PowerLineJson[] };
+export type EnergySeriesJson = SeriesJsonBase & { lines: EnergyLineJson[]; total_kwh: number };
+
+export function powerSeriesJson({ stepMs, lines, ...rest }: PowerSeries): PowerSeriesJson {
+  return {
+    ...rest,
+    step_ms: stepMs,
+    lines: lines.map(({ energyKwh, ...l }) => ({ ...l, energy_kwh: energyKwh })),
+  };
+}
+
+export function energySeriesJson({ stepMs, lines, totalKwh, ...rest }: EnergySeries): EnergySeriesJson {
+  return {
+    ...rest,
+    step_ms: stepMs,
+    total_kwh: totalKwh,
+    lines: lines.map(({ totalKwh: t, ...l }) => ({ ...l, total_kwh: t })),
+  };
+}

@@ -131,8 +131,8 @@ describe('GET /api/power-data and /api/energy-data', () => {
   });
 
   it('orders the per-outlet lines by energy, top consumers first', async () => {
-    const s = await json<{ lines: { energyKwh: number }[] }>('/api/power-data?period=day&view=ports');
-    const energies = s.lines.map((l) => l.energyKwh);
+    const s = await json<{ lines: { energy_kwh: number }[] }>('/api/power-data?period=day&view=ports');
+    const energies = s.lines.map((l) => l.energy_kwh);
     expect(energies).toEqual([...energies].sort((a, b) => b - a));
   });
 });
