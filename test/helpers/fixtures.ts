@@ -25,4 +25,5 @@ export function readFixture(name: string): string {
 
 export const fixtureSkipMessage = (name: string) =>
   `real walk ${name} not found in ${fixturesDir}: put LibreNMS' raritan-pdu_px2/px3 .snmprec and ` +
-  'raritan-pdu_px3.json there, or set R2M_FIXTURES to their folder';
+  'raritan-pdu_px3.json there (from github.com/librenms/librenms tests/snmpsim and tests/data: ' +
+  'README "Tests" says how), or set R2M_FIXTURES to their folder';
