@@ -12,13 +12,13 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createEnergyTracker } from '../bridge/facts/energy-tracker.ts';
 import { backfill, backfillDemo } from '../bridge/history/backfill.ts';
-import { readingsFromSim } from '../bridge/history/from-sim.ts';
 import { createHistory, type History } from '../bridge/history/history.ts';
 import type { Period } from '../bridge/history/range.ts';
-import { syntheticPdu } from '../bridge/history/synthetic.ts';
 import { silentLogger } from '../bridge/log.ts';
 import type { PduReading } from '../bridge/readings.ts';
+import { readingsFromSim } from '../bridge/sim/history-readings.ts';
 import { createSimModel } from '../bridge/sim/model.ts';
+import { syntheticPdu } from '../bridge/sim/synthetic.ts';
 import { pass, row } from './lib.ts';
 import { TARGETS } from './targets.ts';
 

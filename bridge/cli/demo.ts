@@ -3,9 +3,10 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { UI_DIR } from '../bridge.ts';
-import { fillDemo, readingsFromSim } from '../history/index.ts';
+import { fillDemo } from '../history/index.ts';
 import { createLogger } from '../log.ts';
 import { startSimAgent } from '../sim/agent.ts';
+import { readingsFromSim } from '../sim/history-readings.ts';
 import { loadOrExit, startBridge } from './run.ts';
 
 /**

@@ -30,7 +30,7 @@ export interface BackfillResult {
 
 export interface BackfillOptions {
   history: History;
-  /** The source: e.g. the simulator's model, or synthetic.ts. Readings' `time` should be timeMs. */
+  /** The source: e.g. the simulator's model (sim/history-readings.ts), or sim/synthetic.ts. Readings' `time` should be timeMs. */
   model: (timeMs: number) => PduReading[];
   /** ms, inclusive. */
   from: number;

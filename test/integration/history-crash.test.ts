@@ -14,7 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // The writer: records 36-outlet polls as fast as it can and prints each poll's time once committed.
 const writer = `
 import { createHistory } from ${JSON.stringify(join(repo, 'bridge/history/history.ts'))};
-import { syntheticPdu } from ${JSON.stringify(join(repo, 'bridge/history/synthetic.ts'))};
+import { syntheticPdu } from ${JSON.stringify(join(repo, 'bridge/sim/synthetic.ts'))};
 import { silentLogger } from ${JSON.stringify(join(repo, 'bridge/log.ts'))};
 const model = syntheticPdu();
 const start = Date.UTC(2025, 0, 1);

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_HEADER, csvText } from '../../bridge/history/csv.ts';
 import { createHistory, type History } from '../../bridge/history/history.ts';
-import { reading } from '../../bridge/history/synthetic.ts';
 import { silentLogger } from '../../bridge/log.ts';
+import { reading } from '../../bridge/sim/synthetic.ts';
 
 /**
  * CSV cells a spreadsheet would evaluate (OWASP "CSV injection"): every text cell is neutralised,

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backfillDemo } from '../../bridge/history/backfill.ts';
-import { readingsFromSim } from '../../bridge/history/from-sim.ts';
 import { createHistory } from '../../bridge/history/history.ts';
 import { silentLogger } from '../../bridge/log.ts';
+import { readingsFromSim } from '../../bridge/sim/history-readings.ts';
 import { createSimModel } from '../../bridge/sim/model.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'r2m-history-demo-'));

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHistory, type History } from '../../bridge/history/history.ts';
-import { reading } from '../../bridge/history/synthetic.ts';
 import { silentLogger } from '../../bridge/log.ts';
+import { reading } from '../../bridge/sim/synthetic.ts';
 import { rollupRows } from '../helpers/rollups.ts';
 import { tracked } from '../helpers/tracked.ts';
 

@@ -6,11 +6,11 @@ import { type Bridge, createBridge } from '../../bridge/bridge.ts';
 import type { Consumer } from '../../bridge/bus.ts';
 import type { SavedEnergy } from '../../bridge/facts/energy-tracker.ts';
 import { fillDemo } from '../../bridge/history/backfill.ts';
-import { readingsFromSim } from '../../bridge/history/from-sim.ts';
 import type { CurrentStatusJson } from '../../bridge/http/payloads.ts';
 import { silentLogger } from '../../bridge/log.ts';
 import type { PduReading } from '../../bridge/readings.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
+import { readingsFromSim } from '../../bridge/sim/history-readings.ts';
 import { loadConfig } from '../../config/load.ts';
 import { rollupRows } from '../helpers/rollups.ts';
 

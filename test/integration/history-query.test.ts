@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfill } from '../../bridge/history/backfill.ts';
 import { CSV_HEADER } from '../../bridge/history/csv.ts';
 import { createHistory, type History } from '../../bridge/history/history.ts';
-import { reading, syntheticPdu } from '../../bridge/history/synthetic.ts';
 import { localDayStart } from '../../bridge/history/time.ts';
 import { silentLogger } from '../../bridge/log.ts';
+import { reading, syntheticPdu } from '../../bridge/sim/synthetic.ts';
 import { rollupRows } from '../helpers/rollups.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'r2m-history-query-'));

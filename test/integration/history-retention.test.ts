@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHistory } from '../../bridge/history/history.ts';
-import { reading } from '../../bridge/history/synthetic.ts';
 import { silentLogger } from '../../bridge/log.ts';
+import { reading } from '../../bridge/sim/synthetic.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'r2m-history-retention-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHistory, type History } from '../../bridge/history/history.ts';
-import { reading } from '../../bridge/history/synthetic.ts';
 import { LEVEL_TABLE, type Level, localDayStart } from '../../bridge/history/time.ts';
 import { silentLogger } from '../../bridge/log.ts';
+import { reading } from '../../bridge/sim/synthetic.ts';
 import { type Agg, rollupRows } from '../helpers/rollups.ts';
 import { tracked } from '../helpers/tracked.ts';
 

@@ -7,8 +7,8 @@ import { createEnergyTracker } from '../../bridge/facts/energy-tracker.ts';
 import { backfill } from '../../bridge/history/backfill.ts';
 import { createHistory, type History } from '../../bridge/history/history.ts';
 import { scanSql } from '../../bridge/history/scan.ts';
-import { syntheticPdu } from '../../bridge/history/synthetic.ts';
 import { silentLogger } from '../../bridge/log.ts';
+import { syntheticPdu } from '../../bridge/sim/synthetic.ts';
 
 /**
  * A generated year of history (one poll an hour: the rollup rows of a year of 1-minute polls, only fewer
