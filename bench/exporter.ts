@@ -1,5 +1,5 @@
 /**
- * Debian's prometheus-snmp-exporter 0.21 as the peer of DESIGN.md section 5: a hand-written snmp.yml
+ * Debian's prometheus-snmp-exporter 0.21 as the peer the project measures itself against: a hand-written snmp.yml
  * (0.21 format: auth inside the module) that walks the same PDU2-MIB columns a steady poll of ours
  * reads (outlet and inlet sensor value and state, outletName), generated into a temp dir, and the
  * exporter started on a free loopback port.

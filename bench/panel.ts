@@ -1,5 +1,5 @@
 /**
- * Panel benchmark (DESIGN.md section 5: JS under 120 kB gzipped; charts drawn within 1 s of load on a
+ * Panel benchmark (bench/targets.ts: JS under 120 kB gzipped; charts drawn within 1 s of load on a
  * year of data).
  *   npx tsx bench/panel.ts [--json] [--runs N]
  * Builds the panel, sums the gzipped size of what the page loads, then starts the whole bridge on the

@@ -1,5 +1,5 @@
 /**
- * Scale benchmark (DESIGN.md section 5): 200 simulated PX3-5892s (7,200 outlets) polled every 10 s by
+ * Scale benchmark (targets in bench/targets.ts): 200 simulated PX3-5892s (7,200 outlets) polled every 10 s by
  * ONE bridge, the real daemon as a user runs it: `node bin/raritan2mqtt.js run -c <file>`, with SNMP,
  * energy tracking, history in SQLite, MQTT publishing (embedded broker, or an external Mosquitto with
  * --broker mosquitto) to a subscriber, and the HTTP server.

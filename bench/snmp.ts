@@ -1,5 +1,5 @@
 /**
- * SNMP benchmark (DESIGN.md section 5), side by side in one run:
+ * SNMP benchmark (targets in bench/targets.ts), side by side in one run:
  *   npx tsx bench/snmp.ts [--json] [--quick] [--runs N]
  * 1. Requests per steady-state poll of a simulated 36-outlet PX3-5892 (1,472-byte messages, counted by
  *    the agent), beside what a GET-per-OID reader needs and what the layout refresh costs.

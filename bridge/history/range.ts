@@ -45,7 +45,7 @@ export function resolveRange(q: RangeQuery, nowMs: number): ResolvedRange {
   return { period: 'custom', from: Math.floor(from / 1000), to: Math.ceil(to / 1000) };
 }
 
-/** The day view uses 15-minute points, the week hourly, month and year daily (issue 4). */
+/** The day view uses 15-minute points, the week hourly, month and year daily (docs/panel.md). */
 export function powerResolution(r: ResolvedRange, rawFrom: number): Resolution {
   const span = r.to - r.from;
   if (r.period === 'hour' || (r.period === 'custom' && span <= 6 * 3600 && r.from >= rawFrom)) return 'raw';
@@ -54,7 +54,7 @@ export function powerResolution(r: ResolvedRange, rawFrom: number): Resolution {
   return '1d';
 }
 
-/** Energy bars: hourly for a day, daily for a week or a month, monthly for a year (DESIGN.md 3b). */
+/** Energy bars: hourly for a day, daily for a week or a month, monthly for a year (docs/panel.md). */
 export function energyResolution(r: ResolvedRange, rawFrom: number): Resolution {
   const span = r.to - r.from;
   if (r.period === 'hour' || (r.period === 'custom' && span <= 6 * 3600))

@@ -23,7 +23,7 @@ import {
 } from './schemas.ts';
 import type { HttpDeps } from './types.ts';
 
-/** The original system's endpoints (DESIGN.md section 3); payloads in README.md. */
+/** The HTTP API (docs/http.md); the payloads are http/payloads.ts. */
 
 export class BadRequest extends Error {}
 

@@ -13,9 +13,9 @@ import type { AuthMode } from './auth.ts';
 import type { PduStatus } from './types.ts';
 
 /**
- * The JSON the API and the event stream send (documented in README.md). Pure functions of the
+ * The JSON the API and the event stream send (documented in docs/http.md). Pure functions of the
  * pollers' state and the history's cards; the panel imports these types. Units as on MQTT
- * (DESIGN.md section 3): W, VA, A, V, power factor 0..1, Hz, kWh; null = the PDU has no reading.
+ * (docs/mqtt.md): W, VA, A, V, power factor 0..1, Hz, kWh; null = the PDU has no reading.
  */
 
 export type OutletJson = OutletView;

@@ -19,7 +19,7 @@ import type { HttpDeps, HttpServer } from './types.ts';
 /**
  * The bridge's HTTP side: the original system's API, the live event stream, /metrics, /healthz and
  * the built panel, on fastify (schema validation, compression, static files). Nothing a client sends
- * crashes it: every bad request ends as a 4xx with `{ error }` (DESIGN.md section 3).
+ * crashes it: every bad request ends as a 4xx with `{ status: 'error', error }` (docs/http.md).
  */
 
 const PLACEHOLDER = `<!doctype html><meta charset="utf-8"><title>raritan2mqtt</title>
