@@ -6,9 +6,9 @@ import { type Commands, createCommands, type OutletControl, protectedOf } from '
 import { createEnergyTracker } from './facts/energy-tracker.ts';
 import { type BackfillRun, createHistoryConsumer } from './history/consumer.ts';
 import { createHistory, type History } from './history/history.ts';
+import type { MetricFamily, StatusSource } from './http/deps.ts';
 import { createHttpServer } from './http/server.ts';
 import { createStatusBoard } from './http/status.ts';
-import type { MetricFamily, StatusSource } from './http/types.ts';
 import type { Logger } from './log.ts';
 import { createMqttBridge, type MqttBridge } from './mqtt/bridge.ts';
 import { createPoller, type Poller } from './poller.ts';

@@ -6,11 +6,11 @@ import { type Cards, createCards, type OutletInfo, type PduInfo, type Peak } fro
 import { type CsvQuery, csvChunks, writeCsv } from './csv.ts';
 import { type Db, openDb, scheduleCheckpoints } from './db.ts';
 import { createEnergyStore } from './energy-store.ts';
+import { migrations } from './migrations.ts';
 import type { RangeQuery } from './range.ts';
 import { createRecorder } from './recorder.ts';
 import { createPruner, cutoffs, pruneAll } from './retention.ts';
 import { createScanner, type Scanner } from './scan.ts';
-import { migrations } from './schema.ts';
 import {
   type EnergySeries,
   energySeries,

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Cards } from '../history/cards.ts';
 import type { Auth } from './auth.ts';
+import type { HttpDeps } from './deps.ts';
 import { errorBody } from './errors.ts';
 import {
   type CurrentStatusJson,
@@ -21,7 +22,6 @@ import {
   type SeriesQueryString,
   seriesQuery,
 } from './schemas.ts';
-import type { HttpDeps } from './types.ts';
 
 /** The HTTP API (docs/http.md); the payloads are http/payloads.ts. */
 

@@ -2,8 +2,8 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { PduReading } from '../readings.ts';
 import { type ApiContext, cardsOf, currentStatus } from './api.ts';
+import type { PduStatus } from './deps.ts';
 import { cardsJson, liveJson, pollJson } from './payloads.ts';
-import type { PduStatus } from './types.ts';
 
 /**
  * GET /api/events: server-sent events for the panel (EventSource reconnects by itself), fed by the bus:

@@ -1,5 +1,5 @@
 import type { Metrics } from '../readings.ts';
-import type { MetricFamily, PduStatus } from './types.ts';
+import type { MetricFamily, PduStatus } from './deps.ts';
 
 /**
  * /metrics in the Prometheus text exposition format 0.0.4

@@ -10,7 +10,7 @@ import {
   type PduReading,
 } from '../readings.ts';
 import type { AuthMode } from './auth.ts';
-import type { PduStatus } from './types.ts';
+import type { PduStatus } from './deps.ts';
 
 /**
  * The JSON the API and the event stream send (documented in docs/http.md). Pure functions of the

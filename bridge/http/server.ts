@@ -10,11 +10,11 @@ import { listenError } from '../startup.ts';
 import { VERSION } from '../version.ts';
 import { type ApiContext, BadRequest, registerApi } from './api.ts';
 import { createAuth } from './auth.ts';
+import type { HttpDeps, HttpServer } from './deps.ts';
 import { describeValidation, errorBody } from './errors.ts';
 import { type EventHub, registerEvents } from './events.ts';
 import { bridgeFamilies, renderFamilies } from './metrics.ts';
 import { loadOrCreateToken, tokenFileFor } from './token.ts';
-import type { HttpDeps, HttpServer } from './types.ts';
 
 /**
  * The bridge's HTTP side: the original system's API, the live event stream, /metrics, /healthz and

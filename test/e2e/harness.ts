@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { type Bridge, createBridge } from '../../bridge/bridge.ts';
 import { backfill } from '../../bridge/history/backfill.ts';
 import { createHistory, type History } from '../../bridge/history/history.ts';
-import type { MetricFamily } from '../../bridge/http/types.ts';
+import type { MetricFamily } from '../../bridge/http/deps.ts';
 import { silentLogger } from '../../bridge/log.ts';
 import type { Poller } from '../../bridge/poller.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../bridge/history/db.ts';
-import { migrations } from '../../bridge/history/schema.ts';
+import { migrations } from '../../bridge/history/migrations.ts';
 import { NOBODY, runCli, runningAsRoot } from '../helpers/cli.ts';
 import { freeTcpPort, freeUdpPort } from '../helpers/ports.ts';
 

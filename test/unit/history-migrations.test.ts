@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate, openDb, schemaVersion } from '../../bridge/history/db.ts';
 import { createEnergyStore } from '../../bridge/history/energy-store.ts';
-import { migrations } from '../../bridge/history/schema.ts';
+import { migrations } from '../../bridge/history/migrations.ts';
 import { type Agg, rollupRows } from '../helpers/rollups.ts';
 
 const tables = (db: Database.Database) =>
