@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INLET_MEASUREMENT, OUTLET_CONFIG, OUTLET_MEASUREMENT } from '../bridge/snmp/mib.ts';
-import { freeTcpPort } from '../test/helpers/ports.ts';
+import { freeTcpPort } from '../support/ports.ts';
 
 export const EXPORTER_BIN = '/usr/bin/prometheus-snmp-exporter';
 export const EXPORTER_INSTALL =

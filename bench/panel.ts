@@ -9,13 +9,15 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { startBridgeStack } from '../test/e2e/bridge-stack.ts';
-import { repoRoot } from '../test/e2e/harness.ts';
-import { launchBrowser } from '../test/helpers/browser.ts';
+import { startBridgeStack } from '../support/bridge-stack.ts';
+import { launchBrowser } from '../support/browser.ts';
 import { median, pass, row } from './lib.ts';
 import { TARGETS } from './targets.ts';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const TARGET_JS_KB = TARGETS.panelJsKb;
 const TARGET_DRAWN_MS = TARGETS.panelDrawnMs;

@@ -2,8 +2,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillDemo } from '../../bridge/history/backfill.ts';
 import { readingsFromSim } from '../../bridge/sim/history-readings.ts';
-import { type Browser, launchBrowser } from '../helpers/browser.ts';
-import { type BridgeStack, PDU, startBridgeStack } from './bridge-stack.ts';
+import { type BridgeStack, PDU, startBridgeStack } from '../../support/bridge-stack.ts';
+import { type Browser, launchBrowser } from '../../support/browser.ts';
 import { buildPanel, outletCount, waitForChart, watchProblems } from './panel-kit.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_HEADER } from '../../bridge/history/csv.ts';
 import type { History } from '../../bridge/history/history.ts';
-import { type BridgeStack, startBridgeStack } from '../e2e/bridge-stack.ts';
+import { type BridgeStack, startBridgeStack } from '../../support/bridge-stack.ts';
 
 /**
  * Long CSV exports share the event loop with the pollers: each page of rows waits for a turn of the

@@ -1,15 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Bridge, createBridge } from '../../bridge/bridge.ts';
-import type { BackfillRun } from '../../bridge/history/consumer.ts';
-import { backfillDemo, createHistory } from '../../bridge/history/index.ts';
-import { type Logger, silentLogger } from '../../bridge/log.ts';
-import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
-import { readingsFromSim } from '../../bridge/sim/history-readings.ts';
-import type { SimModelOptions } from '../../bridge/sim/model-types.ts';
-import { loadConfig } from '../../config/load.ts';
-import { freeUdpPort } from '../helpers/ports.ts';
+import { type Bridge, createBridge } from '../bridge/bridge.ts';
+import type { BackfillRun } from '../bridge/history/consumer.ts';
+import { backfillDemo, createHistory } from '../bridge/history/index.ts';
+import { type Logger, silentLogger } from '../bridge/log.ts';
+import { type SimAgent, startSimAgent } from '../bridge/sim/agent.ts';
+import { readingsFromSim } from '../bridge/sim/history-readings.ts';
+import type { SimModelOptions } from '../bridge/sim/model-types.ts';
+import { loadConfig } from '../config/load.ts';
+import { freeUdpPort } from './ports.ts';
 
 /**
  * The whole bridge (bridge.ts: pollers, embedded broker, history, HTTP + panel) on the simulated

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
  * $R2M_FIXTURES, or in ../shared/fixtures/raritan beside the clone (as on CI). Without them the
  * real-walk tests skip and say where to put them.
  */
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const fixturesDir: string = process.env.R2M_FIXTURES ?? join(repoRoot, '../shared/fixtures/raritan');
 
