@@ -8,7 +8,7 @@
 // --only: these benchmarks only (snmp, history, scale, stretch, panel, demo).
 // --json: one JSON document on stdout ({ date, commit, machine, benches: { name: { exitCode, seconds,
 //         result } }, passed }); the progress and the summary go to stderr. The README's table is made
-//         from it: `npm run bench -- --json > docs/bench.json && npm run docs`.
+//         from it: `npm run -s bench -- --json > docs/bench.json && npm run docs`.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
