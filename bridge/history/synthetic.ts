@@ -1,4 +1,10 @@
-import type { InletReading, OutletReading, PduReading } from '../readings.ts';
+import {
+  type InletReading,
+  type OutletReading,
+  type PduReading,
+  PLAIN_OUTLET,
+  PLAIN_UNIT,
+} from '../readings.ts';
 import { COUNTER_MODULUS } from '../snmp/mib.ts';
 
 /**
@@ -74,6 +80,7 @@ export function syntheticPdu(opts: SyntheticOptions = {}): (timeMs: number) => P
         energy: opts.noCounter ? null : wh / 1000,
         energy_counter: opts.noCounter ? null : wh % COUNTER_MODULUS,
         rated_power: null,
+        ...PLAIN_OUTLET,
       };
     });
     const reading: PduReading = {
@@ -95,6 +102,7 @@ export function syntheticPdu(opts: SyntheticOptions = {}): (timeMs: number) => P
       },
       outlets,
       outlets_on: outlets.filter((o) => o.state === 'on').length,
+      ...PLAIN_UNIT,
     };
     return [reading];
   };
@@ -121,6 +129,7 @@ export function reading(
     energy: null,
     energy_counter: null,
     rated_power: null,
+    ...PLAIN_OUTLET,
     ...o,
   }));
   return {
@@ -143,5 +152,6 @@ export function reading(
     },
     outlets: full,
     outlets_on: full.filter((o) => o.state === 'on').length,
+    ...PLAIN_UNIT,
   };
 }
