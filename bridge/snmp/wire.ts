@@ -59,7 +59,7 @@ export function toValue(vb: snmp.Varbind): SnmpValue | undefined {
  * so that binary octets such as a BITS value 0xF0 (…EnabledThresholds with all four thresholds) arrive
  * whole instead of as U+FFFD (bits.ts reads them back).
  */
-function octetText(v: Buffer): string {
+export function octetText(v: Buffer): string {
   const text = v.toString('utf8');
   return Buffer.byteLength(text) === v.length && Buffer.from(text, 'utf8').equals(v)
     ? text
