@@ -67,9 +67,9 @@ export function addThresholds(
   type: number,
   table?: LayoutEntry['table'],
 ): void {
-  [cols.lowerCritical, cols.lowerWarning, cols.upperCritical, cols.upperWarning].forEach((col, arg) =>
-    add(`${col}.${index}`, 'threshold', unit, entity, type, { arg, table }),
-  );
+  const columns = [cols.lowerCritical, cols.lowerWarning, cols.upperCritical, cols.upperWarning];
+  for (const [arg, col] of columns.entries())
+    add(`${col}.${index}`, 'threshold', unit, entity, type, { arg, table });
   add(`${cols.enabledThresholds}.${index}`, 'thresholdBits', unit, entity, type, { table });
 }
 
@@ -131,12 +131,14 @@ export function addUnitExtras(add: Add, unit: number, shape: ExtraShape): void {
     add(`${EXTERNAL_CONFIG.decimals}.${i}`, 'extDecimals', unit, id, 0, m);
     add(`${EXTERNAL_CONFIG.hysteresis}.${i}`, 'extHysteresis', unit, id, 0, m);
     // Integer32 thresholds, in the column order 31 LowerCritical, 32 LowerWarning, 33 UpperCritical, 34 UpperWarning.
-    [
+    const columns = [
       EXTERNAL_CONFIG.lowerCritical,
       EXTERNAL_CONFIG.lowerWarning,
       EXTERNAL_CONFIG.upperCritical,
       EXTERNAL_CONFIG.upperWarning,
-    ].forEach((col, arg) => add(`${col}.${i}`, 'threshold', unit, id, 0, { arg, table: 'ext' }));
+    ];
+    for (const [arg, col] of columns.entries())
+      add(`${col}.${i}`, 'threshold', unit, id, 0, { arg, table: 'ext' });
     add(`${EXTERNAL_CONFIG.enabledThresholds}.${i}`, 'thresholdBits', unit, id, 0, m);
     add(`${EXTERNAL_MEASUREMENT.isAvailable}.${i}`, 'isAvailable', unit, id, 0, m);
     add(`${EXTERNAL_MEASUREMENT.state}.${i}`, 'state', unit, id, 0, m);
