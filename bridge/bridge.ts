@@ -170,20 +170,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   const mqtt = createMqttBridge({
     log,
     bus,
-    mqtt: {
-      url: config.mqtt.url ?? undefined,
-      port: config.mqtt.port,
-      wsPort: config.mqtt.wsPort,
-      host: config.mqtt.host,
-      username: config.mqtt.username ?? undefined,
-      password: config.mqtt.password ?? undefined,
-      ca: config.mqtt.ca ?? undefined,
-      baseTopic: config.mqtt.baseTopic,
-      discoveryPrefix: config.mqtt.discoveryPrefix,
-      discovery: config.mqtt.discovery,
-      refreshInterval: config.mqtt.refreshInterval,
-      bridgeId: config.mqtt.bridgeId,
-    },
+    mqtt: config.mqtt,
     pdus: config.pdus.map((p) => ({
       id: p.id,
       allowSwitching: p.allowSwitching,
@@ -196,15 +183,8 @@ export function createBridge(options: BridgeOptions): Bridge {
 
   const httpServer = createHttpServer({
     log,
-    config: {
-      port: config.http.port,
-      host: config.http.host,
-      token: config.http.token ?? undefined,
-      username: config.http.username ?? undefined,
-      password: config.http.password ?? undefined,
-      protectReads: config.http.protectReads,
-      dbPath: config.db.path,
-    },
+    config: config.http,
+    dbPath: config.db.path,
     history,
     commands,
     bus,

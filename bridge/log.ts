@@ -1,6 +1,9 @@
 import { createRequire } from 'node:module';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { PrettyOptions } from 'pino-pretty';
+import { REDACTED, secretKeyNames } from '../config/redact.ts';
+
+const SECRET_KEYS = secretKeyNames();
 
 export type { Logger };
 
@@ -13,7 +16,10 @@ export type { Logger };
  */
 export function createLogger(
   level = process.env.R2M_LOG_LEVEL ?? 'info',
-  opts: { pretty?: boolean } = {},
+  opts: {
+    pretty?: boolean /** Where the JSON lines go (tests); default stdout. */;
+    destination?: DestinationStream;
+  } = {},
 ): Logger {
   const usePretty = opts.pretty ?? Boolean(process.stdout.isTTY);
   const destination: DestinationStream | undefined = usePretty
@@ -23,22 +29,14 @@ export function createLogger(
     level,
     base: undefined,
     redact: {
-      paths: [
-        '*.community',
-        '*.writeCommunity',
-        '*.authKey',
-        '*.privKey',
-        '*.password',
-        '*.*.community',
-        '*.*.writeCommunity',
-        '*.*.authKey',
-        '*.*.privKey',
-        '*.*.password',
-      ],
-      censor: '[redacted]',
+      // Every key the configuration schema marks sensitive, one and two levels down (a logged object,
+      // or a section of it): a new secret in the schema is censored here without a second list.
+      paths: SECRET_KEYS.flatMap((k) => [`*.${k}`, `*.*.${k}`]),
+      censor: REDACTED,
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  const out = opts.destination ?? destination;
+  return out ? pino(options, out) : pino(options);
 }
 
 /** pino-pretty (CommonJS), loaded synchronously and only for a terminal. */

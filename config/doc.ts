@@ -1,8 +1,7 @@
-import { isPlainObject } from './formats.ts';
-import { pduSchema } from './pdu-schema.ts';
+import { FORMATS } from './formats.ts';
 import { schema } from './schema.ts';
-import { describeFormat } from './shape.ts';
-import { SINGLE_PDU_ENV, SINGLE_PDU_SECRETS } from './single-pdu.ts';
+import { SINGLE_PDU_DOC } from './single-pdu.ts';
+import { leaves, type Section } from './spec.ts';
 
 /** One row of the configuration reference, generated from the schema (never written by hand). */
 export interface KeyDoc {
@@ -18,46 +17,27 @@ export interface KeyDoc {
 const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 const code = (text: string): string => (text === '' ? '' : `\`${text}\``);
 
-function walk(node: object, prefix: string, rows: KeyDoc[]): KeyDoc[] {
-  for (const [name, child] of Object.entries(node)) {
-    if (!isPlainObject(child)) continue;
-    const key = `${prefix}${name}`;
-    if (!('default' in child)) {
-      walk(child, `${key}.`, rows);
-      continue;
-    }
-    const sensitive = child.sensitive === true;
-    const value = child.default;
-    const shown = value === null ? (child.nullable ? '`null`' : '*(required)*') : code(JSON.stringify(value));
-    rows.push({
+function rows(section: Section, prefix: string): KeyDoc[] {
+  return [...leaves(section, prefix)].flatMap(([key, leaf]) => {
+    const sensitive = leaf.sensitive === true;
+    const value = leaf.default;
+    const shown = value === null ? (leaf.nullable ? '`null`' : '*(required)*') : code(JSON.stringify(value));
+    const row: KeyDoc = {
       key,
-      env: typeof child.env === 'string' ? child.env : '',
+      env: leaf.env ?? '',
       default: sensitive || value === '' ? '' : shown,
-      allowed: describeFormat(child),
-      doc: String(child.doc ?? ''),
+      allowed: FORMATS[leaf.format].describe(leaf),
+      doc: leaf.doc,
       sensitive,
-    });
-  }
-  return rows;
+    };
+    // A list's element keys follow the list (pdus[].id, …).
+    return leaf.items ? [row, ...rows(leaf.items, `${key}[].`)] : [row];
+  });
 }
 
-/** Every key of the file (PDU keys as `pdus[].…`), then the single-PDU environment variables. */
+/** Every key of the file, PDU keys as `pdus[].…`, with its variable (a PDU's: the single PDU's). */
 export function configKeys(): KeyDoc[] {
-  const rows = walk(schema, '', []);
-  const at = rows.findIndex((row) => row.key === 'pdus') + 1;
-  rows.splice(at, 0, ...walk(pduSchema, 'pdus[].', []));
-  for (const row of SINGLE_PDU_ENV) {
-    const sensitive = SINGLE_PDU_SECRETS.has(row.env);
-    rows.push({
-      key: `pdus[].${row.field} (single PDU)`,
-      env: row.env,
-      default: sensitive || row.default === '' ? '' : code(row.default),
-      allowed: row.field === 'port' ? 'integer 1..65535' : 'string',
-      doc: row.doc,
-      sensitive,
-    });
-  }
-  return rows;
+  return rows(schema, '');
 }
 
 /** The Markdown reference table for the README. */
@@ -68,4 +48,12 @@ export function configDocMarkdown(): string {
     lines.push(`| ${[code(row.key), code(row.env), row.default, row.allowed, doc].map(cell).join(' | ')} |`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The README's generated section: the rules that come with the keys, then the table. */
+export function configReferenceMarkdown(): string {
+  const unknown =
+    'Every unknown key is an error, each one named (with the closest known key when there is one); an ' +
+    '`R2M_*` variable that sets nothing is a warning at start-up (with the closest real variable).';
+  return `${SINGLE_PDU_DOC}\n\n${unknown}\n\n${configDocMarkdown()}`;
 }

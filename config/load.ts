@@ -1,36 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
-import convict from 'convict';
 import JSON5 from 'json5';
-import { ConfigError, type ConfigIssue, issuesFromConvict } from './errors.ts';
-import { collectProblems, isPlainObject } from './formats.ts';
-import { checkPdus, registerPdusFormat, resolvePdu } from './pdus.ts';
-import { type RawConfig, schema } from './schema.ts';
-import { shapeProblems } from './shape.ts';
+import { merge } from './convict.ts';
+import { CONFIG_FILE_ENV, ENV_OF_KEY, unknownVariables } from './env.ts';
+import { ConfigError, type ConfigIssue } from './errors.ts';
+import { isPlainObject } from './formats.ts';
+import { pduIssues } from './pdus.ts';
+import { type Found, inspect, newFound, readSection } from './read.ts';
+import { build } from './resolve.ts';
+import { schema } from './schema.ts';
 import { applySinglePduEnv } from './single-pdu.ts';
-import type { Config, LogLevel, PduConfig, PduInput, SnmpConfig } from './types.ts';
+import type { Config, ConfigOverrides, ConfigValues, PduConfig } from './types.ts';
 
 export { ConfigError, type ConfigIssue } from './errors.ts';
 export { hasWriteAccess } from './pdus.ts';
 export { REDACTED, redactConfig } from './redact.ts';
 export type * from './types.ts';
 
-registerPdusFormat();
-
 export type Env = Readonly<Record<string, string | undefined>>;
-
-/**
- * Values that win over file and env: the CLI's flags and the demo command (`{ demo: true, pdus: [...] }`).
- * `pdus` replaces the list wholesale (the R2M_PDU_* variables do not apply to it).
- */
-export interface ConfigOverrides {
-  pdus?: readonly PduInput[];
-  snmp?: Partial<RawConfig['snmp']>;
-  mqtt?: Partial<RawConfig['mqtt']>;
-  http?: Partial<RawConfig['http']>;
-  db?: Partial<RawConfig['db']>;
-  log?: Partial<RawConfig['log']>;
-  demo?: boolean;
-}
 
 export interface LoadOptions {
   /** Config file (JSON with comments, JSON5); default: env.R2M_CONFIG; neither = defaults and env only. */
@@ -69,36 +55,6 @@ function readFile(path: string, label: string): Record<string, unknown> {
   return parsed;
 }
 
-/** schema key → env variable, for naming the variable in errors. */
-function envNames(node: object, prefix = '', out = new Map<string, string>()): Map<string, string> {
-  for (const [key, child] of Object.entries(node)) {
-    if (!isPlainObject(child)) continue;
-    if ('default' in child) {
-      if (typeof child.env === 'string') out.set(`${prefix}${key}`, child.env);
-    } else envNames(child, `${prefix}${key}.`, out);
-  }
-  return out;
-}
-const ENV_NAMES = envNames(schema);
-
-function applyOverrides(config: convict.Config<RawConfig>, overrides: ConfigOverrides): Set<string> {
-  const paths = new Set<string>();
-  for (const [section, value] of Object.entries(overrides)) {
-    if (value === undefined) continue;
-    const leaves = section === 'pdus' || !isPlainObject(value) ? [[section, value] as const] : [];
-    if (leaves.length === 0) {
-      for (const [key, leaf] of Object.entries(value)) {
-        if (leaf !== undefined) leaves.push([`${section}.${key}`, leaf]);
-      }
-    }
-    for (const [path, leaf] of leaves) {
-      config.set(path, leaf);
-      paths.add(path);
-    }
-  }
-  return paths;
-}
-
 /** Whether an MQTT URL carries a password of its own (mqtt://user:password@host). */
 function urlHasPassword(url: string): boolean {
   try {
@@ -108,7 +64,8 @@ function urlHasPassword(url: string): boolean {
   }
 }
 
-function crossCheck(raw: RawConfig): ConfigIssue[] {
+/** The checks that span keys of the top-level sections, once every value is valid on its own. */
+function crossIssues(values: ConfigValues): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const pair = (
     section: 'mqtt' | 'http',
@@ -116,73 +73,31 @@ function crossCheck(raw: RawConfig): ConfigIssue[] {
     b: 'username' | 'password',
     why = '',
   ) => {
-    if (raw[section][a] !== '' && raw[section][b] === '') {
+    if (values[section][a] !== '' && values[section][b] === '') {
       issues.push({ key: `${section}.${b}`, reason: `is required with ${section}.${a}${why}` });
     }
   };
   pair('http', 'username', 'password');
   pair('http', 'password', 'username');
   pair('mqtt', 'password', 'username');
-  const embedded = raw.mqtt.url === '';
+  const { url, ca } = values.mqtt;
   // A username alone: the embedded broker would then refuse every client, the bridge itself included.
-  if (embedded || !urlHasPassword(raw.mqtt.url)) {
+  if (url === '')
     pair(
       'mqtt',
       'username',
       'password',
-      embedded ? ' (the embedded broker would refuse every client, the bridge included)' : '',
+      ' (the embedded broker would refuse every client, the bridge included)',
     );
-  }
-
-  if (raw.mqtt.ca !== '' && !existsSync(raw.mqtt.ca)) {
-    issues.push({ key: 'mqtt.ca', reason: `file not found: ${raw.mqtt.ca}` });
-  }
+  else if (!urlHasPassword(url)) pair('mqtt', 'username', 'password');
+  if (ca !== '' && !existsSync(ca)) issues.push({ key: 'mqtt.ca', reason: `file not found: ${ca}` });
   return issues;
-}
-
-const orNull = (value: string): string | null => (value === '' ? null : value);
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-function build(raw: RawConfig, file: string | null): Config {
-  const snmp: SnmpConfig = { ...raw.snmp };
-  const pdus: PduConfig[] = checkPdus(raw.pdus).pdus.map((pdu) => resolvePdu(pdu, snmp));
-  const { mqtt, http } = raw;
-  return deepFreeze({
-    pdus,
-    snmp,
-    mqtt: {
-      ...mqtt,
-      url: orNull(mqtt.url),
-      host: mqtt.host || (mqtt.username !== '' && mqtt.password !== '' ? '0.0.0.0' : '127.0.0.1'),
-      wsPort: mqtt.wsPort === 0 ? null : mqtt.wsPort,
-      username: orNull(mqtt.username),
-      password: orNull(mqtt.password),
-      ca: orNull(mqtt.ca),
-      bridgeId: mqtt.bridgeId || mqtt.baseTopic.replace(/[^A-Za-z0-9_-]+/g, '_'),
-    },
-    http: {
-      ...http,
-      token: orNull(http.token),
-      username: orNull(http.username),
-      password: orNull(http.password),
-    },
-    db: { ...raw.db },
-    log: { level: raw.log.level as LogLevel },
-    demo: raw.demo,
-    file,
-  });
 }
 
 /**
  * Reads, merges and validates the configuration. Precedence: defaults < file < env < overrides.
- * Throws ConfigError (one line naming the key) on any problem; returns a frozen, fully typed Config.
+ * Throws ConfigError (one line naming the key; `issues` has every problem) on any problem; returns a
+ * frozen, fully typed Config.
  */
 export function loadConfig(options: LoadOptions = {}): Config {
   // docker-compose and shells pass `VAR=` for unset variables: an empty value counts as unset.
@@ -190,38 +105,32 @@ export function loadConfig(options: LoadOptions = {}): Config {
   for (const [name, value] of Object.entries(options.env ?? process.env)) {
     if (value !== undefined && value !== '') env[name] = value;
   }
-  const file = options.file ?? env.R2M_CONFIG ?? null;
-  const raw = file === null ? {} : readFile(file, options.file === undefined ? 'R2M_CONFIG' : 'file');
-
-  const shape = shapeProblems(raw, schema);
-  if (shape.length > 0) throw new ConfigError(shape.map((p) => ({ key: p.key ?? '?', reason: p.message })));
-
+  const file = options.file ?? env[CONFIG_FILE_ENV] ?? null;
+  const raw = file === null ? {} : readFile(file, options.file === undefined ? CONFIG_FILE_ENV : 'file');
   const single = applySinglePduEnv(raw.pdus, env);
   if (single.pdus !== undefined) raw.pdus = single.pdus;
 
-  const config = convict(schema, { env, args: [] });
-  config.load(raw);
-  const overridden = applyOverrides(config, options.overrides ?? {});
-  const { problems, error } = collectProblems(() => {
-    config.validate({ allowed: 'strict' });
+  const found: Found = newFound();
+  const { values: merged, overridden } = merge(schema, {
+    file: inspect(raw, schema, '', found),
+    env,
+    overrides: inspect(options.overrides ?? {}, schema, '', found),
   });
-  if (error) {
-    // Name where a bad value came from when it was not the file.
-    const where = (issue: ConfigIssue): ConfigIssue => {
-      const pduEnv = single.envKeys.get(issue.key);
-      const envName = ENV_NAMES.get(issue.key);
-      if (overridden.has(issue.key)) return issue;
-      if (pduEnv) return { ...issue, key: `${pduEnv} (${issue.key})` };
-      if (envName && env[envName] !== undefined) return { ...issue, key: `${issue.key} (${envName})` };
-      return issue;
-    };
-    throw new ConfigError(issuesFromConvict(problems, error).map(where));
-  }
+  // Every leaf passed its format's check, or its issue is in `found`.
+  const values = readSection(schema, merged, '', found) as ConfigValues;
 
-  const props = config.getProperties();
-  const cross = crossCheck(props);
-  if (cross.length > 0) throw new ConfigError(cross);
-  return build(props, file);
+  const fromEnv = (issue: ConfigIssue): ConfigIssue => {
+    const pduEnv = single.envKeys.get(issue.key);
+    const name = ENV_OF_KEY.get(issue.key);
+    if (overridden.has(issue.key)) return issue;
+    if (pduEnv) return { ...issue, key: `${pduEnv} (${issue.key})` };
+    if (name && env[name] !== undefined) return { ...issue, key: `${issue.key} (${name})` };
+    return issue;
+  };
+  const issues = [...found.unknown, ...found.other.map(fromEnv)];
+  if (issues.length === 0) issues.push(...pduIssues(values.pdus), ...crossIssues(values));
+  if (issues.length > 0) throw new ConfigError(issues);
+  return build(values, file, unknownVariables(env));
 }
 
 /** The PDUs, or a ConfigError when there is none (`run` needs at least one; the demo adds its own). */

@@ -1,39 +1,11 @@
-import type convict from 'convict';
+import type { Section } from './spec.ts';
 
 /**
- * The schema of one element of `pdus` (convict does not descend into arrays, so each element is
- * validated by its own convict instance, see config/pdus.ts). Per-PDU timing keys default to null,
- * meaning "inherit from the snmp section".
+ * The schema of one element of `pdus` (convict does not descend into arrays: each element is read by
+ * its own convict instance, config/read.ts). Per-PDU timing keys default to null, meaning "inherit
+ * from the snmp section". The `env` variables set that key of the single PDU (config/single-pdu.ts),
+ * never of every element.
  */
-
-export interface RawV3 {
-  user: string;
-  level: string;
-  authProtocol: string;
-  authKey: string;
-  privProtocol: string;
-  privKey: string;
-  writeUser: string;
-  writeAuthKey: string;
-  writePrivKey: string;
-}
-
-export interface RawPdu {
-  id: string | null;
-  name: string;
-  host: string | null;
-  port: number;
-  version: string;
-  community: string;
-  writeCommunity: string;
-  v3: RawV3;
-  pollInterval: number | null;
-  timeout: number | null;
-  retries: number | null;
-  allowSwitching: boolean;
-  protectedOutlets: unknown[];
-  maxNameLength: number;
-}
 
 /** PDU ids become MQTT topic levels and HA object ids: keep them to what both accept unescaped. */
 export const PDU_ID = /^[a-z0-9_-]{1,32}$/;
@@ -41,23 +13,25 @@ export const PDU_ID = /^[a-z0-9_-]{1,32}$/;
 // USM (RFC 3414) rejects passphrases shorter than 8 characters; net-snmp would fail at the first request.
 const KEY = { minLength: 8, optional: true, sensitive: true, format: 'r2m-string', default: '' } as const;
 
-export const pduSchema: convict.Schema<RawPdu> = {
+export const pduSchema = {
   id: {
     doc: 'Short id, [a-z0-9_-] up to 32 characters, unique: used in MQTT topics and entity ids.',
     format: 'r2m-string',
     pattern: PDU_ID,
     patternDoc: 'lowercase letters, digits, _ or - (at most 32)',
     default: null,
+    env: 'R2M_PDU_ID',
   },
   name: {
     doc: 'Display name; empty = the name the PDU reports.',
     format: 'r2m-string',
     optional: true,
     maxLength: 64,
+    unset: '',
     default: '',
   },
-  host: { doc: 'Hostname or IP address of the PDU.', format: 'r2m-host', default: null },
-  port: { doc: 'SNMP UDP port.', format: 'r2m-int', min: 1, max: 65535, default: 161 },
+  host: { doc: 'Hostname or IP address of the PDU.', format: 'r2m-host', default: null, env: 'R2M_PDU_HOST' },
+  port: { doc: 'SNMP UDP port.', format: 'r2m-int', min: 1, max: 65535, default: 161, env: 'R2M_PDU_PORT' },
   version: {
     doc: 'SNMP version: "1", "2c" or "3".',
     format: 'r2m-enum',
@@ -69,13 +43,16 @@ export const pduSchema: convict.Schema<RawPdu> = {
     format: 'r2m-string',
     sensitive: true,
     default: 'public',
+    env: 'R2M_PDU_COMMUNITY',
   },
   writeCommunity: {
     doc: 'Write community (v1/v2c); empty = read-only: no renames, no switching.',
     format: 'r2m-string',
     optional: true,
     sensitive: true,
+    unset: '',
     default: '',
+    env: 'R2M_PDU_WRITE_COMMUNITY',
   },
   v3: {
     user: {
@@ -116,6 +93,7 @@ export const pduSchema: convict.Schema<RawPdu> = {
     min: 0.1,
     max: 86400,
     nullable: true,
+    inherit: 'snmp',
     default: null,
   },
   timeout: {
@@ -124,6 +102,7 @@ export const pduSchema: convict.Schema<RawPdu> = {
     min: 50,
     max: 60000,
     nullable: true,
+    inherit: 'snmp',
     default: null,
   },
   retries: {
@@ -132,6 +111,7 @@ export const pduSchema: convict.Schema<RawPdu> = {
     min: 0,
     max: 10,
     nullable: true,
+    inherit: 'snmp',
     default: null,
   },
   allowSwitching: {
@@ -154,4 +134,4 @@ export const pduSchema: convict.Schema<RawPdu> = {
     max: 255,
     default: 64,
   },
-};
+} as const satisfies Section;

@@ -1,12 +1,22 @@
-import type { Config, PduConfig, SnmpV3Config } from './types.ts';
+import { isPlainObject } from './formats.ts';
+import { pduSchema } from './pdu-schema.ts';
+import { schema } from './schema.ts';
+import { isLeaf, type Section } from './spec.ts';
+import type { Config } from './types.ts';
 
 /** What a secret is replaced with. */
 export const REDACTED = '[redacted]';
 
-const hide = (value: string | null): string | null => (value === null ? null : REDACTED);
-
-function hideV3(v3: SnmpV3Config | null): SnmpV3Config | null {
-  return v3 && { ...v3, authKey: v3.authKey && REDACTED, privKey: v3.privKey && REDACTED };
+/** A copy of `value` with every set value of a `sensitive` leaf of `section` replaced. */
+function hide<T extends Record<string, unknown>>(section: Section, value: T): T {
+  const out: Record<string, unknown> = { ...value };
+  for (const [key, node] of Object.entries(section)) {
+    const v = out[key];
+    if (!isLeaf(node)) {
+      if (isPlainObject(v)) out[key] = hide(node, v);
+    } else if (node.sensitive && typeof v === 'string' && v !== '') out[key] = REDACTED;
+  }
+  return out as T; // the same keys, and a string stays a string
 }
 
 /** The password of `mqtt://user:password@host` is a secret too. */
@@ -22,31 +32,31 @@ function hideUrlPassword(url: string | null): string | null {
   }
 }
 
-function redactPdu(pdu: PduConfig): PduConfig {
-  return {
-    ...pdu,
-    community: REDACTED,
-    writeCommunity: hide(pdu.writeCommunity),
-    v3: hideV3(pdu.v3),
-    writeV3: hideV3(pdu.writeV3),
-  };
-}
-
 /**
- * A deep copy for logs and the HTTP API with every secret (communities, v3 keys, passwords, token,
- * the HTTP username, a password inside the MQTT URL) replaced by '[redacted]'. Unset secrets stay
- * null / '' so that "is a write community configured?" can still be answered.
+ * A deep copy for logs and the HTTP API with every secret (each `sensitive` key of the schema, and a
+ * password inside the MQTT URL) replaced by '[redacted]'. Unset secrets stay null / '' so that "is a
+ * write community configured?" can still be answered.
  */
 export function redactConfig(config: Config): Config {
-  return structuredClone({
-    ...config,
-    pdus: config.pdus.map(redactPdu),
-    mqtt: { ...config.mqtt, url: hideUrlPassword(config.mqtt.url), password: hide(config.mqtt.password) },
-    http: {
-      ...config.http,
-      token: hide(config.http.token),
-      username: hide(config.http.username),
-      password: hide(config.http.password),
-    },
-  });
+  const top = hide(schema, config);
+  // writeV3 holds the write user's keys under the names of the read user's (pdus.ts withSessions).
+  const pdus = config.pdus.map((pdu) => ({
+    ...hide(pduSchema, pdu),
+    writeV3: pdu.writeV3 && hide(pduSchema.v3, pdu.writeV3),
+  }));
+  return structuredClone({ ...top, pdus, mqtt: { ...top.mqtt, url: hideUrlPassword(config.mqtt.url) } });
+}
+
+/** The names of every `sensitive` key of the schemas (community, authKey, password, token, …). */
+export function secretKeyNames(): string[] {
+  const names = new Set<string>();
+  const walk = (section: Section) => {
+    for (const [key, node] of Object.entries(section)) {
+      if (!isLeaf(node)) walk(node);
+      else if (node.sensitive) names.add(key);
+    }
+  };
+  walk(schema as Section);
+  walk(pduSchema as Section);
+  return [...names].sort();
 }

@@ -1,58 +1,22 @@
-import type convict from 'convict';
-import { registerFormats } from './formats.ts';
-
-registerFormats();
+import { pduSchema } from './pdu-schema.ts';
+import type { Section } from './spec.ts';
 
 /**
- * The configuration schema (DESIGN.md section 3, "Config"). Precedence, lowest first: these defaults,
- * the JSON5 file (R2M_CONFIG), environment variables, then `overrides` from the command line / demo.
- * An empty environment variable counts as unset (docker-compose passes `VAR=` for unset variables).
- * Every leaf has doc, format and default; `env` where a deployment sets it from outside.
+ * The configuration schema: the one definition of every key (docs/config.md). Its types, env
+ * variables, checks, errors and the README reference all come from here. Precedence, lowest first:
+ * these defaults, the JSON5 file (R2M_CONFIG), environment variables, then `overrides` from the
+ * command line / demo. An empty environment variable counts as unset (docker-compose passes `VAR=`
+ * for unset variables). Every leaf has doc, format and default; `env` where a deployment sets it from
+ * outside.
  */
-
-export interface RawConfig {
-  pdus: unknown[];
-  snmp: {
-    pollInterval: number;
-    timeout: number;
-    retries: number;
-    namesRefresh: number;
-    offlineAfter: number;
-    maxVarbinds: number;
-  };
-  mqtt: {
-    url: string;
-    host: string;
-    port: number;
-    wsPort: number;
-    username: string;
-    password: string;
-    ca: string;
-    baseTopic: string;
-    discoveryPrefix: string;
-    discovery: boolean;
-    bridgeId: string;
-    refreshInterval: number;
-  };
-  http: {
-    host: string;
-    port: number;
-    token: string;
-    username: string;
-    password: string;
-    protectReads: boolean;
-  };
-  db: { path: string; rawRetentionDays: number; rollupRetentionYears: number };
-  log: { level: string };
-  demo: boolean;
-}
 
 const topicDoc = 'no + or #, no leading, trailing or double /';
 
-export const schema: convict.Schema<RawConfig> = {
+export const schema = {
   pdus: {
     doc: 'The PDUs to poll (see the pdus[] keys below). Single-PDU setups may use the R2M_PDU_* variables instead.',
     format: 'r2m-pdus',
+    items: pduSchema,
     default: [],
   },
   snmp: {
@@ -109,6 +73,8 @@ export const schema: convict.Schema<RawConfig> = {
     url: {
       doc: 'External broker URL (mqtt://, mqtts://, ws://, wss://); empty = start the embedded broker.',
       format: 'r2m-mqtt-url',
+      optional: true,
+      unset: '',
       default: '',
       env: 'R2M_MQTT_URL',
     },
@@ -132,6 +98,7 @@ export const schema: convict.Schema<RawConfig> = {
       format: 'r2m-int',
       min: 0,
       max: 65535,
+      unset: 0,
       default: 0,
       env: 'R2M_MQTT_WS_PORT',
     },
@@ -139,6 +106,7 @@ export const schema: convict.Schema<RawConfig> = {
       doc: 'Username for the broker.',
       format: 'r2m-string',
       optional: true,
+      unset: '',
       default: '',
       env: 'R2M_MQTT_USERNAME',
     },
@@ -147,6 +115,7 @@ export const schema: convict.Schema<RawConfig> = {
       format: 'r2m-string',
       optional: true,
       sensitive: true,
+      unset: '',
       default: '',
       env: 'R2M_MQTT_PASSWORD',
     },
@@ -154,6 +123,7 @@ export const schema: convict.Schema<RawConfig> = {
       doc: 'CA certificate file (PEM) for mqtts:// or wss:// brokers; empty = system CAs.',
       format: 'r2m-string',
       optional: true,
+      unset: '',
       default: '',
       env: 'R2M_MQTT_CA',
     },
@@ -213,6 +183,7 @@ export const schema: convict.Schema<RawConfig> = {
       format: 'r2m-string',
       optional: true,
       sensitive: true,
+      unset: '',
       default: '',
       env: 'R2M_HTTP_TOKEN',
     },
@@ -221,6 +192,7 @@ export const schema: convict.Schema<RawConfig> = {
       format: 'r2m-string',
       optional: true,
       sensitive: true,
+      unset: '',
       default: '',
       env: 'R2M_HTTP_USERNAME',
     },
@@ -229,6 +201,7 @@ export const schema: convict.Schema<RawConfig> = {
       format: 'r2m-string',
       optional: true,
       sensitive: true,
+      unset: '',
       default: '',
       env: 'R2M_HTTP_PASSWORD',
     },
@@ -277,4 +250,4 @@ export const schema: convict.Schema<RawConfig> = {
     format: 'r2m-bool',
     default: false,
   },
-};
+} as const satisfies Section;

@@ -1,149 +1,65 @@
+import type { ConfigIssue } from './errors.ts';
+import type { pduSchema } from './pdu-schema.ts';
+import type { schema } from './schema.ts';
+import type { Input, Settings, Simplify, Values } from './spec.ts';
+
+export type { ProtectedOutlet } from './formats.ts';
+
 /**
- * The typed, validated configuration the rest of the bridge reads. Optional values that are not set are
- * `null` (never ''), per-PDU values that inherit from a section are already resolved, and the whole
- * object is frozen. The file format (raw input) is described by config/schema.ts.
+ * The configuration's types, all derived from the schema (config/spec.ts has the rules): nothing here
+ * names a key again but the one reshaping the schema cannot express, a PDU's v3 block becoming the
+ * credentials of its read and its write session.
  */
 
-export type SnmpVersion = '1' | '2c' | '3';
-export type SnmpV3Level = 'noAuthNoPriv' | 'authNoPriv' | 'authPriv';
-export type SnmpAuthProtocol = 'sha' | 'sha256';
-export type SnmpPrivProtocol = 'aes';
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+type V3Keys = Settings<typeof pduSchema.v3>;
 
-/** SNMPv3 USM credentials. Keys that the level does not use are ''. */
-export interface SnmpV3Config {
-  readonly user: string;
-  readonly level: SnmpV3Level;
-  readonly authProtocol: SnmpAuthProtocol;
-  readonly authKey: string;
-  readonly privProtocol: SnmpPrivProtocol;
-  readonly privKey: string;
-}
+/** SNMPv3 USM credentials of one session. Keys that the level does not use are ''. */
+export type SnmpV3Config = Simplify<Omit<V3Keys, 'writeUser' | 'writeAuthKey' | 'writePrivKey'>>;
 
-/** An outlet of a configured PDU: `unit` is pduId (1 without daisy-chaining, 2… for linked units). */
-export interface ProtectedOutlet {
-  readonly unit: number;
-  readonly outlet: number;
-}
+export type PduConfig = Simplify<
+  Omit<Settings<typeof pduSchema>, 'v3'> & {
+    /** Read credentials when version is '3', else null. */
+    readonly v3: SnmpV3Config | null;
+    /** Write credentials when version is '3': the write user, or the read user (`v3`); else null. */
+    readonly writeV3: SnmpV3Config | null;
+  }
+>;
 
-export interface PduConfig {
-  /** [a-z0-9_-], unique; the MQTT topic level and the key of everything about this PDU. */
-  readonly id: string;
-  /** Display name; null = use the name the PDU reports. */
-  readonly name: string | null;
-  readonly host: string;
-  readonly port: number;
-  readonly version: SnmpVersion;
-  /** v1/v2c read community ('public' by default; unused with v3). */
-  readonly community: string;
-  /** v1/v2c write community; null = read-only (no renames, no switching). */
-  readonly writeCommunity: string | null;
-  /** Read credentials when version is '3', else null. */
-  readonly v3: SnmpV3Config | null;
-  /** Write credentials when version is '3': a separate write user, or the read user (`v3`). */
-  readonly writeV3: SnmpV3Config | null;
-  /** Seconds between polls (resolved from snmp.pollInterval when the PDU does not set it). */
-  readonly pollInterval: number;
-  /** ms per SNMP attempt (resolved from snmp.timeout). */
-  readonly timeout: number;
-  /** Attempts after the first (resolved from snmp.retries). */
-  readonly retries: number;
-  /** Switching outlets on/off/cycle is allowed only when true. */
-  readonly allowSwitching: boolean;
-  /** Outlets never switched, whatever allowSwitching says (docs/commands.md). */
-  readonly protectedOutlets: readonly ProtectedOutlet[];
-  /** Longest outlet name written to the PDU. */
-  readonly maxNameLength: number;
-}
+type Sections = Settings<typeof schema>;
 
-/** A PDU as written in the file or passed in `overrides.pdus`, before defaults (see config/pdu-schema.ts). */
-export interface PduInput {
-  id: string;
-  host: string;
-  name?: string;
-  port?: number;
-  version?: SnmpVersion;
-  community?: string;
-  writeCommunity?: string;
-  v3?: Partial<SnmpV3Config & { writeUser: string; writeAuthKey: string; writePrivKey: string }>;
-  pollInterval?: number | null;
-  timeout?: number | null;
-  retries?: number | null;
-  allowSwitching?: boolean;
-  /** Outlet numbers of unit 1, or "unit:outlet" strings for linked units. */
-  protectedOutlets?: readonly (number | string)[];
-  maxNameLength?: number;
-}
+/**
+ * The typed, validated configuration the bridge reads: optional values that are not set are null
+ * (never ''), per-PDU values that inherit from a section are resolved, and the whole object is frozen.
+ */
+export type Config = Simplify<
+  Omit<Sections, 'pdus'> & {
+    /** May be empty (env-only start, demo before it adds its simulated PDU); `run` calls requirePdus. */
+    readonly pdus: readonly PduConfig[];
+    /** The config file that was read, or null (env and defaults only). */
+    readonly file: string | null;
+    /** Not fatal: the environment's R2M_* variables that are no setting (config/env.ts). */
+    readonly warnings: readonly ConfigIssue[];
+  }
+>;
 
-export interface SnmpConfig {
-  /** Default seconds between polls. */
-  readonly pollInterval: number;
-  readonly timeout: number;
-  readonly retries: number;
-  /** Seconds between re-reads of names and decimal digits. */
-  readonly namesRefresh: number;
-  /** Consecutive failed polls before a PDU is reported offline. */
-  readonly offlineAfter: number;
-  /** Varbinds per request to start with (lowered on tooBig). */
-  readonly maxVarbinds: number;
-}
+export type SnmpConfig = Config['snmp'];
+export type MqttConfig = Config['mqtt'];
+export type HttpConfig = Config['http'];
+export type DbConfig = Config['db'];
+export type LogConfig = Config['log'];
+export type LogLevel = LogConfig['level'];
+export type SnmpVersion = PduConfig['version'];
+export type SnmpV3Level = SnmpV3Config['level'];
 
-export interface MqttConfig {
-  /** External broker URL; null = start the embedded broker. */
-  readonly url: string | null;
-  /** Embedded broker bind address. */
-  readonly host: string;
-  /** Embedded broker TCP port (0 = any free port). */
-  readonly port: number;
-  /** Embedded broker MQTT-over-WebSocket port; null = off. */
-  readonly wsPort: number | null;
-  readonly username: string | null;
-  readonly password: string | null;
-  /** CA certificate file for mqtts:/wss: (checked to exist). */
-  readonly ca: string | null;
-  readonly baseTopic: string;
-  readonly discoveryPrefix: string;
-  readonly discovery: boolean;
-  /** Identifies this bridge in discovery and client ids (resolved from baseTopic when unset). */
-  readonly bridgeId: string;
-  /** Seconds: unchanged state is republished at most this often (0 = every poll). */
-  readonly refreshInterval: number;
-}
+/** A PDU as written in the file or passed in `overrides.pdus`, before defaults. */
+export type PduInput = Input<typeof pduSchema>;
 
-export interface HttpConfig {
-  readonly host: string;
-  /** 0 = any free port. */
-  readonly port: number;
-  /** Bearer token for writes (bridge/http/auth.ts). */
-  readonly token: string | null;
-  /** Basic auth, when both are set. */
-  readonly username: string | null;
-  readonly password: string | null;
-  /** Reads need the credentials too (the API, events, /metrics). */
-  readonly protectReads: boolean;
-}
+/** The raw values of one PDU and of the whole file, defaults filled and checked (config/read.ts). */
+export type PduValues = Values<typeof pduSchema>;
+export type ConfigValues = Values<typeof schema>;
 
-export interface DbConfig {
-  /** SQLite file (':memory:' allowed). */
-  readonly path: string;
-  readonly rawRetentionDays: number;
-  readonly rollupRetentionYears: number;
-}
-
-export interface LogConfig {
-  readonly level: LogLevel;
-}
-
-export interface Config {
-  /** May be empty (env-only start, demo before it adds its simulated PDU); `run` calls requirePdus. */
-  readonly pdus: readonly PduConfig[];
-  readonly snmp: SnmpConfig;
-  readonly mqtt: MqttConfig;
-  readonly http: HttpConfig;
-  readonly db: DbConfig;
-  readonly log: LogConfig;
-  /** Set by the demo command through overrides; never from the file or env. */
-  readonly demo: boolean;
-  /** The config file that was read, or null (env and defaults only). */
-  readonly file: string | null;
-}
+/**
+ * Values that win over file and env: the CLI's flags and the demo command (`{ demo: true, pdus: [...] }`).
+ * `pdus` replaces the list wholesale (the R2M_PDU_* variables do not apply to it).
+ */
+export type ConfigOverrides = Input<typeof schema>;

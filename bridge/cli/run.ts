@@ -21,7 +21,8 @@ export function loadOrExit(opts: { file?: string; overrides?: ConfigOverrides })
     return loadConfig(opts);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
+      // Every issue, one line each: a file with three typos is fixed in one go.
+      process.stderr.write(`${error.lines().join('\n')}\n`);
       process.exit(2);
     }
     throw error;
@@ -70,6 +71,7 @@ export async function startBridge(
   log: Logger,
   opts: { after?: () => Promise<void>; stopped?: string } = {},
 ): Promise<Bridge> {
+  for (const { key, reason } of config.warnings) log.warn(`config: ${key}: ${reason}`);
   log.debug({ config: redactConfig(config) }, 'configuration');
   const bridge = createBridge({ config, log });
   try {

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Cards } from '../history/cards.ts';
 import type { Auth } from './auth.ts';
+import { errorBody } from './errors.ts';
 import { type CurrentStatusJson, outletJson, type PduJson, pduJson } from './payloads.ts';
 import {
   type ExportQueryString,
@@ -168,7 +169,7 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
       // Busy: the PDU's command queue is full (bridge/commands.ts); the same request may succeed later.
       // Busy, or a PDU not answering (yet): the same request may work later.
       const code = result.kind ? 503 : commandErrorCode(result.error);
-      return reply.code(code).send({ status: 'error', error: result.error });
+      return reply.code(code).send(errorBody(result.error));
     },
   );
 }

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { HttpConfig } from '../../config/types.ts';
 import { hostOfHeader, isLoopbackAddress, isLoopbackName } from '../loopback.ts';
 
 /**
@@ -40,14 +41,11 @@ export interface Auth {
   refusal(access: Access): Refusal;
 }
 
-export interface AuthOptions {
-  token?: string | undefined;
-  username?: string | undefined;
-  password?: string | undefined;
+/** The Config's http credentials (unset: null), and the token the bridge generated. */
+export type AuthOptions = Partial<Pick<HttpConfig, 'token' | 'username' | 'password' | 'protectReads'>> & {
   /** The token the bridge generated (no credentials configured, a server beyond loopback). */
   generated?: { token: string; file: string } | undefined;
-  protectReads?: boolean | undefined;
-}
+};
 
 /** The cookie the panel sets with the Authorization value, for reads a header cannot go with. */
 export const AUTH_COOKIE = 'r2m-auth';

@@ -3,16 +3,18 @@ import { join } from 'node:path';
 import compress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError } from 'fastify';
+import type { HttpConfig } from '../../config/types.ts';
 import type { Logger } from '../log.ts';
 import { isLoopbackName } from '../loopback.ts';
 import { listenError } from '../startup.ts';
 import { VERSION } from '../version.ts';
 import { type ApiContext, BadRequest, registerApi } from './api.ts';
 import { createAuth } from './auth.ts';
+import { describeValidation, errorBody } from './errors.ts';
 import { type EventHub, registerEvents } from './events.ts';
 import { bridgeFamilies, renderFamilies } from './metrics.ts';
 import { loadOrCreateToken, tokenFileFor } from './token.ts';
-import type { HttpConfig, HttpDeps, HttpServer } from './types.ts';
+import type { HttpDeps, HttpServer } from './types.ts';
 
 /**
  * The bridge's HTTP side: the original system's API, the live event stream, /metrics, /healthz and
@@ -27,9 +29,13 @@ const PLACEHOLDER = `<!doctype html><meta charset="utf-8"><title>raritan2mqtt</t
  * The token for writes from other machines when no credentials are configured (docs/security.md):
  * only a server reachable beyond loopback needs one, and only a database on disk has a place for it.
  */
-function generatedToken(config: HttpConfig, log: Logger): { token: string; file: string } | undefined {
+function generatedToken(
+  config: HttpConfig,
+  dbPath: string | undefined,
+  log: Logger,
+): { token: string; file: string } | undefined {
   if (config.token || (config.username && config.password) || isLoopbackName(config.host)) return undefined;
-  const file = tokenFileFor(config.dbPath ?? ':memory:');
+  const file = tokenFileFor(dbPath ?? ':memory:');
   if (!file) {
     log.warn(
       'HTTP writes are accepted from this machine only: the database is in memory, so there is no place for a token file (set http.token to allow them from the network)',
@@ -82,7 +88,8 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
       return;
     // No WWW-Authenticate challenge: the panel asks for credentials itself, instead of the browser's
     // modal (which would also appear for the token mode, where it cannot help).
-    return reply.code(401).send(ctx.auth.refusal(access));
+    const refusal = ctx.auth.refusal(access);
+    return reply.code(401).send(errorBody(refusal.error, refusal));
   });
 
   app.addHook('onSend', async (_req, reply, payload) => {
@@ -93,28 +100,25 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
   });
 
   app.setErrorHandler((error: FastifyError, req, reply) => {
-    if (error.validation) {
+    const first = error.validation?.[0];
+    if (first) {
       const where = error.validationContext ?? 'request';
-      const unknown = error.validation[0]?.params?.additionalProperty;
-      const message =
-        typeof unknown === 'string'
-          ? `unknown parameter ${JSON.stringify(unknown.slice(0, 40))}`
-          : error.message.replace(/^(querystring|body) ?/, '');
-      return reply.code(400).send({ error: `${where}: ${message}` });
+      const input = where === 'body' ? req.body : req.query;
+      return reply.code(400).send(errorBody(describeValidation(first, where, input)));
     }
     // Fastify's own client errors carry their status (413 too large, 415 media type: some are RangeErrors).
     const code = error.statusCode ?? 500;
-    if (code >= 400 && code < 500) return reply.code(code).send({ error: error.message });
+    if (code >= 400 && code < 500) return reply.code(code).send(errorBody(error.message));
     // The history refuses bad ranges with RangeError before it reads anything.
     if (error instanceof BadRequest || error instanceof RangeError) {
-      return reply.code(400).send({ error: error.message });
+      return reply.code(400).send(errorBody(error.message));
     }
     log.error({ url: req.url, err: error.message }, 'request failed');
-    return reply.code(500).send({ error: 'internal error' });
+    return reply.code(500).send(errorBody('internal error'));
   });
 
   app.setNotFoundHandler((req, reply) => {
-    reply.code(404).send({ error: `not found: ${req.method} ${req.url.split('?')[0]}` });
+    reply.code(404).send(errorBody(`not found: ${req.method} ${req.url.split('?')[0]}`));
   });
 
   const ready = (async () => {
@@ -170,7 +174,7 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
   return {
     async start() {
       await ready;
-      ctx.auth = createAuth({ ...deps.config, generated: generatedToken(deps.config, log) });
+      ctx.auth = createAuth({ ...deps.config, generated: generatedToken(deps.config, deps.dbPath, log) });
       const { port: wanted, host } = deps.config;
       try {
         await app.listen({ port: wanted, host });

@@ -1,3 +1,4 @@
+import type { HttpConfig } from '../../config/types.ts';
 import type { Bus } from '../bus.ts';
 import type { Commands } from '../commands.ts';
 import type { History } from '../history/history.ts';
@@ -9,26 +10,6 @@ import type { PduReading } from '../readings.ts';
  * What the HTTP server needs from the rest of the bridge, kept to small interfaces so the server can
  * be started in tests from real parts without the whole controller (bridge.ts implements them).
  */
-
-export interface HttpConfig {
-  /** R2M_HTTP_PORT (default 5000); 0 = a free port, reported by start(). */
-  port: number;
-  /** R2M_HTTP_HOST: bind address ('0.0.0.0' for the LAN, '127.0.0.1' for local only). */
-  host: string;
-  /** A bearer token (`Authorization: Bearer <token>`) for writes (auth.ts has the rules). */
-  token?: string | undefined;
-  /** Basic auth, when both are set; with a token either one passes. */
-  username?: string | undefined;
-  password?: string | undefined;
-  /** Reads (the API, events, /metrics) need the same credentials as writes. Default false. */
-  protectReads?: boolean | undefined;
-  /**
-   * The history database (db.path): a token the bridge generates when no credentials are configured
-   * and `host` is beyond loopback lives beside it, in http-token (token.ts, tokenFileFor).
-   * ':memory:' or undefined: no place for one; then only this machine may write.
-   */
-  dbPath?: string | undefined;
-}
 
 /** The state of one PDU unit as the pollers know it now (not from the history). */
 export interface PduStatus {
@@ -75,7 +56,14 @@ export type HistoryQueries = Pick<History, 'cards' | 'powerSeries' | 'energySeri
 
 export interface HttpDeps {
   log: Logger;
+  /** The Config's http section as it is (unset credentials are null). */
   config: HttpConfig;
+  /**
+   * The history database (db.path): a token the bridge generates when no credentials are configured
+   * and `config.host` is beyond loopback lives beside it, in http-token (token.ts, tokenFileFor).
+   * ':memory:' or undefined: no place for one; then only this machine may write.
+   */
+  dbPath?: string | undefined;
   history: HistoryQueries;
   commands: Pick<Commands, 'rename'>;
   /** Polls, availability changes and history commits, for the live stream. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ProtectedOutlet } from '../../config/types.ts';
+import type { MqttConfig, PduConfig } from '../../config/types.ts';
 import type { AvailabilityChange, Bus } from '../bus.ts';
 import type { Commands } from '../commands.ts';
 import type { Logger } from '../log.ts';
@@ -24,34 +24,23 @@ import { slug, topics } from './topics.ts';
  * its own value back.
  */
 
-export interface MqttBridgeOptions {
-  /** Empty or undefined: start the embedded broker and connect to it. */
-  url?: string;
-  /** Embedded broker: TCP port (0: any free one), WebSocket port (0 or null: none), listen address. */
-  port: number;
-  wsPort?: number | null;
-  host?: string;
-  username?: string;
-  password?: string;
-  ca?: string;
-  baseTopic: string;
-  discoveryPrefix: string;
-  discovery: boolean;
-  /** Seconds after which an unchanged state payload is published again; 0: every poll. */
-  refreshInterval: number;
-  /** Names this bridge's discovery configs (and its client id); distinct per bridge on one broker. */
-  bridgeId: string;
-}
+/**
+ * The Config's mqtt section as it is (an unset url, credential or CA is null; wsPort null is "none").
+ * The embedded broker's keys may be left out by a caller that brings its own broker.
+ */
+export type MqttBridgeOptions = Pick<
+  MqttConfig,
+  'port' | 'baseTopic' | 'discoveryPrefix' | 'discovery' | 'refreshInterval' | 'bridgeId'
+> &
+  Partial<Pick<MqttConfig, 'url' | 'wsPort' | 'host' | 'username' | 'password' | 'ca'>>;
 
-export interface MqttPduOptions {
-  id: string;
-  allowSwitching: boolean;
-  /** Write credentials are configured (hasWriteAccess). */
+/** What MQTT needs of a configured PDU; `canWrite` is hasWriteAccess. */
+export type MqttPduOptions = Pick<
+  PduConfig,
+  'id' | 'allowSwitching' | 'protectedOutlets' | 'maxNameLength'
+> & {
   canWrite: boolean;
-  /** pdus[].protectedOutlets. */
-  protectedOutlets: readonly ProtectedOutlet[];
-  maxNameLength: number;
-}
+};
 
 export interface MqttBridgeDeps {
   log: Logger;

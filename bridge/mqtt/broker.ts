@@ -32,10 +32,10 @@ export interface EmbeddedBrokerOptions {
   port: number;
   /** WebSocket port; 0, undefined or null: no WebSocket listener (as R2M_MQTT_WS_PORT). */
   wsPort?: number | null;
-  /** Listen address. Default ('' or undefined) 127.0.0.1, or 0.0.0.0 when credentials are set. */
-  host?: string;
-  username?: string;
-  password?: string;
+  /** Listen address. Default ('', null or undefined) 127.0.0.1, or 0.0.0.0 when credentials are set. */
+  host?: string | null;
+  username?: string | null;
+  password?: string | null;
   /**
    * The topics only the bridge publishes: its base topic and the discovery prefix, but for the command
    * topics and `<prefix>/status`. Undefined: no topic rules (a plain broker, as tests use one).
@@ -114,7 +114,7 @@ export function createEmbeddedBroker(opts: EmbeddedBrokerOptions): EmbeddedBroke
           `embedded MQTT broker: it listens on ${host} only with mqtt.username and mqtt.password set (mqtt.host, R2M_MQTT_HOST)`,
         );
       }
-      if (opts.password !== undefined && !opts.username) {
+      if (typeof opts.password === 'string' && !opts.username) {
         throw new StartupError('embedded MQTT broker: mqtt.password is set but mqtt.username is not');
       }
       const refuse = (done: (e: AuthenticateError, ok: null) => void, code: 2 | 4, message: string) => {

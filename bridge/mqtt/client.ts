@@ -24,10 +24,10 @@ export function reconnectDelay(attempt: number, min: number, max: number, random
 export interface ConnectionOptions {
   log: Logger;
   url: string;
-  username?: string;
-  password?: string;
+  username?: string | null;
+  password?: string | null;
   /** A PEM string, or the path of a PEM file. */
-  ca?: string;
+  ca?: string | null;
   clientId: string;
   will: { topic: string; payload: string };
   /** First retry delay and the cap of the doubling, ms. */
@@ -89,7 +89,7 @@ export function openConnection(o: ConnectionOptions): Connection {
     will: { topic: o.will.topic, payload: Buffer.from(o.will.payload), qos: 1, retain: true },
   };
   if (o.username) options.username = o.username;
-  if (o.password !== undefined) options.password = o.password;
+  if (typeof o.password === 'string') options.password = o.password;
   if (o.ca) options.ca = readCa(o.ca, log);
 
   const client = connect(o.url, options);

@@ -63,7 +63,7 @@ describe('GET /api/current-status', () => {
     expect((await json<CurrentStatusJson>(`/api/current-status?pdu=${PDU}`)).pdus).toHaveLength(1);
     const r = await get('/api/current-status?pdu=nope');
     expect(r.status).toBe(400);
-    expect(await r.json()).toEqual({ error: 'unknown pdu "nope"' });
+    expect(await r.json()).toEqual({ status: 'error', error: 'unknown pdu "nope"' });
   });
 
   it('is gzip-compressed when the client accepts it', async () => {
@@ -174,10 +174,26 @@ describe('bad parameters get 400 with a JSON error and change nothing', () => {
       const r = await get(path);
       expect(r.status).toBe(400);
       expect(r.headers.get('content-type')).toMatch(/^application\/json/);
-      const body = (await r.json()) as { error: unknown };
+      const body = (await r.json()) as { status: unknown; error: unknown };
+      expect(body.status).toBe('error');
       expect(typeof body.error).toBe('string');
     });
   }
+
+  it.each([
+    [
+      '/api/power-data?period=decade',
+      'querystring: period must be one of hour, day, week, month, year, got "decade"',
+    ],
+    ['/api/power-data?view=everything', 'querystring: view must be one of total, ports, got "everything"'],
+    ['/api/power-data?points=3', 'querystring: points must be at least 10, got 3'],
+    ['/api/power-data?points=lots', 'querystring: points must be an integer, got "lots"'],
+    ['/api/power-data?perod=day', 'querystring: unknown parameter "perod"'],
+    ['/api/export-data?period=day&format=xml', 'querystring: format must be one of csv, got "xml"'],
+  ])('says what %s must be, with the allowed values', async (path, message) => {
+    const r = await get(path);
+    expect(((await r.json()) as { error: string }).error).toBe(message);
+  });
 
   it('unknown paths are a JSON 404', async () => {
     const r = await get('/api/nope');

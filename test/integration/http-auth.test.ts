@@ -51,6 +51,7 @@ describe('auth on (token and basic)', () => {
       expect(r.status).toBe(401);
       // Configured credentials are wanted from this machine too; no token file is made or named.
       expect(await r.json()).toEqual({
+        status: 'error',
         error: 'authentication required',
         auth: 'token-or-basic',
         token_file: null,

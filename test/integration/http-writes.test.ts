@@ -57,6 +57,7 @@ describe('default (no credentials, listening on all interfaces): the generated t
     const r = await post(stack.url, { port: 5, name: 'from the LAN' }, LAN);
     expect(r.status).toBe(401);
     expect(await r.json()).toEqual({
+      status: 'error',
       error: `authentication required: the token is in ${tokenFile} on the bridge's machine`,
       auth: 'token',
       token_file: tokenFile,

@@ -136,7 +136,7 @@ describe('pdus[].name and a PDU that never answered', () => {
     }
     ac.abort();
     const data = JSON.parse(/event: reading\ndata: (.*)\n\n/.exec(text)![1]!) as CurrentStatusJson;
-    expect(data).toMatchObject({ demo: false, auth: 'none' });
+    expect(data).toMatchObject({ demo: false, auth: 'local' });
     expect(data.pdus.map((p) => p.name)).toEqual(['Lab rack', 'Rack B']);
   });
 });

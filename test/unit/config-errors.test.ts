@@ -13,9 +13,21 @@ const pdu = (extra: string) => `{ "pdus": [ { "id": "a", "host": "10.0.0.1", ${e
 
 describe('loadConfig rejects bad input with one line naming the key', () => {
   const cases: [string, string, RegExp][] = [
-    ['unknown top-level key', '{ "mqqt": { "port": 1 } }', /^config: mqqt\.port: unknown key$/],
-    ['unknown section key', '{ "mqtt": { "prot": 1 } }', /^config: mqtt\.prot: unknown key$/],
-    ['unknown PDU key', pdu('"comunity": "x"'), /^config: pdus\[0\]\.comunity: unknown key$/],
+    [
+      'unknown top-level key',
+      '{ "mqqt": { "port": 1 } }',
+      /^config: mqqt: unknown key \(did you mean mqtt\?\)$/,
+    ],
+    [
+      'unknown section key',
+      '{ "mqtt": { "prot": 1 } }',
+      /^config: mqtt\.prot: unknown key \(did you mean mqtt\.port\?\)$/,
+    ],
+    [
+      'unknown PDU key',
+      pdu('"comunity": "x"'),
+      /^config: pdus\[0\]\.comunity: unknown key \(did you mean pdus\[0\]\.community\?\)$/,
+    ],
     ['bad port', pdu('"port": "abc"'), /^config: pdus\[0\]\.port: must be an integer 1\.\.65535, got "abc"$/],
     [
       'port out of range',

@@ -123,3 +123,26 @@ describe('config reference', () => {
     expect(markdown).not.toContain('public');
   });
 });
+
+describe('the process logger', () => {
+  it('censors every sensitive key of the schema, one and two levels down', async () => {
+    const { Writable } = await import('node:stream');
+    const { createLogger } = await import('../../bridge/log.ts');
+    const { secretKeyNames } = await import('../../config/redact.ts');
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const log = createLogger('info', { pretty: false, destination: sink });
+    const secrets = Object.fromEntries(secretKeyNames().map((k) => [k, `s3cret-${k}`]));
+    log.info({ pdu: secrets, nested: { v3: secrets } }, 'a line with secrets');
+    expect(secretKeyNames()).toEqual(
+      expect.arrayContaining(['community', 'authKey', 'privKey', 'password', 'token']),
+    );
+    expect(lines.join('')).not.toContain('s3cret-');
+    expect(lines.join('')).toContain('[redacted]');
+  });
+});

@@ -152,6 +152,12 @@ describe('a username without a password', () => {
     );
   });
 
+  it('a null broker URL is the embedded broker, as an empty one', () => {
+    expect(errorFor('{ "mqtt": { "url": null, "username": "ha" } }').message).toMatch(
+      /^config: mqtt\.password: is required with mqtt\.username \(the embedded broker/,
+    );
+  });
+
   it('is refused for an external broker', () => {
     expect(errorFor('{ "mqtt": { "url": "mqtt://broker.lan", "username": "ha" } }').message).toBe(
       'config: mqtt.password: is required with mqtt.username',

@@ -81,7 +81,7 @@ describe('command topics', () => {
   });
 
   const bad: Array<[string, string, string | Buffer, RegExp]> = [
-    ['an empty name', 'r2m/pdu1/outlet/1/name/set', '', /empty/],
+    ['a name with a line break', 'r2m/pdu1/outlet/1/name/set', 'two\nlines', /printable/],
     ['10 kB', 'r2m/pdu1/outlet/1/name/set', 'x'.repeat(10_240), /too large/],
     ['control characters', 'r2m/pdu1/outlet/1/name/set', 'a\u0007b', /printable/],
     ['invalid UTF-8', 'r2m/pdu1/outlet/1/name/set', Buffer.from([0x41, 0xff, 0xfe, 0x42]), /UTF-8/],
