@@ -119,7 +119,7 @@ export function decodeBreakers(unit: UnitLayout, reader: SensorReader): BreakerR
       : undefined;
     // Trip: unavailable, open (tripped) or closed (PDU2-MIB's states per sensor type).
     const state = raw === 0 ? 'open' : raw === 1 ? 'closed' : null;
-    if (state === 'open') sink.alarms.push(['state', 'open']);
+    if (state !== null && isAlarm(ExtraSensorType.trip, raw)) sink.alarms.push(['state', state]);
     return {
       index: b.ocp,
       label: b.label,
