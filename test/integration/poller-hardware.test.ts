@@ -135,6 +135,7 @@ describe('polling a 3-phase simulated PX3 with protectors and external sensors',
     expect(temp!.id).not.toBe(hum!.id);
     expect(temp!.thresholds.value).toMatchObject({ upper_warning: 30, upper_critical: 35 });
     expect(door).toMatchObject({ type: 'door', value: null, unit: null, discrete: true });
+    expect(leak).toMatchObject({ type: 'water', state: 'normal', alarms: {} });
     agent.model.setExternal(1, 3, { active: true });
     agent.model.setExternal(1, 4, { active: true });
     agent.model.setExternal(1, 1, { value: 36.5 });
