@@ -1,0 +1,213 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Bridge, createBridge } from '../../bridge/bridge.ts';
+import { silentLogger } from '../../bridge/log.ts';
+import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
+import { loadConfig } from '../../config/load.ts';
+import { validateDiscovery } from '../helpers/ha-validator.ts';
+import { retained, type Watcher, watch } from '../helpers/mqtt-client.ts';
+
+/**
+ * What Home Assistant and Node-RED see of a 3-phase PX3 with protectors and external sensors, and of
+ * an inlet-metered PX with no outlets, through the whole bridge (simulator → poller → embedded broker):
+ * the retained topics, their discovery, a trip, an alarm raised and cleared, a probe unplugged.
+ */
+
+const MINUTE = 60_000;
+let clock = Date.UTC(2026, 5, 1, 14, 0);
+
+type Json = Record<string, unknown>;
+type Components = Record<string, Json>;
+
+describe('the bridge on a 3-phase simulated PX3 and an inlet-metered one', () => {
+  let phase3: SimAgent;
+  let meter: SimAgent;
+  let bridge: Bridge;
+  let dir: string;
+  let url: string;
+  let watcher: Watcher;
+
+  /** Advances the clock, polls both PDUs, and waits until MQTT carries the new PDU payloads. */
+  async function pollAll(): Promise<void> {
+    clock += MINUTE;
+    const since = watcher.seen.length;
+    for (const p of bridge.pollers) await p.pollNow();
+    for (const id of ['ph3', 'meter'])
+      await watcher.waitFor(
+        (m) => m.topic === `raritan2mqtt/${id}/diagnostics` && watcher.seen.indexOf(m) >= since,
+      );
+  }
+
+  const latest = (topic: string): Json | undefined => {
+    for (let i = watcher.seen.length - 1; i >= 0; i--) {
+      const m = watcher.seen[i]!;
+      if (m.topic === topic) return m.payload === '' ? undefined : (JSON.parse(m.payload) as Json);
+    }
+    return undefined;
+  };
+
+  async function discovery(): Promise<{ configs: Map<string, unknown>; states: Map<string, string> }> {
+    const states = await retained(url, ['raritan2mqtt/#']);
+    const raw = await retained(url, ['homeassistant/device/+/config']);
+    const configs = new Map<string, unknown>([...raw].map(([t, p]) => [t, JSON.parse(p)]));
+    return { configs, states };
+  }
+
+  beforeAll(async () => {
+    phase3 = await startSimAgent({ model: { outlets: 36, phases: 3 }, clock: () => clock });
+    meter = await startSimAgent({ model: { outlets: 0, seed: 7 }, clock: () => clock });
+    dir = mkdtempSync(join(tmpdir(), 'r2m-hw-'));
+    const pdu = (id: string, port: number) => ({ id, host: '127.0.0.1', port, pollInterval: 3600 });
+    const config = loadConfig({
+      env: {},
+      overrides: {
+        pdus: [pdu('ph3', phase3.port), pdu('meter', meter.port)],
+        snmp: { namesRefresh: 300 },
+        mqtt: { port: 0 },
+        http: { port: 0, host: '127.0.0.1' },
+        db: { path: join(dir, 'r2m.db') },
+      },
+    });
+    bridge = createBridge({ config, log: silentLogger, now: () => clock });
+    await bridge.start();
+    url = bridge.mqtt.url!;
+    watcher = await watch(url, ['raritan2mqtt/#', 'homeassistant/device/+/config']);
+    await pollAll();
+  });
+  afterAll(async () => {
+    await watcher?.close();
+    await bridge?.stop();
+    await phase3?.stop();
+    await meter?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('publishes lines, protectors and sensors, each with alarms, and no lines on a 1-phase inlet', async () => {
+    const pdu = latest('raritan2mqtt/ph3')!;
+    expect(Object.keys(pdu.lines as Json)).toEqual(['L1', 'L2', 'L3', 'N']);
+    const lines = pdu.lines as Record<string, Json>;
+    expect(Object.keys(lines.N!)).toEqual(['current']);
+    expect(lines.L1).toMatchObject({ voltage: expect.any(Number), voltage_ln: expect.any(Number) });
+    expect(lines.L1!.voltage as number).toBeGreaterThan((lines.L1!.voltage_ln as number) * 1.7);
+    expect(pdu.unbalanced_current).toEqual(expect.any(Number));
+    expect(pdu.alarms).toEqual({});
+    const c3 = latest('raritan2mqtt/ph3/breaker/C3')!;
+    expect(c3).toEqual({
+      label: 'C3',
+      name: '',
+      type: 'breaker_1_pole',
+      rated_current: 16,
+      current: expect.any(Number),
+      peak_current: expect.any(Number),
+      state: 'closed',
+      tripped: false,
+      outlets: [13, 14, 15, 16, 17, 18],
+      alarms: {},
+    });
+    const sensors = watcher.seen.filter((m) => m.topic.startsWith('raritan2mqtt/ph3/sensor/'));
+    const ids = [...new Set(sensors.map((m) => m.topic.split('/').pop()))];
+    expect(ids).toHaveLength(4);
+    const temp = latest(`raritan2mqtt/ph3/sensor/${ids.find((i) => i!.endsWith('_temperature'))}`)!;
+    expect(temp).toMatchObject({ type: 'temperature', unit: '°C', state: 'normal', alarms: {} });
+    expect(latest('raritan2mqtt/ph3/outlet/1')!.alarms).toEqual({});
+
+    const m = latest('raritan2mqtt/meter')!;
+    expect(m).toMatchObject({ outlets_on: 0, alarms: {} });
+    expect(m.power as number).toBeGreaterThan(0);
+    expect('lines' in m).toBe(false);
+    expect('unbalanced_current' in m).toBe(false);
+    expect(watcher.seen.some((x) => x.topic.startsWith('raritan2mqtt/meter/outlet/'))).toBe(false);
+  });
+
+  it('announces every line, protector, sensor and problem entity, and HA accepts all of it', async () => {
+    const { configs, states } = await discovery();
+    expect(validateDiscovery({ discoveryPrefix: 'homeassistant', configs, states })).toEqual([]);
+    const ph3 = (configs.get('homeassistant/device/raritan2mqtt_ph3/config') as { components: Components })
+      .components;
+    for (const id of ['l1_current', 'l2_voltage', 'l3_voltage_ln', 'n_current', 'unbalanced_current'])
+      expect(ph3[id]?.platform).toBe('sensor');
+    expect(ph3.problem).toMatchObject({ platform: 'binary_sensor', device_class: 'problem' });
+    expect(ph3.breaker_c6_current).toMatchObject({ device_class: 'current', unit_of_measurement: 'A' });
+    expect(ph3.breaker_c6_tripped).toMatchObject({
+      platform: 'binary_sensor',
+      device_class: 'problem',
+      state_topic: 'raritan2mqtt/ph3/breaker/C6',
+    });
+    const classes = Object.entries(ph3)
+      .filter(([id]) => id.startsWith('sensor_'))
+      .map(([, c]) => `${c.platform}:${c.device_class}`)
+      .sort();
+    expect(classes).toEqual([
+      'binary_sensor:door',
+      'binary_sensor:moisture',
+      'sensor:humidity',
+      'sensor:temperature',
+    ]);
+    const outlet = configs.get('homeassistant/device/raritan2mqtt_ph3_outlet_1/config') as {
+      components: Components;
+    };
+    expect(outlet.components.problem).toMatchObject({ platform: 'binary_sensor', device_class: 'problem' });
+    // The inlet-metered unit is a device of its own, with its totals and no outlet devices.
+    const meterDevice = configs.get('homeassistant/device/raritan2mqtt_meter/config') as {
+      components: Components;
+    };
+    expect(meterDevice.components.power).toBeDefined();
+    expect(meterDevice.components.l1_current).toBeUndefined();
+    expect([...configs.keys()].some((t) => t.includes('raritan2mqtt_meter_outlet_'))).toBe(false);
+  });
+
+  it('carries a trip to the breaker topic and its problem entity, and the reset back', async () => {
+    phase3.model.tripBreaker(1, 3, clock);
+    await pollAll();
+    expect(latest('raritan2mqtt/ph3/breaker/C3')).toMatchObject({
+      state: 'open',
+      tripped: true,
+      current: 0,
+      alarms: { state: 'open' },
+    });
+    expect(latest('raritan2mqtt/ph3/outlet/13')!.power).toBe(0);
+    phase3.model.resetBreaker(1, 3, clock);
+    await pollAll();
+    expect(latest('raritan2mqtt/ph3/breaker/C3')).toMatchObject({ tripped: false, alarms: {} });
+  });
+
+  it("raises and clears an outlet's alarm as the PDU's threshold state changes", async () => {
+    phase3.model.addLoad(1, 2, 1900, clock); // past outlet 2's 8 A upper critical
+    await pollAll();
+    expect(latest('raritan2mqtt/ph3/outlet/2')!.alarms).toEqual({ current: 'above_upper_critical' });
+    phase3.model.addLoad(1, 2, -1900, clock);
+    await pollAll();
+    expect(latest('raritan2mqtt/ph3/outlet/2')!.alarms).toEqual({});
+  });
+
+  it('clears the topic and the entity of a probe that is unplugged', async () => {
+    const humidity = watcher.seen.find((m) =>
+      m.topic.match(/^raritan2mqtt\/ph3\/sensor\/.*_humidity$/),
+    )!.topic;
+    phase3.model.setUnplugged(1, 2, true);
+    clock += 10 * MINUTE; // past namesRefresh: the layout is read again
+    await pollAll();
+    await watcher.waitFor((m) => m.topic === humidity && m.payload === '');
+    const { configs, states } = await discovery();
+    expect(states.has(humidity)).toBe(false);
+    const ph3 = (configs.get('homeassistant/device/raritan2mqtt_ph3/config') as { components: Components })
+      .components;
+    const id = `sensor_${humidity.split('/').pop()}`;
+    expect(ph3[id]).toEqual({ platform: 'sensor' }); // HA removes the entity
+    expect(validateDiscovery({ discoveryPrefix: 'homeassistant', configs, states })).toEqual([]);
+    phase3.model.setUnplugged(1, 2, false);
+  });
+
+  it('records and serves the inlet-metered unit without outlets', async () => {
+    const base = `http://127.0.0.1:${bridge.http!.port}`;
+    const ports = (await (await fetch(`${base}/api/ports?pdu=meter`)).json()) as { ports: unknown[] };
+    expect(ports.ports).toEqual([]);
+    const status = await fetch(`${base}/api/current-status?pdu=meter`);
+    expect(status.status).toBe(200);
+    expect(bridge.history.outlets('meter')).toEqual([]);
+    const power = await fetch(`${base}/api/power-data?pdu=meter&period=hour&view=total`);
+    expect(power.status).toBe(200);
+  });
+});
