@@ -36,8 +36,9 @@ const PHYSICAL: Readonly<Record<number, Range>> = {
   [SensorType.activeEnergy]: { min: 0, max: UNSIGNED32.max / 1000, unit: 'kWh' },
   [SensorType.frequency]: { min: 0, max: 100, unit: 'Hz' },
   [SensorType.peakCurrent]: { min: 0, max: 1000, unit: 'A' },
-  // unbalancedCurrent is a percentage (SensorUnits percent on PX3 3-phase inlets).
-  [SensorType.unbalancedCurrent]: { min: 0, max: 100, unit: '%' },
+  // unbalancedCurrent, %: the largest deviation of a line current from the lines' average, in % of the
+  // average. One loaded line of three deviates by 2/3 of the total from an average of 1/3: 200 %.
+  [SensorType.unbalancedCurrent]: { min: 0, max: 200, unit: '%' },
   // rmsVoltageLN (25): a pole's line-to-neutral voltage.
   25: { min: 0, max: 1000, unit: 'V' },
 };

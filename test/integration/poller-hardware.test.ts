@@ -114,6 +114,15 @@ describe('polling a 3-phase simulated PX3 with protectors and external sensors',
     expect(r.breakers[2]).toMatchObject({ state: 'closed', tripped: false, alarms: {} });
   });
 
+  it('reads the unbalance of one line carrying everything (200 %) as a reading, not a refused value', async () => {
+    for (const b of [2, 3, 5, 6]) agent.model.tripBreaker(1, b, clock); // L2 and L3's protectors
+    const r = await poll();
+    expect(r.lines.L2!.current).toBe(0);
+    expect(r.lines.L3!.current).toBe(0);
+    expect(r.inlet.unbalanced_current).toBeGreaterThan(190);
+    for (const b of [2, 3, 5, 6]) agent.model.resetBreaker(1, b, clock);
+  });
+
   it("publishes the PDU's own threshold states of an outlet: raised past 6.5 A, cleared below its hysteresis", async () => {
     let r = await poll();
     expect(r.outlets[0]!.thresholds.current).toEqual({ upper_warning: 6.5, upper_critical: 8 });
