@@ -72,3 +72,57 @@ export interface ExternalSensorReading {
   alarms: Alarms;
   thresholds: FieldThresholds;
 }
+
+/** The lines as every consumer shows them (MQTT, HTTP, `probe --json`): the neutral with its current only. */
+export type LinesView = Partial<Record<Exclude<LineId, 'N'>, LineReading>> & {
+  N?: Pick<LineReading, 'current'>;
+};
+
+const LINE_ORDER: readonly LineId[] = ['L1', 'L2', 'L3', 'N'];
+
+/** undefined for an inlet without lines (1-phase). */
+export function linesView(lines: Partial<Record<LineId, LineReading>>): LinesView | undefined {
+  const present = LINE_ORDER.filter((l) => lines[l] !== undefined);
+  if (present.length === 0) return undefined;
+  const out: LinesView = {};
+  for (const l of present) {
+    const line = lines[l]!;
+    if (l === 'N') out.N = { current: line.current };
+    else out[l] = { ...line };
+  }
+  return out;
+}
+
+/** A protector as every consumer shows it: the reading without its index and thresholds. */
+export type BreakerView = Omit<BreakerReading, 'index' | 'thresholds'>;
+
+export function breakerView(b: BreakerReading): BreakerView {
+  return {
+    label: b.label,
+    name: b.name,
+    type: b.type,
+    rated_current: b.rated_current,
+    current: b.current,
+    peak_current: b.peak_current,
+    state: b.state,
+    tripped: b.tripped,
+    outlets: [...b.outlets],
+    alarms: b.alarms,
+  };
+}
+
+/** An external sensor as every consumer shows it: the reading without its index, kind and thresholds. */
+export type SensorView = Omit<ExternalSensorReading, 'index' | 'discrete' | 'thresholds'>;
+
+export function sensorView(s: ExternalSensorReading): SensorView {
+  return {
+    id: s.id,
+    name: s.name,
+    type: s.type,
+    value: s.value,
+    unit: s.unit,
+    state: s.state,
+    serial: s.serial,
+    alarms: s.alarms,
+  };
+}

@@ -11,12 +11,16 @@ import type {
 export type {
   Alarms,
   BreakerReading,
+  BreakerView,
   ExternalSensorReading,
   FieldThresholds,
   LineId,
   LineReading,
+  LinesView,
+  SensorView,
   Thresholds,
 } from './readings-hardware.ts';
+export { breakerView, linesView, sensorView } from './readings-hardware.ts';
 
 /**
  * The one typed reading model. Everything downstream (MQTT, history, HTTP, panel) consumes these

@@ -1,4 +1,5 @@
 import type { Metrics } from '../readings.ts';
+import { hardwareFamilies } from './metrics-hardware.ts';
 import type { MetricFamily, PduStatus } from './types.ts';
 
 /**
@@ -167,6 +168,7 @@ export function bridgeFamilies(pdus: readonly PduStatus[], facts: BridgeFacts): 
     outletInfo,
     ...outlet,
     outletOn,
+    ...hardwareFamilies(pdus.flatMap((s) => (s.reading ? [s.reading] : []))),
     ...bridge,
   ];
 }

@@ -197,7 +197,70 @@ describe('the bridge on a 3-phase simulated PX3 and an inlet-metered one', () =>
     const id = `sensor_${humidity.split('/').pop()}`;
     expect(ph3[id]).toEqual({ platform: 'sensor' }); // HA removes the entity
     expect(validateDiscovery({ discoveryPrefix: 'homeassistant', configs, states })).toEqual([]);
+    // Plugged back in, it is back at the next layout read, entity and all.
     phase3.model.setUnplugged(1, 2, false);
+    clock += 10 * MINUTE;
+    const since = watcher.seen.length;
+    await pollAll();
+    await watcher.waitFor(
+      (m) => m.topic === humidity && m.payload !== '' && watcher.seen.indexOf(m) >= since,
+    );
+  });
+
+  it('serves lines, protectors, sensors, alarms and enabled thresholds in the API', async () => {
+    phase3.model.tripBreaker(1, 5, clock);
+    await pollAll();
+    const base = `http://127.0.0.1:${bridge.http!.port}`;
+    const body = (await (await fetch(`${base}/api/current-status?pdu=ph3`)).json()) as {
+      pdus: Json[];
+    };
+    const ph3 = body.pdus.find((p) => p.id === 'ph3')!;
+    expect(Object.keys(ph3.lines as Json)).toEqual(['L1', 'L2', 'L3', 'N']);
+    expect(ph3.unbalanced_current).toEqual(expect.any(Number));
+    expect(ph3.thresholds).toMatchObject({
+      'lines.L1.current': { upper_warning: 25.6, upper_critical: 28.8 },
+    });
+    const breakers = ph3.breakers as Json[];
+    expect(breakers[4]).toMatchObject({
+      label: 'C5',
+      tripped: true,
+      alarms: { state: 'open' },
+      thresholds: { current: { upper_warning: 12.8, upper_critical: 14.4 } },
+    });
+    expect((ph3.sensors as Json[]).map((x) => x.type)).toEqual(['temperature', 'humidity', 'door', 'water']);
+    const outlet = (ph3.outlets as Json[]).find((o) => o.outlet === 1)!;
+    expect(outlet).toMatchObject({
+      breaker: 'C1',
+      thresholds: { current: { upper_warning: 6.5 } },
+      alarms: {},
+    });
+    const meterBody = (await (await fetch(`${base}/api/current-status?pdu=meter`)).json()) as {
+      pdus: Json[];
+    };
+    const meterPdu = meterBody.pdus.find((p) => p.id === 'meter')!;
+    expect(meterPdu).toMatchObject({ lines: null, unbalanced_current: null, outlets: [], outlets_total: 0 });
+
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/^raritan_line_voltage_ln_volts\{pdu="ph3",line="L2"\} 2\d\d$/m);
+    expect(text).toMatch(/^raritan_line_current_amperes\{pdu="ph3",line="N"\} [\d.]+$/m);
+    expect(text).not.toMatch(/^raritan_line_voltage_volts\{pdu="ph3",line="N"\}/m);
+    expect(text).toMatch(/^raritan_breaker_tripped\{pdu="ph3",breaker="C5"\} 1$/m);
+    expect(text).toMatch(/^raritan_breaker_tripped\{pdu="ph3",breaker="C1"\} 0$/m);
+    expect(text).toMatch(
+      /^raritan_alarm\{pdu="ph3",scope="breaker",id="C5",field="state",state="open"\} 1$/m,
+    );
+    expect(text).toMatch(/^raritan_pdu_alarms\{pdu="ph3"\} 1$/m);
+    expect(text).toMatch(/^raritan_pdu_alarms\{pdu="meter"\} 0$/m);
+    expect(text).toMatch(
+      /^raritan_threshold\{pdu="ph3",scope="outlet",id="1",field="current",threshold="upper_warning"\} 6\.5$/m,
+    );
+    expect(text).toMatch(
+      /^raritan_sensor_value\{pdu="ph3",sensor="[a-z0-9_]+_temperature",unit="°C"\} [\d.]+$/m,
+    );
+    expect(text).toMatch(
+      /^raritan_sensor_state\{pdu="ph3",sensor="[a-z0-9_]+_door_1",state="(open|closed)"\} 1$/m,
+    );
+    phase3.model.resetBreaker(1, 5, clock);
   });
 
   it('records and serves the inlet-metered unit without outlets', async () => {
