@@ -6,6 +6,7 @@ import { type Bridge, createBridge } from '../../bridge/bridge.ts';
 import { silentLogger } from '../../bridge/log.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
 import { loadConfig } from '../../config/load.ts';
+import { binaryState } from '../helpers/ha-template.ts';
 import { validateDiscovery } from '../helpers/ha-validator.ts';
 import { retained, type Watcher, watch } from '../helpers/mqtt-client.ts';
 
@@ -47,6 +48,23 @@ describe('the bridge on a 3-phase simulated PX3 and an inlet-metered one', () =>
     }
     return undefined;
   };
+
+  const lastRaw = (topic: string): string => {
+    for (let i = watcher.seen.length - 1; i >= 0; i--)
+      if (watcher.seen[i]!.topic === topic) return watcher.seen[i]!.payload;
+    throw new Error(`nothing seen on ${topic}`);
+  };
+
+  /** The state Home Assistant shows for a binary_sensor of a device, from the last config and state seen. */
+  function ha(device: string, component: string): string {
+    const config = JSON.parse(lastRaw(`homeassistant/device/${device}/config`)) as {
+      components: Components;
+      state_topic?: string;
+    };
+    const c = config.components[component];
+    if (!c) throw new Error(`${device} has no component ${component}`);
+    return binaryState(c, lastRaw(String(c.state_topic ?? config.state_topic)));
+  }
 
   async function discovery(): Promise<{ configs: Map<string, unknown>; states: Map<string, string> }> {
     const states = await retained(url, ['raritan2mqtt/#']);
@@ -167,19 +185,50 @@ describe('the bridge on a 3-phase simulated PX3 and an inlet-metered one', () =>
       current: 0,
       alarms: { state: 'open' },
     });
+    expect(ha('raritan2mqtt_ph3', 'breaker_c3_tripped')).toBe('on');
+    expect(ha('raritan2mqtt_ph3', 'breaker_c2_tripped')).toBe('off');
     expect(latest('raritan2mqtt/ph3/outlet/13')!.power).toBe(0);
     phase3.model.resetBreaker(1, 3, clock);
     await pollAll();
     expect(latest('raritan2mqtt/ph3/breaker/C3')).toMatchObject({ tripped: false, alarms: {} });
+    expect(ha('raritan2mqtt_ph3', 'breaker_c3_tripped')).toBe('off');
   });
 
   it("raises and clears an outlet's alarm as the PDU's threshold state changes", async () => {
     phase3.model.addLoad(1, 2, 1900, clock); // past outlet 2's 8 A upper critical
     await pollAll();
     expect(latest('raritan2mqtt/ph3/outlet/2')!.alarms).toEqual({ current: 'above_upper_critical' });
+    expect(ha('raritan2mqtt_ph3_outlet_2', 'problem')).toBe('on');
+    expect(ha('raritan2mqtt_ph3_outlet_1', 'problem')).toBe('off');
     phase3.model.addLoad(1, 2, -1900, clock);
     await pollAll();
     expect(latest('raritan2mqtt/ph3/outlet/2')!.alarms).toEqual({});
+    expect(ha('raritan2mqtt_ph3_outlet_2', 'problem')).toBe('off');
+  });
+
+  it('shows a door opening, a leak and a probe past its threshold as HA would', async () => {
+    const ids = [...new Set(watcher.seen.map((m) => m.topic))]
+      .filter((t) => t.startsWith('raritan2mqtt/ph3/sensor/'))
+      .map((t) => t.split('/').pop()!);
+    const id = (suffix: string) => `sensor_${ids.find((i) => i.endsWith(suffix))}`;
+    phase3.model.setExternal(1, 3, { active: false });
+    await pollAll();
+    expect(ha('raritan2mqtt_ph3', id('_door_1'))).toBe('off');
+    expect(ha('raritan2mqtt_ph3', id('_water'))).toBe('off');
+    expect(ha('raritan2mqtt_ph3', 'problem')).toBe('off');
+    phase3.model.setExternal(1, 3, { active: true });
+    phase3.model.setExternal(1, 4, { active: true });
+    phase3.model.setExternal(1, 1, { value: 31 });
+    await pollAll();
+    expect(ha('raritan2mqtt_ph3', id('_door_1'))).toBe('on');
+    expect(ha('raritan2mqtt_ph3', id('_water'))).toBe('on');
+    const temp = latest(`raritan2mqtt/ph3/${id('_temperature').replace('sensor_', 'sensor/')}`)!;
+    expect(temp).toMatchObject({
+      value: 31,
+      state: 'above_upper_warning',
+      alarms: { value: 'above_upper_warning' },
+    });
+    for (const s of [1, 3, 4]) phase3.model.setExternal(1, s, null);
   });
 
   it('clears the topic and the entity of a probe that is unplugged', async () => {

@@ -7,6 +7,7 @@ import type { PduReading } from '../../bridge/readings.ts';
 import { decodeReadings } from '../../bridge/snmp/decode.ts';
 import { decodeLayout } from '../../bridge/snmp/layout.ts';
 import { fixtureSkipMessage, hasFixture } from '../helpers/fixtures.ts';
+import { binaryState } from '../helpers/ha-template.ts';
 import { validateDiscovery } from '../helpers/ha-validator.ts';
 import { walkValues } from '../helpers/walk.ts';
 
@@ -70,6 +71,24 @@ describe.runIf(px3)('discovery of the real PX3 walk', () => {
     // A closed door is off, open on; a state the PDU calls unavailable is HA's unknown ('None').
     expect(String(pdu.sensor_1ge1800000_door_1!.value_template)).toBe(
       "{{ 'ON' if value_json.state in ['open'] else ('OFF' if value_json.state in ['closed'] else 'None') }}",
+    );
+  });
+
+  it('renders in HA as on, off or unknown from the states the PDU reports', () => {
+    const door = pdu.sensor_1ge1800000_door_1!;
+    const lock = pdu.sensor_1ge1800000_door_lock_1!;
+    const state = (s: string) => JSON.stringify({ state: s });
+    expect(binaryState(door, state('closed'))).toBe('off');
+    expect(binaryState(door, state('open'))).toBe('on');
+    expect(binaryState(door, state('unavailable'))).toBe('unknown');
+    expect(binaryState(lock, state('open'))).toBe('on'); // HA's lock class: on is unlocked
+    const tripped = pdu[`breaker_${r.breakers[0]!.label.toLowerCase()}_tripped`]!;
+    expect(binaryState(tripped, JSON.stringify({ tripped: true }))).toBe('on');
+    expect(binaryState(tripped, JSON.stringify({ tripped: false }))).toBe('off');
+    expect(binaryState(tripped, JSON.stringify({ tripped: null }))).toBe('unknown');
+    expect(binaryState(pdu.problem!, JSON.stringify({ alarms: {} }))).toBe('off');
+    expect(binaryState(pdu.problem!, JSON.stringify({ alarms: { current: 'above_upper_warning' } }))).toBe(
+      'on',
     );
   });
 
