@@ -160,6 +160,27 @@ describe.skipIf(!px3)('the real PX3 walk: sensors, thresholds, protectors', () =
     });
   });
 
+  it('turns garbage in the external sensor columns into nulls and problems, never an alarm or a throw', () => {
+    const v = new Map(values);
+    v.set(`${EXTERNAL_MEASUREMENT.value}.1.1`, 'hot'); // not a number
+    v.set(`${EXTERNAL_MEASUREMENT.value}.1.2`, 2 ** 31); // past Integer32
+    v.set(`${EXTERNAL_MEASUREMENT.state}.1.3`, 99); // a state the MIB does not define
+    v.delete(`${EXTERNAL_MEASUREMENT.state}.1.4`); // no answer
+    const { units, problems } = decode(v);
+    const s = units[0]!.sensors;
+    expect(s[0]).toMatchObject({ value: null, state: 'normal', alarms: {} });
+    expect(s[1]).toMatchObject({ value: null, alarms: {} });
+    expect(s[2]).toMatchObject({ state: null, alarms: {} });
+    expect(s[3]).toMatchObject({ state: null, alarms: {} });
+    expect(problems.join('\n')).toContain(`${EXTERNAL_MEASUREMENT.value}.1.1: hot is not an Integer32`);
+    expect(problems.join('\n')).toContain(
+      `${EXTERNAL_MEASUREMENT.value}.1.2: 2147483648 is not an Integer32`,
+    );
+    // The other sensors and the outlets are untouched.
+    expect(s.slice(4).map((x) => x.state)).toEqual(['closed', 'closed', 'closed', 'closed']);
+    expect(units[0]!.outlets[0]!.current).toBe(unit!.outlets[0]!.current);
+  });
+
   it('takes the walk without its outlet table (an inlet-metered PDU) as a unit with what it has', () => {
     const v = new Map(values);
     for (const oid of [...v.keys()])
