@@ -319,7 +319,24 @@ describe('the bridge on a 3-phase simulated PX3 and an inlet-metered one', () =>
     const status = await fetch(`${base}/api/current-status?pdu=meter`);
     expect(status.status).toBe(200);
     expect(bridge.history.outlets('meter')).toEqual([]);
-    const power = await fetch(`${base}/api/power-data?pdu=meter&period=hour&view=total`);
+    const power = await fetch(
+      `${base}/api/power-data?pdu=meter&view=total&from=${clock - 2 * 3_600_000}&to=${clock}`,
+    );
     expect(power.status).toBe(200);
+    const series = (await power.json()) as { lines: { outlet: number; avg: (number | null)[] }[] };
+    // The inlet is channel 0: its power is recorded for every poll like an outlet's.
+    expect(series.lines.map((l) => l.outlet)).toEqual([0]);
+    expect(series.lines[0]!.avg.some((p) => p !== null && p > 0)).toBe(true);
+    const csv = await (
+      await fetch(`${base}/api/export-data?pdu=meter&format=csv&from=${clock - 2 * 3_600_000}&to=${clock}`)
+    ).text();
+    expect(csv.split('\n')[0]).toMatch(/^time,pdu,outlet/);
+    expect(
+      csv
+        .trim()
+        .split('\n')
+        .slice(1)
+        .some((l) => l.split(',')[2] === '0'),
+    ).toBe(true);
   });
 });
