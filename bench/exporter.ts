@@ -1,6 +1,6 @@
 /**
- * Debian's prometheus-snmp-exporter 0.21 as the peer of DESIGN.md section 5: a hand-written snmp.yml
- * (0.21 format: auth inside the module) that walks the same PDU2-MIB columns a steady poll of ours
+ * Debian's prometheus-snmp-exporter 0.21 as the peer the project measures itself against: a hand-written
+ * snmp.yml (0.21 format: auth inside the module) that walks the same PDU2-MIB columns a steady poll of ours
  * reads (outlet and inlet sensor value and state, outletName; with `hardware`, the inlet poles', the
  * overcurrent protectors' and the external sensors' value and state too), generated into a temp dir, and
  * the exporter started on a free loopback port.
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INLET_MEASUREMENT, OUTLET_CONFIG, OUTLET_MEASUREMENT } from '../bridge/snmp/mib.ts';
 import { EXTERNAL_MEASUREMENT, INLET_POLE_MEASUREMENT, OCP_MEASUREMENT } from '../bridge/snmp/mib-extras.ts';
-import { freeTcpPort } from '../test/helpers/ports.ts';
+import { freeTcpPort } from '../support/ports.ts';
 
 export const EXPORTER_BIN = '/usr/bin/prometheus-snmp-exporter';
 export const EXPORTER_INSTALL =

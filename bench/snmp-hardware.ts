@@ -11,9 +11,10 @@ import { requestCount, startSimAgent } from '../bridge/sim/agent.ts';
 import { pollOids } from '../bridge/snmp/decode.ts';
 import { createPduReader, type PduReader } from '../bridge/snmp/reader.ts';
 import type { SnmpTarget } from '../bridge/snmp/session.ts';
-import { freeUdpPort } from '../test/helpers/ports.ts';
+import { freeUdpPort } from '../support/ports.ts';
+import { TARGETS } from './targets.ts';
 
-export const TARGET_HARDWARE_REQUESTS = 10;
+export const TARGET_HARDWARE_REQUESTS = TARGETS.snmpRequestsHardware;
 
 export interface HardwarePoll {
   outlets: number;

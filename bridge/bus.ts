@@ -27,11 +27,20 @@ export interface Recorded {
   time: number;
 }
 
+/** The history's past is being filled in behind live polls (the demo's year): polls done and to do. */
+export interface BackfillState {
+  done: number;
+  total: number;
+  /** false once it has ended (the live polls queued meanwhile are recorded by then). */
+  running: boolean;
+}
+
 export interface BusEvents {
   /** Every poll of one configured PDU, good or failed, with the facts (energy) applied. */
   poll: PollResult;
   availability: AvailabilityChange;
   recorded: Recorded;
+  backfill: BackfillState;
 }
 
 export type BusEventName = keyof BusEvents;

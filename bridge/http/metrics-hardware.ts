@@ -1,5 +1,5 @@
 import type { Alarms, FieldThresholds, LineId, LineReading, PduReading } from '../readings.ts';
-import type { MetricFamily } from './types.ts';
+import type { MetricFamily } from './deps.ts';
 
 /**
  * The /metrics families of what a PDU has beyond outlets and the inlet total (docs/http.md): lines,

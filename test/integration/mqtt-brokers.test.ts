@@ -7,11 +7,11 @@ import { createMqttBridge, type MqttBridge, type MqttBridgeOptions } from '../..
 import { createEmbeddedBroker, type EmbeddedBroker } from '../../bridge/mqtt/broker.ts';
 import { buildDiscovery } from '../../bridge/mqtt/discovery.ts';
 import type { PduReading, PollResult } from '../../bridge/readings.ts';
+import { hasMosquitto, mosquittoSkipMessage, startMosquitto } from '../../support/mosquitto.ts';
+import { freeTcpPort } from '../../support/ports.ts';
 import { validateDiscovery } from '../helpers/ha-validator.ts';
-import { hasMosquitto, mosquittoSkipMessage, startMosquitto } from '../helpers/mosquitto.ts';
 import { publishRetained, retained, waitForRetained, watch } from '../helpers/mqtt-client.ts';
 import { goodPoll, publishGoodPoll, sampleReading } from '../helpers/mqtt-sample.ts';
-import { freeTcpPort } from '../helpers/ports.ts';
 
 /**
  * The MQTT bridge against real brokers: the embedded aedes and Debian's Mosquitto 2, the same

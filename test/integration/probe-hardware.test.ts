@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
 import { type ReplayAgent, startReplayAgent } from '../../bridge/sim/replay.ts';
+import { fixturePath, fixtureSkipMessage, hasFixture } from '../../support/fixtures.ts';
 import { runCli } from '../helpers/cli.ts';
-import { fixturePath, fixtureSkipMessage, hasFixture } from '../helpers/fixtures.ts';
 
 /** `probe` shows lines, protectors, external sensors, alarms and enabled thresholds, as table and JSON. */
 

@@ -13,7 +13,7 @@ import {
 } from '../../bridge/snmp/mib-extras.ts';
 import type { SnmpValue } from '../../bridge/snmp/session.ts';
 import { toValue } from '../../bridge/snmp/wire.ts';
-import { fixtureSkipMessage, hasFixture } from '../helpers/fixtures.ts';
+import { fixtureSkipMessage, hasFixture } from '../../support/fixtures.ts';
 import { walkValues } from '../helpers/walk.ts';
 
 /**

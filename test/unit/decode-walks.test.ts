@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeReadings, pollOids } from '../../bridge/snmp/decode.ts';
 import { decodeLayout } from '../../bridge/snmp/layout.ts';
-import { fixtureSkipMessage, hasFixture, readFixture } from '../helpers/fixtures.ts';
+import { fixtureSkipMessage, hasFixture, readFixture } from '../../support/fixtures.ts';
 import { walkValues } from '../helpers/walk.ts';
 
 interface LibreSensor {

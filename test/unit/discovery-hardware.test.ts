@@ -6,7 +6,7 @@ import { topics } from '../../bridge/mqtt/topics.ts';
 import type { PduReading } from '../../bridge/readings.ts';
 import { decodeReadings } from '../../bridge/snmp/decode.ts';
 import { decodeLayout } from '../../bridge/snmp/layout.ts';
-import { fixtureSkipMessage, hasFixture } from '../helpers/fixtures.ts';
+import { fixtureSkipMessage, hasFixture } from '../../support/fixtures.ts';
 import { binaryState } from '../helpers/ha-template.ts';
 import { validateDiscovery } from '../helpers/ha-validator.ts';
 import { walkValues } from '../helpers/walk.ts';

@@ -155,6 +155,9 @@ export function connect(): () => void {
     const a = data<{ pdus: string[]; online: boolean }>(e);
     for (const p of app.status?.pdus ?? []) if (a.pdus.includes(p.id)) p.online = a.online;
   });
+  es.addEventListener('history', (e) => {
+    if (app.status) app.status.backfill = data<Pick<CurrentStatusJson, 'backfill'>>(e).backfill;
+  });
   es.addEventListener('heartbeat', () => {
     app.stream = 'open';
   });

@@ -1,6 +1,6 @@
 import { ratedPowerW } from '../facts/rating.ts';
 import { type OutletReading, type PduReading, PLAIN_OUTLET, PLAIN_UNIT, unitId } from '../readings.ts';
-import { SIM_RATINGS, type SimModel } from '../sim/model-types.ts';
+import { SIM_RATINGS, type SimModel } from './model-types.ts';
 
 /** The simulator's nameplate, as the layout decodes it from what the agent serves. */
 const OUTLET_RATED_W = ratedPowerW({
