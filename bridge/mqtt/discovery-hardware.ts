@@ -89,6 +89,12 @@ export function problemComponent(c: ComponentContext, stateTopic: string): Compo
 const CURRENT = { device_class: 'current', unit: 'A', precision: 2 } as const;
 const VOLTAGE = { device_class: 'voltage', unit: 'V', precision: 0 } as const;
 const LINES: readonly Exclude<LineId, 'N'>[] = ['L1', 'L2', 'L3'];
+/** A pole's rmsVoltage is line-to-line: L1's is measured against L2, as the PDU's own pages name it. */
+const LINE_TO_LINE: Readonly<Record<Exclude<LineId, 'N'>, string>> = {
+  L1: 'L1-L2',
+  L2: 'L2-L3',
+  L3: 'L3-L1',
+};
 
 /** The PDU device's components beyond its totals, keyed by component id. */
 export function hardwareComponents(r: PduReading, c: ComponentContext): Record<string, Component> {
@@ -105,7 +111,7 @@ export function hardwareComponents(r: PduReading, c: ComponentContext): Record<s
       ...CURRENT,
     });
     out[`${id}_voltage`] = sensor(c, `${id}_voltage`, pduTopic, {
-      name: `${line} voltage`,
+      name: `${LINE_TO_LINE[line]} voltage`,
       template: `{{ ${at}.voltage }}`,
       ...VOLTAGE,
     });
