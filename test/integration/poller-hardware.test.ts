@@ -16,7 +16,14 @@ import type { SnmpTarget } from '../../bridge/snmp/session.ts';
 let clock = Date.UTC(2026, 5, 1, 14, 0);
 const MINUTE = 60_000;
 
-function pollerFor(agent: SimAgent, id: string) {
+const V3 = {
+  name: 'monitor',
+  authProtocol: 'sha256' as const,
+  authKey: 'authkey-123',
+  privKey: 'privkey-123',
+};
+
+function pollerFor(agent: SimAgent, id: string, extra: Partial<SnmpTarget> = {}) {
   const t: SnmpTarget = {
     host: '127.0.0.1',
     port: agent.port,
@@ -24,6 +31,7 @@ function pollerFor(agent: SimAgent, id: string) {
     community: 'public',
     timeout: 1000,
     retries: 1,
+    ...extra,
   };
   return createPoller({
     id,
@@ -52,7 +60,7 @@ describe('polling a 3-phase simulated PX3 with protectors and external sensors',
     return ok(await poller.pollNow()).units[0]!;
   };
   beforeAll(async () => {
-    agent = await startSimAgent({ model: { outlets: 36, phases: 3 }, clock: () => clock });
+    agent = await startSimAgent({ model: { outlets: 36, phases: 3 }, users: [V3], clock: () => clock });
     poller = pollerFor(agent, 'px3');
   });
   afterAll(async () => {
@@ -71,6 +79,28 @@ describe('polling a 3-phase simulated PX3 with protectors and external sensors',
     expect(steady.requests).toBeLessThanOrEqual(10);
     expect(requestCount(agent.stats)).toBe(steady.requests);
     expect(agent.stats.tooBig).toBe(0);
+  });
+
+  it('stays within 10 requests over SNMPv3 authPriv too, whose messages carry fewer values', async () => {
+    const v3 = pollerFor(agent, 'px3-v3', {
+      version: '3',
+      v3: {
+        user: V3.name,
+        level: 'authPriv',
+        authProtocol: V3.authProtocol,
+        authKey: V3.authKey,
+        privProtocol: 'aes',
+        privKey: V3.privKey,
+      },
+    });
+    clock += MINUTE;
+    expect(ok(await v3.pollNow()).units[0]!.breakers).toHaveLength(6);
+    agent.resetStats();
+    clock += MINUTE;
+    const steady = ok(await v3.pollNow());
+    await v3.stop();
+    expect(steady.requests).toBeLessThanOrEqual(10);
+    expect(requestCount(agent.stats)).toBe(steady.requests);
   });
 
   it('has lines that sum to the inlet, L-L ≈ 394 V and L-N ≈ 228 V, and a neutral with a current only', async () => {
