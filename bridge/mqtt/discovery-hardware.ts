@@ -175,10 +175,22 @@ export function hardwareComponents(r: PduReading, c: ComponentContext): Record<s
   return out;
 }
 
+/**
+ * A multi-pole inlet measures current and voltage per line, not for the inlet as a whole (the PDU has
+ * no inlet rmsCurrent/rmsVoltage there): its totals' current and voltage sensors, which would only ever
+ * be unknown, are left out in favour of the lines'.
+ */
+export function perLine(r: PduReading, field: string): boolean {
+  if (field !== 'current' && field !== 'voltage') return false;
+  return r.lines.L1 !== undefined && r.inlet[field] === null;
+}
+
 /** What the components above are built from: discovery is rebuilt when this changes, not every poll. */
 export function hardwareShape(r: PduReading): unknown {
   return [
     Object.keys(r.lines),
+    perLine(r, 'current'),
+    perLine(r, 'voltage'),
     r.inlet.unbalanced_current !== undefined,
     r.breakers.map((b) => [b.label, b.name]),
     r.sensors.map((s) => [s.id, s.name, s.type, s.unit, s.discrete, s.index]),

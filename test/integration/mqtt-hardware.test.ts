@@ -147,6 +147,10 @@ describe('the bridge on a 3-phase simulated PX3 and an inlet-metered one', () =>
     for (const id of ['l1_current', 'l2_voltage', 'l3_voltage_ln', 'n_current', 'unbalanced_current'])
       expect(ph3[id]?.platform).toBe('sensor');
     expect(ph3.problem).toMatchObject({ platform: 'binary_sensor', device_class: 'problem' });
+    // A 3-phase inlet has current and voltage per line only: no inlet-wide entities that stay unknown.
+    expect(ph3.current).toBeUndefined();
+    expect(ph3.voltage).toBeUndefined();
+    expect(ph3.power).toBeDefined();
     expect(ph3.breaker_c6_current).toMatchObject({ device_class: 'current', unit_of_measurement: 'A' });
     expect(ph3.breaker_c6_tripped).toMatchObject({
       platform: 'binary_sensor',
@@ -172,6 +176,7 @@ describe('the bridge on a 3-phase simulated PX3 and an inlet-metered one', () =>
       components: Components;
     };
     expect(meterDevice.components.power).toBeDefined();
+    expect(meterDevice.components.current).toBeDefined();
     expect(meterDevice.components.l1_current).toBeUndefined();
     expect([...configs.keys()].some((t) => t.includes('raritan2mqtt_meter_outlet_'))).toBe(false);
   });
