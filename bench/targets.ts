@@ -5,6 +5,8 @@
 export const TARGETS = {
   /** SNMP requests per steady poll of a 36-outlet PDU (outlets and inlet). */
   snmpRequests: 8,
+  /** …of a 36-outlet 3-phase PDU with 6 overcurrent protectors and 4 external sensors, alarm states included. */
+  snmpRequestsHardware: 10,
   /** Our poll cycle ÷ prometheus-snmp-exporter's scrape of the same columns, same agent: no slower. */
   pollRatio: 1,
   /** 200 simulated PDUs polled every 10 s by one bridge with the embedded broker: CPU, fraction of a core. */

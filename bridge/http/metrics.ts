@@ -1,5 +1,6 @@
 import type { Metrics } from '../readings.ts';
 import type { MetricFamily, PduStatus } from './deps.ts';
+import { hardwareFamilies } from './metrics-hardware.ts';
 
 /**
  * /metrics in the Prometheus text exposition format 0.0.4
@@ -188,6 +189,7 @@ export function bridgeFamilies(pdus: readonly PduStatus[], facts: BridgeFacts): 
     outletInfo,
     ...outlet,
     outletOn,
+    ...hardwareFamilies(pdus.flatMap((s) => (s.reading ? [s.reading] : []))),
     ...bridge,
   ];
 }

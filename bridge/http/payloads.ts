@@ -11,6 +11,7 @@ import {
 } from '../readings.ts';
 import type { AuthMode } from './auth.ts';
 import type { PduStatus } from './deps.ts';
+import { type HardwareJson, hardwareJson } from './payloads-hardware.ts';
 
 /**
  * The JSON the API and the event stream send (documented in docs/http.md). Pure functions of the
@@ -18,7 +19,8 @@ import type { PduStatus } from './deps.ts';
  * (docs/mqtt.md): W, VA, A, V, power factor 0..1, Hz, kWh; null = the PDU has no reading.
  */
 
-export type OutletJson = OutletView;
+/** The outlet as MQTT has it, with its enabled thresholds and the protector that feeds it (its label). */
+export type OutletJson = OutletView & Pick<OutletReading, 'thresholds' | 'breaker'>;
 
 export interface PollJson {
   time: number;
@@ -29,7 +31,7 @@ export interface PollJson {
 }
 
 /** A unit's status as the pollers know it; the inlet's totals are the published fields (null before a reading). */
-export interface LiveJson extends InletMetrics {
+export interface LiveJson extends InletMetrics, HardwareJson {
   id: string;
   source: string;
   unit: number | null;
@@ -84,7 +86,9 @@ export interface CurrentStatusJson {
   pdus: PduJson[];
 }
 
-export const outletJson: (o: OutletReading) => OutletJson = outletView;
+export function outletJson(o: OutletReading): OutletJson {
+  return { ...outletView(o), thresholds: o.thresholds, breaker: o.breaker };
+}
 
 /** Outlets in label order (the labels printed on the PDU, "1".."36"), numeric where they are numbers. */
 export function byLabel(a: { label: string; outlet: number }, b: { label: string; outlet: number }): number {
@@ -136,6 +140,7 @@ export function liveJson(
     outlets_on: r?.outlets_on ?? 0,
     outlets_total: r?.outlets.length ?? identity?.outletsTotal ?? 0,
     outlets: r ? r.outlets.map(outletJson).sort(byLabel) : [],
+    ...hardwareJson(r),
   };
 }
 

@@ -4,6 +4,7 @@ import { type PduReading, sourceOfUnit } from '../readings.ts';
 import { VERSION } from '../version.ts';
 import type { MqttPduOptions } from './bridge.ts';
 import { buildDiscovery, type DiscoveryOptions, withRemovals } from './discovery.ts';
+import { hardwareShape } from './discovery-hardware.ts';
 import type { Outbox } from './outbox.ts';
 import { type OwnedConfig, staleForRemovedPdus, staleOutlets, staleUnits } from './sweep.ts';
 import type { Topics } from './topics.ts';
@@ -40,6 +41,18 @@ function parseConfig(json: string | undefined): unknown {
   }
 }
 
+/** The state topics a device config's components point at. */
+function stateTopics(config: unknown): string[] {
+  const components = (config as { components?: unknown } | undefined)?.components;
+  if (typeof components !== 'object' || components === null) return [];
+  const out = new Set<string>();
+  for (const c of Object.values(components)) {
+    const topic = (c as { state_topic?: unknown } | null)?.state_topic;
+    if (typeof topic === 'string') out.add(topic);
+  }
+  return [...out];
+}
+
 export function createAnnouncer({ log, topics: t, options, pdus, outbox }: AnnouncerDeps): Announcer {
   const sources = pdus.map((p) => p.id);
   const owned = new Map<string, OwnedConfig>(); // our configs: found at start, then published
@@ -53,11 +66,16 @@ export function createAnnouncer({ log, topics: t, options, pdus, outbox }: Annou
       { topic: c.topic, pdu: c.pdu, outlet: c.outlet },
       'clearing a discovery config the bridge no longer owns',
     );
+    const config = c.payload ?? parseConfig(outbox.discovery(c.topic));
     owned.delete(c.topic);
     built.delete(c.pdu);
     outbox.clear(c.topic);
     if (c.outlet !== undefined) outbox.clear(t.outlet(c.pdu, c.outlet));
-    else for (const topic of [t.pdu(c.pdu), t.availability(c.pdu), t.diagnostics(c.pdu)]) outbox.clear(topic);
+    else {
+      for (const topic of [t.pdu(c.pdu), t.availability(c.pdu), t.diagnostics(c.pdu)]) outbox.clear(topic);
+      // Its protectors' and sensors' topics: every state topic of the unit the config pointed at.
+      for (const topic of stateTopics(config)) if (topic.startsWith(`${t.pdu(c.pdu)}/`)) outbox.clear(topic);
+    }
   }
 
   function discoveryOptions(r: PduReading): DiscoveryOptions {
@@ -86,11 +104,13 @@ export function createAnnouncer({ log, topics: t, options, pdus, outbox }: Annou
 
     announce(r) {
       const id = r.id;
-      // Discovery depends only on identity, outlet labels, names and outletSwitchable: rebuilt when
-      // those change, not every poll (200 PDUs of 36 outlets would otherwise rebuild 7,400 configs per cycle).
+      // Discovery depends only on identity, outlet labels, names and outletSwitchable, and which lines,
+      // protectors and sensors the unit has: rebuilt when those change, not every poll (200 PDUs of 36
+      // outlets would otherwise rebuild 7,400 configs per cycle).
       const key = JSON.stringify([
         r.identity,
         r.outlets.map((o) => [o.outlet, o.label, o.name, o.switchable === true]),
+        hardwareShape(r),
       ]);
       if (built.get(id) === key) return;
       built.set(id, key);

@@ -1,4 +1,10 @@
-import type { InletReading, OutletReading, PduReading } from '../readings.ts';
+import {
+  type InletReading,
+  type OutletReading,
+  type PduReading,
+  PLAIN_OUTLET,
+  PLAIN_UNIT,
+} from '../readings.ts';
 import { COUNTER_MODULUS } from '../snmp/mib.ts';
 
 /**
@@ -85,6 +91,7 @@ export function syntheticPdu(opts: SyntheticOptions = {}): (timeMs: number) => P
         energy: opts.noCounter ? null : wh / 1000,
         energy_counter: opts.noCounter ? null : wh % COUNTER_MODULUS,
         rated_power: null,
+        ...PLAIN_OUTLET,
       };
     });
     const reading: PduReading = {
@@ -106,6 +113,7 @@ export function syntheticPdu(opts: SyntheticOptions = {}): (timeMs: number) => P
       },
       outlets,
       outlets_on: outlets.filter((o) => o.state === 'on').length,
+      ...PLAIN_UNIT,
     };
     return [reading];
   };
@@ -132,6 +140,7 @@ export function reading(
     energy: null,
     energy_counter: null,
     rated_power: null,
+    ...PLAIN_OUTLET,
     ...o,
   }));
   return {
@@ -154,5 +163,6 @@ export function reading(
     },
     outlets: full,
     outlets_on: full.filter((o) => o.state === 'on').length,
+    ...PLAIN_UNIT,
   };
 }

@@ -79,7 +79,9 @@ describe('GET /api/ports', () => {
     expect(body.ports).toHaveLength(36);
     expect(Object.keys(body.ports[0]!).sort()).toEqual(
       [
+        'alarms',
         'apparent_power',
+        'breaker',
         'current',
         'energy',
         'label',
@@ -88,6 +90,7 @@ describe('GET /api/ports', () => {
         'power',
         'power_factor',
         'state',
+        'thresholds',
         'voltage',
       ].sort(),
     );

@@ -141,6 +141,7 @@ for (const [name, start, available] of brokers) {
         'frequency',
         'energy',
         'outlets_on',
+        'alarms',
       ]);
       expect(pdu).toMatchObject({ model: 'PX3-5892', serial: 'QV12345678', frequency: 50, outlets_on: 3 });
       const outlet2 = JSON.parse(late.get(`${o.baseTopic}/pdu1/outlet/2`) ?? '{}');
@@ -154,6 +155,7 @@ for (const [name, start, available] of brokers) {
         voltage: 229,
         power_factor: null,
         energy: 3,
+        alarms: {},
       });
 
       const configs = new Map<string, unknown>();
