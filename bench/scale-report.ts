@@ -1,7 +1,6 @@
 /** The scale benchmark's MQTT subscriber and its report (table + verdict line, or JSON). */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { pass, row } from './lib.ts';
-import { TARGETS } from './targets.ts';
 
 export interface Diagnostics {
   pdu: string;
