@@ -25,6 +25,7 @@ import { freeTcpPort } from '../support/ports.ts';
 import { clockTicks, cpuTicks, daemonCode, memory, scrape, spawnDaemon, total } from './daemon.ts';
 import { forkSimAgents, median, quantile, sum } from './lib.ts';
 import { report, subscribe } from './scale-report.ts';
+import { TARGETS } from './targets.ts';
 
 /** The default snmp.namesRefresh, written out so that the layout re-read bound below matches the file. */
 const NAMES_REFRESH_S = 300;
@@ -188,8 +189,7 @@ async function main() {
         cycles,
         broker: brokerKind,
         stretch,
-        // DESIGN targets: 200 PDUs every 10 s under 200 MB, the stretch (1,000 every 60 s) under 300 MB.
-        target: { rssMb: stretch ? 300 : 200, cpu: 1 / 3 },
+        target: { rssMb: stretch ? TARGETS.stretchRssMb : TARGETS.scaleRssMb, cpu: TARGETS.scaleCpu },
         pid,
         code,
         clockTicks: hz,

@@ -13,6 +13,8 @@ export const TARGETS = {
   scaleCpu: 1 / 3,
   /** …and its resident memory, MB. */
   scaleRssMb: 200,
+  /** The stretch: 1,000 simulated PDUs every 60 s, one bridge, embedded broker: resident memory, MB. */
+  stretchRssMb: 300,
   /** Any panel query on a year of 1-minute polls of 36 outlets, ms (worst of the runs). */
   queryMs: 20,
   /** The same with ten such PDUs in one database, ms. */
