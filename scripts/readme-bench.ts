@@ -63,6 +63,17 @@ function snmpRows(r: SnmpBench): string[] {
       `≤ ${TARGETS.snmpRequests}`,
       verdict(r.verdict.requests),
     ),
+    // Runs before the hardware poll was benched have none.
+    ...(r.hardware
+      ? [
+          row(
+            `SNMP requests per steady poll of a ${r.hardware.lines}-line, ${r.hardware.outlets}-outlet PDU with ${r.hardware.breakers} protectors and ${r.hardware.sensors} external sensors`,
+            `**${r.hardware.steadyRequests}** (${n(r.hardware.oids)} OIDs); layout refresh: ${r.hardware.layoutRequests}`,
+            `≤ ${TARGETS.snmpRequestsHardware}`,
+            verdict(r.verdict.hardwareRequests),
+          ),
+        ]
+      : []),
     ...r.comparisons.map((c) =>
       row(
         `poll cycle vs prometheus-snmp-exporter 0.21 on the same agent: ${c.agent}`,
