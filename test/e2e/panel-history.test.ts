@@ -84,5 +84,5 @@ describe('the panel while the history fills in', () => {
     expect(chart.lines).toBe(1);
     expect(await stateOf('power')).not.toContain('filling in');
     expect(problems).toEqual([]);
-  });
+  }, 120_000);
 });
