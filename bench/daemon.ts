@@ -119,6 +119,9 @@ const WANTED = new Set([
   'raritan_pdu_last_poll_timestamp_seconds',
   'raritan_pdu_poll_requests',
   'raritan2mqtt_resident_memory_bytes',
+  'raritan2mqtt_heap_used_bytes',
+  'raritan2mqtt_heap_total_bytes',
+  'raritan2mqtt_external_memory_bytes',
 ]);
 
 /** Prometheus text → family → pdu (or '' when unlabelled) → value, for the WANTED families. */

@@ -14,7 +14,7 @@ import { createBridge } from '../bridge/bridge.ts';
 import { silentLogger } from '../bridge/log.ts';
 import { startSimAgent } from '../bridge/sim/agent.ts';
 import { loadConfig } from '../config/load.ts';
-import { freeUdpPort } from '../test/helpers/ports.ts';
+import { freeUdpPort } from '../support/ports.ts';
 
 const TARGET_MS = 1000;
 const POLL_S = 5;

@@ -1,15 +1,17 @@
 /**
- * Debian's prometheus-snmp-exporter 0.21 as the peer of DESIGN.md section 5: a hand-written snmp.yml
- * (0.21 format: auth inside the module) that walks the same PDU2-MIB columns a steady poll of ours
- * reads (outlet and inlet sensor value and state, outletName), generated into a temp dir, and the
- * exporter started on a free loopback port.
+ * Debian's prometheus-snmp-exporter 0.21 as the peer the project measures itself against: a hand-written
+ * snmp.yml (0.21 format: auth inside the module) that walks the same PDU2-MIB columns a steady poll of ours
+ * reads (outlet and inlet sensor value and state, outletName; with `hardware`, the inlet poles', the
+ * overcurrent protectors' and the external sensors' value and state too), generated into a temp dir, and
+ * the exporter started on a free loopback port.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INLET_MEASUREMENT, OUTLET_CONFIG, OUTLET_MEASUREMENT } from '../bridge/snmp/mib.ts';
-import { freeTcpPort } from '../test/helpers/ports.ts';
+import { EXTERNAL_MEASUREMENT, INLET_POLE_MEASUREMENT, OCP_MEASUREMENT } from '../bridge/snmp/mib-extras.ts';
+import { freeTcpPort } from '../support/ports.ts';
 
 export const EXPORTER_BIN = '/usr/bin/prometheus-snmp-exporter';
 export const EXPORTER_INSTALL =
@@ -20,6 +22,8 @@ export interface ExporterModule {
   community: string;
   /** The exporter's default is 25; the agent truncates GETBULK responses to its message size anyway. */
   maxRepetitions: number;
+  /** Walk the lines', protectors' and external sensors' columns too (what our poll of them reads). */
+  hardware?: boolean;
 }
 
 export interface Scrape {
@@ -45,13 +49,42 @@ const COLUMNS = [
   { name: 'outletName', oid: OUTLET_CONFIG.name, indexes: ['pduId', 'outletId'], type: 'DisplayString' },
 ];
 
+const POLE_INDEXES = ['pduId', 'inletId', 'poleId', 'sensorType'];
+const HARDWARE_COLUMNS = [
+  { name: 'measurementsInletPoleSensorState', oid: INLET_POLE_MEASUREMENT.state, indexes: POLE_INDEXES },
+  { name: 'measurementsInletPoleSensorValue', oid: INLET_POLE_MEASUREMENT.value, indexes: POLE_INDEXES },
+  {
+    name: 'measurementsOverCurrentProtectorSensorState',
+    oid: OCP_MEASUREMENT.state,
+    indexes: ['pduId', 'ocpId', 'sensorType'],
+  },
+  {
+    name: 'measurementsOverCurrentProtectorSensorValue',
+    oid: OCP_MEASUREMENT.value,
+    indexes: ['pduId', 'ocpId', 'sensorType'],
+  },
+  {
+    name: 'measurementsExternalSensorState',
+    oid: EXTERNAL_MEASUREMENT.state,
+    indexes: ['pduId', 'sensorId'],
+  },
+  {
+    name: 'measurementsExternalSensorValue',
+    oid: EXTERNAL_MEASUREMENT.value,
+    indexes: ['pduId', 'sensorId'],
+  },
+];
+
 /** snmp.yml in the 0.21 format (JSON is YAML). */
 export function exporterConfig(modules: readonly ExporterModule[]): string {
   const out: Record<string, unknown> = {};
   for (const m of modules) {
+    const columns: { name: string; oid: string; indexes: string[]; type?: string }[] = m.hardware
+      ? [...COLUMNS, ...HARDWARE_COLUMNS]
+      : COLUMNS;
     out[m.name] = {
-      walk: COLUMNS.map((c) => c.oid),
-      metrics: COLUMNS.map((c) => ({
+      walk: columns.map((c) => c.oid),
+      metrics: columns.map((c) => ({
         name: c.name,
         oid: c.oid,
         type: c.type ?? 'gauge',

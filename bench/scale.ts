@@ -1,9 +1,12 @@
 /**
- * Scale benchmark (DESIGN.md section 5): 200 simulated PX3-5892s (7,200 outlets) polled every 10 s by
+ * Scale benchmark (targets in bench/targets.ts): 200 simulated PX3-5892s (7,200 outlets) polled every 10 s by
  * ONE bridge, the real daemon as a user runs it: `node bin/raritan2mqtt.js run -c <file>`, with SNMP,
  * energy tracking, history in SQLite, MQTT publishing (embedded broker, or an external Mosquitto with
  * --broker mosquitto) to a subscriber, and the HTTP server.
- *   npx tsx bench/scale.ts [--json] [--quick] [--seconds 60] [--count 200] [--broker embedded|mosquitto]
+ *   npx tsx bench/scale.ts [--json] [--quick] [--seconds 60] [--count 200] [--interval 10]
+ *                          [--broker embedded|mosquitto] [--stretch]
+ * --stretch: the stretch target, 1,000 PDUs (36,000 outlets) every 60 s under 300 MB, measured over
+ * three cycles (one with --quick); --count, --interval and --seconds still override it.
  * Measured black-box, so none of this process's modules count against the bridge: CPU from
  * /proc/<pid>/stat, RSS from /proc/<pid>/status each second (and VmHWM, the true peak), polls, missed
  * cycles, failures and poll durations from the daemon's /metrics. The agents run in a child process of
@@ -17,13 +20,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { root } from '../bin/code.js';
-import { startMosquitto } from '../test/helpers/mosquitto.ts';
-import { freeTcpPort } from '../test/helpers/ports.ts';
+import { startMosquitto } from '../support/mosquitto.ts';
+import { freeTcpPort } from '../support/ports.ts';
 import { clockTicks, cpuTicks, daemonCode, memory, scrape, spawnDaemon, total } from './daemon.ts';
 import { forkSimAgents, median, quantile, sum } from './lib.ts';
 import { report, subscribe } from './scale-report.ts';
+import { TARGETS } from './targets.ts';
 
-const INTERVAL_S = 10;
 /** The default snmp.namesRefresh, written out so that the layout re-read bound below matches the file. */
 const NAMES_REFRESH_S = 300;
 
@@ -34,14 +37,23 @@ const { values: args } = parseArgs({
     seconds: { type: 'string' },
     count: { type: 'string' },
     broker: { type: 'string' },
+    interval: { type: 'string' },
+    stretch: { type: 'boolean' },
   },
 });
 // 'embedded' (default: the whole system in one process, as `npm start` runs without an mqtt.url) or
 // 'mosquitto' (the README's advice for large sites: the broker's retained copies live elsewhere).
 const brokerKind = args.broker === 'mosquitto' ? 'mosquitto' : 'embedded';
-const count = Number(args.count ?? 200);
-const cycles = Math.max(1, Math.round(Number(args.seconds ?? (args.quick ? 20 : 60)) / INTERVAL_S));
-const seconds = cycles * INTERVAL_S;
+const stretch = Boolean(args.stretch);
+const count = Number(args.count ?? (stretch ? 1000 : 200));
+const intervalS = Number(args.interval ?? (stretch ? 60 : 10));
+if (!Number.isInteger(count) || count < 1 || !Number.isInteger(intervalS) || intervalS < 1) {
+  console.error('scale: --count and --interval must be whole numbers of at least 1');
+  process.exit(2);
+}
+const defaultSeconds = stretch ? (args.quick ? 1 : 3) * intervalS : args.quick ? 20 : 60;
+const cycles = Math.max(1, Math.round(Number(args.seconds ?? defaultSeconds) / intervalS));
+const seconds = cycles * intervalS;
 const hz = clockTicks();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -55,7 +67,7 @@ async function main() {
   const ids = agents.ports.map((_, i) => `pdu${i + 1}`);
   const configFile = join(dir, 'raritan2mqtt.json');
   const fileConfig = {
-    pdus: agents.ports.map((port, i) => ({ id: ids[i], host: '127.0.0.1', port, pollInterval: INTERVAL_S })),
+    pdus: agents.ports.map((port, i) => ({ id: ids[i], host: '127.0.0.1', port, pollInterval: intervalS })),
     mqtt: mosquitto ? { url: mosquitto.url } : { host: '127.0.0.1', port: mqttPort, wsPort: 0 },
     snmp: { namesRefresh: NAMES_REFRESH_S },
     http: { host: '127.0.0.1', port: httpPort },
@@ -83,13 +95,17 @@ async function main() {
   };
   let peakRss = 0;
   let peakRssWindow = 0;
+  const windowRss: number[] = [];
   let measuring = false;
   const sampler = setInterval(() => {
     if (!alive) return;
     try {
       const { rss } = memory(pid);
       peakRss = Math.max(peakRss, rss);
-      if (measuring) peakRssWindow = Math.max(peakRssWindow, rss);
+      if (measuring) {
+        peakRssWindow = Math.max(peakRssWindow, rss);
+        windowRss.push(rss);
+      }
     } catch {
       // The process exited between the check and the read.
     }
@@ -132,7 +148,7 @@ async function main() {
 
     // The window: from 5 s past a cycle boundary, a whole number of cycles.
     const now = Date.now();
-    const intervalMs = INTERVAL_S * 1000;
+    const intervalMs = intervalS * 1000;
     let begin = now - (now % intervalMs) + intervalMs / 2;
     if (begin <= now) begin += intervalMs;
     await sleep(begin - Date.now());
@@ -168,10 +184,12 @@ async function main() {
       {
         pdus: count,
         outlets: count * 36,
-        interval: INTERVAL_S,
+        interval: intervalS,
         seconds,
         cycles,
         broker: brokerKind,
+        stretch,
+        target: { rssMb: stretch ? TARGETS.stretchRssMb : TARGETS.scaleRssMb, cpu: TARGETS.scaleCpu },
         pid,
         code,
         clockTicks: hz,
@@ -189,6 +207,12 @@ async function main() {
         steadyPeakRssMb: peakRssWindow / 1e6,
         hwmMb: mem.hwm / 1e6,
         windowRssMb: { start: rss0 / 1e6, end: mem.rss / 1e6, anon: mem.anon / 1e6, file: mem.file / 1e6 },
+        steadyMedianRssMb: median(windowRss) / 1e6,
+        heapMb: {
+          used: total(m1, 'raritan2mqtt_heap_used_bytes') / 1e6,
+          total: total(m1, 'raritan2mqtt_heap_total_bytes') / 1e6,
+          external: total(m1, 'raritan2mqtt_external_memory_bytes') / 1e6,
+        },
         pollMs: {
           n: durations.length,
           median: median(durations),

@@ -1,11 +1,13 @@
 /**
- * SNMP benchmark (DESIGN.md section 5), side by side in one run:
+ * SNMP benchmark (targets in bench/targets.ts), side by side in one run:
  *   npx tsx bench/snmp.ts [--json] [--quick] [--runs N]
  * 1. Requests per steady-state poll of a simulated 36-outlet PX3-5892 (1,472-byte messages, counted by
  *    the agent), beside what a GET-per-OID reader needs and what the layout refresh costs.
  * 2. Poll-cycle time against that same agent: our reader's steady read vs a scrape of Debian's
  *    prometheus-snmp-exporter 0.21 walking the same columns, interleaved, medians and their ratio.
  * 3. The same comparison against a real PX3 walk served by Debian's snmpsim (when both are present).
+ * 4. A 3-phase 36-outlet unit with 6 protectors and 4 external sensors (bench/snmp-hardware.ts): requests
+ *    per steady poll (≤ 10), and its poll cycle against the exporter walking the same columns.
  * The agent runs in its own process, so neither client pays for the agent's CPU.
  */
 import { execFileSync } from 'node:child_process';
@@ -13,13 +15,20 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pollOids } from '../bridge/snmp/decode.ts';
 import { createPduReader, type PduReader } from '../bridge/snmp/reader.ts';
-import type { SnmpTarget } from '../bridge/snmp/session.ts';
-import { fixturePath, fixtureSkipMessage, hasFixture } from '../test/helpers/fixtures.ts';
-import { startSnmpsim } from '../test/helpers/snmpsim.ts';
+import { fixturePath, fixtureSkipMessage, hasFixture } from '../support/fixtures.ts';
+import { startSnmpsim } from '../support/snmpsim.ts';
 import { EXPORTER_BIN, EXPORTER_INSTALL, type Exporter, startExporter } from './exporter.ts';
 import { forkSimAgents, median, pass, row } from './lib.ts';
+import {
+  benchTarget,
+  forkHardwareSim,
+  type HardwarePoll,
+  hardwarePoll,
+  TARGET_HARDWARE_REQUESTS,
+} from './snmp-hardware.ts';
+import { TARGETS } from './targets.ts';
 
-const TARGET_REQUESTS = 8;
+const TARGET_REQUESTS = TARGETS.snmpRequests;
 const WALK = 'raritan-pdu_px3';
 
 const { values: args } = parseArgs({
@@ -34,13 +43,13 @@ const runs = Number(args.runs ?? (args.quick ? 15 : 30));
 // The exporter's default is 25; 50 is what fits a 1,472-byte response, its fewest requests and best time.
 const maxRepetitions = Number(args['max-repetitions'] ?? 50);
 
-interface Side {
+export interface Side {
   medianMs: number;
   /** Requests per read/scrape as the agent counted them (undefined where the agent cannot count). */
   requests: number | undefined;
 }
 
-interface Comparison {
+export interface Comparison {
   agent: string;
   ours: Side & { clientRequests: number };
   exporter: Side & { samples: number; walkMs: number | undefined };
@@ -50,10 +59,7 @@ interface Comparison {
   walkRatio: number | undefined;
 }
 
-function target(port: number, community: string): SnmpTarget {
-  // The config's defaults: 3 s timeout, one retry, 60 varbinds to start with.
-  return { host: '127.0.0.1', port, version: '2c', community, timeout: 3000, retries: 1, maxVarbinds: 60 };
-}
+const target = benchTarget;
 
 /** N steady reads of ours and N exporter scrapes, interleaved so that both see the same machine load. */
 async function compare(opts: {
@@ -157,14 +163,29 @@ async function main() {
       clientRequests: steady.requests,
       maxVarbinds: reader.client.maxVarbinds,
     };
+    const hardware = await hardwarePoll();
 
     if (!existsSync(EXPORTER_BIN)) {
+      // Without the peer, still our own poll-cycle time with the new columns, for the record.
+      const sim3 = await forkHardwareSim();
+      try {
+        const times: number[] = [];
+        for (let i = -3; i < runs; i++) {
+          const t = performance.now();
+          await sim3.reader.read();
+          if (i >= 0) times.push(performance.now() - t);
+        }
+        hardware.steadyMs = median(times);
+      } finally {
+        await sim3.stop();
+      }
       notes.push(`prometheus-snmp-exporter skipped: ${EXPORTER_BIN} not found; install: ${EXPORTER_INSTALL}`);
     } else {
       const snmpsim = hasSnmpsim() && hasFixture(`${WALK}.snmprec`);
       exporter = await startExporter([
         { name: 'raritan', community: 'public', maxRepetitions },
         { name: 'raritan_px3_walk', community: WALK, maxRepetitions },
+        { name: 'raritan_hardware', community: 'public', maxRepetitions, hardware: true },
       ]);
       comparisons.push(
         await compare({
@@ -176,6 +197,20 @@ async function main() {
           count,
         }),
       );
+      const sim3 = await forkHardwareSim();
+      try {
+        comparisons.push(
+          await compare({
+            agent: 'simulated 3-phase PX3 (36 outlets, 6 protectors, 4 sensors)',
+            reader: sim3.reader,
+            exporter,
+            exporterTarget: `127.0.0.1:${sim3.port}`,
+            module: 'raritan_hardware',
+          }),
+        );
+      } finally {
+        await sim3.stop();
+      }
       if (!snmpsim) {
         notes.push(
           hasSnmpsim()
@@ -207,7 +242,7 @@ async function main() {
         }
       }
     }
-    report(poll, comparisons, notes);
+    report(poll, hardware, comparisons, notes);
   } finally {
     reader.close();
     await exporter?.stop();
@@ -215,7 +250,8 @@ async function main() {
   }
 }
 
-function report(
+/** What `--json` prints (scripts/readme-bench.ts renders the README's table from it). */
+export interface SnmpBench {
   poll: {
     outlets: number;
     oids: number;
@@ -223,17 +259,29 @@ function report(
     steadyRequests: number;
     clientRequests: number;
     maxVarbinds: number;
-  },
+  };
+  /** The 3-phase unit with protectors and external sensors (bench/snmp-hardware.ts). */
+  hardware: HardwarePoll;
+  comparisons: Comparison[];
+  notes: string[];
+  /** speed: undefined when no comparison ran (no exporter installed). */
+  verdict: { requests: boolean; hardwareRequests: boolean; speed: boolean | undefined };
+}
+
+function report(
+  poll: SnmpBench['poll'],
+  hardware: HardwarePoll,
   comparisons: Comparison[],
   notes: string[],
 ): void {
   const verdict = {
     requests: poll.steadyRequests <= TARGET_REQUESTS,
+    hardwareRequests: hardware.steadyRequests <= TARGET_HARDWARE_REQUESTS,
     // Skipped comparisons are not a pass: the verdict says so.
-    speed: comparisons.length > 0 ? comparisons.every((c) => c.ratio <= 1) : undefined,
+    speed: comparisons.length > 0 ? comparisons.every((c) => c.ratio <= TARGETS.pollRatio) : undefined,
   };
   if (args.json) {
-    console.log(JSON.stringify({ poll, comparisons, notes, verdict }, null, 2));
+    console.log(JSON.stringify({ poll, hardware, comparisons, notes, verdict } satisfies SnmpBench, null, 2));
   } else {
     console.log(
       `SNMP benchmark: simulated ${poll.outlets}-outlet PX3-5892 (1,472-byte messages) in its own process; ` +
@@ -246,6 +294,15 @@ function report(
     row('requests, GET per OID (OIDs a poll reads)', `${poll.oids}`);
     row('requests, layout refresh (at start, every 5 min)', `${poll.layoutRequests}`);
     row('varbinds per request the agent accepted', `${poll.maxVarbinds}`);
+    row(
+      `requests, steady poll, 3-phase (${hardware.lines} poles, ${hardware.breakers} protectors, ${hardware.sensors} sensors)`,
+      `${hardware.steadyRequests} (client says ${hardware.clientRequests}), ${hardware.oids} OIDs; layout ${hardware.layoutRequests}`,
+    );
+    if (hardware.steadyMs !== undefined)
+      row(
+        'poll cycle, 3-phase, raritan2mqtt steady read',
+        `${hardware.steadyMs.toFixed(2)} ms (median of ${runs})`,
+      );
     for (const c of comparisons) {
       const req = (n: number | undefined) => (n === undefined ? '' : `, ${n.toFixed(1)} requests`);
       const ourReq =
@@ -269,12 +326,13 @@ function report(
     const ratios = comparisons.map((c) => c.ratio.toFixed(2)).join(', ');
     console.log(
       `verdict: requests ${pass(verdict.requests)} (${poll.steadyRequests} ≤ ${TARGET_REQUESTS}), ` +
+        `3-phase ${pass(verdict.hardwareRequests)} (${hardware.steadyRequests} ≤ ${TARGET_HARDWARE_REQUESTS}), ` +
         (verdict.speed === undefined
           ? 'poll cycle SKIPPED (no exporter)'
           : `poll cycle ${pass(verdict.speed)} (ours/exporter ${ratios} ≤ 1)`),
     );
   }
-  if (!verdict.requests || verdict.speed === false) process.exitCode = 1;
+  if (!verdict.requests || !verdict.hardwareRequests || verdict.speed === false) process.exitCode = 1;
 }
 
 main().catch((err: unknown) => {

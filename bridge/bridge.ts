@@ -5,11 +5,11 @@ import { type Bus, type Consumer, createBus } from './bus.ts';
 import { type Commands, createCommands } from './commands.ts';
 import { createEnergyTracker } from './facts/energy-tracker.ts';
 import { createEventFeed } from './facts/event-feed.ts';
-import { createHistoryConsumer } from './history/consumer.ts';
+import { type BackfillRun, createHistoryConsumer } from './history/consumer.ts';
 import { createHistory, type History } from './history/history.ts';
+import type { MetricFamily, StatusSource } from './http/deps.ts';
 import { createHttpServer } from './http/server.ts';
 import { createStatusBoard } from './http/status.ts';
-import type { MetricFamily, StatusSource } from './http/types.ts';
 import type { Logger } from './log.ts';
 import { createMqttBridge, type MqttBridge } from './mqtt/bridge.ts';
 import { pduWebPage } from './mqtt/discovery.ts';
@@ -70,6 +70,8 @@ export interface BridgeOptions {
   heartbeatMs?: number;
   /** The pollers' and readers' clock, ms (tests that drive a simulated PDU's clock). */
   now?: () => number;
+  /** Fills the history's past behind the running bridge (the demo's year); live polls wait for it. */
+  backfill?: BackfillRun;
 }
 
 export function createBridge(options: BridgeOptions): Bridge {
@@ -181,8 +183,10 @@ export function createBridge(options: BridgeOptions): Bridge {
     commands,
   });
 
+  const historyConsumer = createHistoryConsumer({ bus, history, log, backfill: options.backfill });
   const httpServer = createHttpServer({
     log,
+    backfill: historyConsumer.backfill,
     config: config.http,
     dbPath: config.db.path,
     history,
@@ -215,7 +219,7 @@ export function createBridge(options: BridgeOptions): Bridge {
 
   const context: ConsumerContext = { bus, history, status, config, log };
   const consumers: Consumer[] = [
-    createHistoryConsumer({ bus, history, log }),
+    historyConsumer,
     mqtt,
     http,
     // After MQTT: an event is published once the state it tells of is.

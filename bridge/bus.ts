@@ -29,11 +29,20 @@ export interface Recorded {
   time: number;
 }
 
+/** The history's past is being filled in behind live polls (the demo's year): polls done and to do. */
+export interface BackfillState {
+  done: number;
+  total: number;
+  /** false once it has ended (the live polls queued meanwhile are recorded by then). */
+  running: boolean;
+}
+
 export interface BusEvents {
   /** Every poll of one configured PDU, good or failed, with the facts (energy) applied. */
   poll: PollResult;
   availability: AvailabilityChange;
   recorded: Recorded;
+  backfill: BackfillState;
   /** What a poll or an availability decision showed changed (bridge/facts/events.ts). */
   event: BridgeEvent;
   /** A configured PDU sent a trap about its state: it is to be polled now (bridge/traps/). */

@@ -1,4 +1,26 @@
 import type { EnergyState } from './facts/energy.ts';
+import type {
+  Alarms,
+  BreakerReading,
+  ExternalSensorReading,
+  FieldThresholds,
+  LineId,
+  LineReading,
+} from './readings-hardware.ts';
+
+export type {
+  Alarms,
+  BreakerReading,
+  BreakerView,
+  ExternalSensorReading,
+  FieldThresholds,
+  LineId,
+  LineReading,
+  LinesView,
+  SensorView,
+  Thresholds,
+} from './readings-hardware.ts';
+export { breakerView, linesView, sensorView } from './readings-hardware.ts';
 
 /**
  * The one typed reading model. Everything downstream (MQTT, history, HTTP, panel) consumes these
@@ -76,6 +98,12 @@ export interface OutletReading extends Metrics, ChannelEnergy {
    * switch command for it is refused (bridge/commands.ts, docs/commands.md). Not published.
    */
   switchable: boolean;
+  /** Its sensors in an alarm state (bridge/facts/alarms.ts): `{ current: 'above_upper_warning' }`, or `{}`. */
+  alarms: Alarms;
+  /** The enabled thresholds of its sensors, per field, scaled. */
+  thresholds: FieldThresholds;
+  /** The label of the overcurrent protector that feeds it (outletPowerSource), or null. */
+  breaker: string | null;
 }
 
 /** What the PDU topic and the API publish of the inlet. */
@@ -84,7 +112,10 @@ export interface InletMetrics extends Metrics {
   frequency: number | null;
 }
 
-export interface InletReading extends InletMetrics, ChannelEnergy {}
+export interface InletReading extends InletMetrics, ChannelEnergy {
+  /** unbalancedCurrent, %: undefined where the PDU has no such sensor (1-phase inlets), null without a reading. */
+  unbalanced_current?: number | null;
+}
 
 export interface PduIdentity {
   /**
@@ -115,10 +146,42 @@ export interface PduReading {
   identity: PduIdentity;
   /** Inlet totals (inlet 1; PX units have one inlet, multi-inlet units sum into inlet 1's place). */
   inlet: InletReading;
+  /** Empty on an inlet-metered unit (no outlet table). */
   outlets: OutletReading[];
   /** Outlets whose state is 'on'. */
   outlets_on: number;
+  /** The inlet's lines (L1, L2, L3, N); empty on a 1-phase inlet. */
+  lines: Partial<Record<LineId, LineReading>>;
+  breakers: readonly BreakerReading[];
+  sensors: readonly ExternalSensorReading[];
+  /**
+   * The inlet's and its lines' sensors in an alarm state: `current`, `voltage`, `unbalanced_current`,
+   * `lines.L2.current`, … (bridge/facts/alarms.ts); `{}` when none.
+   */
+  alarms: Alarms;
+  /** The enabled thresholds of the inlet's and its lines' sensors, keyed like `alarms`. */
+  thresholds: FieldThresholds;
 }
+
+const NONE: Alarms = Object.freeze({});
+const NO_THRESHOLDS: FieldThresholds = Object.freeze({});
+
+/** An outlet without alarms, thresholds or known protector (hand-made and synthetic readings). */
+export const PLAIN_OUTLET: Pick<OutletReading, 'alarms' | 'thresholds' | 'breaker'> = Object.freeze({
+  alarms: NONE,
+  thresholds: NO_THRESHOLDS,
+  breaker: null,
+});
+
+/** A unit without lines, protectors, external sensors or alarms (hand-made and synthetic readings). */
+export const PLAIN_UNIT: Pick<PduReading, 'lines' | 'breakers' | 'sensors' | 'alarms' | 'thresholds'> =
+  Object.freeze({
+    lines: Object.freeze({}),
+    breakers: [],
+    sensors: [],
+    alarms: NONE,
+    thresholds: NO_THRESHOLDS,
+  });
 
 /** What a poll of one configured PDU produced. */
 export type PollResult =
@@ -219,7 +282,7 @@ export function withDisplayName(units: PduReading[], configured: string | null |
 }
 
 /** An outlet as every consumer shows it (MQTT, HTTP, `probe --json`): the reading without internals. */
-export type OutletView = Omit<OutletReading, keyof ChannelEnergy | 'switchable'>;
+export type OutletView = Omit<OutletReading, keyof ChannelEnergy | 'switchable' | 'thresholds' | 'breaker'>;
 
 export function outletView(o: OutletReading): OutletView {
   return {
@@ -233,5 +296,6 @@ export function outletView(o: OutletReading): OutletView {
     voltage: o.voltage,
     power_factor: o.power_factor,
     energy: o.energy,
+    alarms: o.alarms,
   };
 }

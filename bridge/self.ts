@@ -1,7 +1,7 @@
 import { type Config, redactConfig } from '../config/load.ts';
 import type { CommandResult } from './commands.ts';
 import type { ObservedUnit } from './facts/events.ts';
-import type { StatusSource } from './http/types.ts';
+import type { StatusSource } from './http/deps.ts';
 import type { Logger } from './log.ts';
 import { VERSION } from './version.ts';
 

@@ -3,16 +3,18 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { UI_DIR } from '../bridge.ts';
-import { backfillDemo, createHistory, readingsFromSim } from '../history/index.ts';
+import { fillDemo } from '../history/index.ts';
 import { createLogger } from '../log.ts';
 import { startSimAgent } from '../sim/agent.ts';
+import { readingsFromSim } from '../sim/history-readings.ts';
 import { loadOrExit, startBridge } from './run.ts';
 
 /**
  * `raritan2mqtt demo` (`npm run demo`): the whole system on a simulated PX3-5892. The simulated agent
  * takes a free port of its own, so two demos, or a demo beside a test run, never collide; the bridge
- * honours the usual R2M_* overrides (ports, database path). A year of history is backfilled from the
- * same model through the same recording path as live polls, so every chart has data at once.
+ * honours the usual R2M_* overrides (ports, database path). The panel serves live data within seconds;
+ * a year of history is backfilled from the same model through the same recording path as live polls,
+ * behind the running bridge, so every chart fills in while the user watches.
  */
 
 const DEMO_ID = 'pdu1';
@@ -66,32 +68,24 @@ export async function demo(opts: { days: number }): Promise<void> {
     agent.sendTrapsTo({ host: to, port: config.snmp.trapPort, community: 'public' });
   }
 
-  const started = performance.now();
-  const history = createHistory({
-    path: config.db.path,
-    log,
-    rawRetentionDays: config.db.rawRetentionDays,
-    rollupRetentionYears: config.db.rollupRetentionYears,
-  });
-  history.start();
-  const result = backfillDemo({
-    history,
-    model: readingsFromSim(agent.model, DEMO_ID),
-    ids: [DEMO_ID],
-    now: Date.now(),
-    days: opts.days,
-  });
-  await history.stop();
-  if (result.error) log.warn({ error: result.error }, 'history backfill incomplete');
-  else
-    log.info(
-      { polls: result.polls, seconds: ((performance.now() - started) / 1000).toFixed(1) },
-      'history ready',
-    );
-
+  // The bridge serves at once; the year of history fills in behind it, while live polls wait for it
+  // (bridge/history/consumer.ts): progress in the log and in /api/current-status.
+  const model = readingsFromSim(agent.model, DEMO_ID);
+  // Up to the start: the first live poll comes after it (the backfill itself starts after that poll).
+  const now = Date.now();
   const bridge = await startBridge(config, log, {
     after: () => agent.stop(),
     stopped: 'raritan2mqtt demo stopped.',
+    backfill: (history, report, signal) =>
+      fillDemo({
+        history,
+        model,
+        ids: [DEMO_ID],
+        now,
+        days: opts.days,
+        onProgress: report,
+        signal,
+      }),
   });
   const http = bridge.http!;
   const host = http.host === '0.0.0.0' ? 'localhost' : http.host;
@@ -105,6 +99,7 @@ export async function demo(opts: { days: number }): Promise<void> {
       `  MQTT:       ${broker.href}`,
       `  watch:      mosquitto_sub -h ${broker.hostname} -p ${broker.port || 1883} -t '${config.mqtt.baseTopic}/#' -v`,
       `  SNMP agent: 127.0.0.1:${agent.port} (community public, write community private)`,
+      `  history:    ${opts.days} days of simulated history fill in behind the live data (progress in the log)`,
       '  Ctrl-C stops everything.',
       '',
     ].join('\n'),

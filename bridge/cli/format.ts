@@ -1,22 +1,9 @@
-import { inletView, outletView, type PduReading } from '../readings.ts';
+import { outletJson } from '../http/payloads.ts';
+import { hardwareJson } from '../http/payloads-hardware.ts';
+import { inletView, type PduReading } from '../readings.ts';
+import { DASH, formatHardware, num, table } from './format-hardware.ts';
 
 /** Human-readable tables for `probe`: fixed-width columns, units in the header, '—' for no reading. */
-
-const DASH = '—';
-
-function num(value: number | null, digits: number): string {
-  return value === null ? DASH : value.toFixed(digits);
-}
-
-function table(header: string[], rows: string[][], alignLeft: Set<number>): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (alignLeft.has(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
 
 export function formatReading(unit: PduReading): string {
   const id = unit.identity;
@@ -39,10 +26,15 @@ export function formatReading(unit: PduReading): string {
     num(o.energy, 3),
   ]);
   const header = ['#', 'label', 'name', 'state', 'W', 'VA', 'A', 'V', 'PF', 'kWh'];
-  return `${title}\n${inlet}\n\n${table(header, rows, new Set([1, 2, 3]))}`;
+  const outlets =
+    rows.length > 0 ? `\n\n${table(header, rows, new Set([1, 2, 3]))}` : '\n\nno outlets (inlet-metered)';
+  return `${title}\n${inlet}${outlets}\n\n${formatHardware(unit)}`;
 }
 
-/** The JSON shape of `probe --json`: one object per outlet with the MQTT fields, and the inlet. */
+/**
+ * The JSON shape of `probe --json`: the inlet, one object per outlet with the MQTT fields, and the
+ * lines, protectors, sensors, alarms and enabled thresholds as the API has them (docs/http.md).
+ */
 export function readingJson(unit: PduReading): object {
   return {
     id: unit.id,
@@ -50,6 +42,7 @@ export function readingJson(unit: PduReading): object {
     ...unit.identity,
     inlet: inletView(unit.inlet),
     outlets_on: unit.outlets_on,
-    outlets: unit.outlets.map(outletView),
+    outlets: unit.outlets.map(outletJson),
+    ...hardwareJson(unit),
   };
 }

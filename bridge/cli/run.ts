@@ -8,6 +8,7 @@ import {
   requirePdus,
 } from '../../config/load.ts';
 import { type Bridge, createBridge } from '../bridge.ts';
+import type { BackfillRun } from '../history/consumer.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { startupMessage } from '../startup.ts';
 
@@ -69,11 +70,11 @@ export function stopOnSignals(log: Logger, stop: () => Promise<void>): void {
 export async function startBridge(
   config: Config,
   log: Logger,
-  opts: { after?: () => Promise<void>; stopped?: string } = {},
+  opts: { after?: () => Promise<void>; stopped?: string; backfill?: BackfillRun } = {},
 ): Promise<Bridge> {
   for (const { key, reason } of config.warnings) log.warn(`config: ${key}: ${reason}`);
   log.debug({ config: redactConfig(config) }, 'configuration');
-  const bridge = createBridge({ config, log });
+  const bridge = createBridge({ config, log, ...(opts.backfill ? { backfill: opts.backfill } : {}) });
   try {
     await bridge.start();
   } catch (error) {

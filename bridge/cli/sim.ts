@@ -12,6 +12,9 @@ interface SimCliOptions {
   host: string;
   outlets: number;
   units: number;
+  phases: '1' | '3';
+  breakers?: number;
+  environment: boolean;
   count: number;
   seed: number;
   community: string;
@@ -40,7 +43,18 @@ export function registerSim(program: Command): void {
     .description('run simulated Raritan PX3 PDUs (SNMP v1/v2c/v3 agents), or replay a .snmprec walk')
     .option('--port <port>', 'UDP port (the first one with --count)', integer(0, 65535), 1161)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--outlets <n>', 'outlets per unit', integer(1, 64), 36)
+    .option('--outlets <n>', 'outlets per unit (0: an inlet-metered PDU)', integer(0, 64), 36)
+    .addOption(
+      new Option('--phases <n>', 'inlet phases (3: a wye inlet with L1, L2, L3, N)')
+        .choices(['1', '3'])
+        .default('1'),
+    )
+    .option(
+      '--breakers <n>',
+      'overcurrent protectors feeding the outlets (default 2 on 1-phase, 6 on 3-phase)',
+      integer(0, 24),
+    )
+    .option('--no-environment', 'no external sensors (temperature/humidity probe, door, leak)')
     .option('--units <n>', 'linked units per PDU (pduCount)', integer(1, 8), 1)
     .option('--count <n>', 'number of PDUs, on consecutive ports', integer(1, 2000), 1)
     .option('--seed <n>', 'model seed (PDU i uses seed + i)', integer(0, 2 ** 31), 1)
@@ -97,7 +111,14 @@ async function runSim(opts: SimCliOptions): Promise<void> {
           : await startSimAgent({
               ...common,
               port,
-              model: { outlets: opts.outlets, units: opts.units, seed: opts.seed + i },
+              model: {
+                outlets: opts.outlets,
+                units: opts.units,
+                seed: opts.seed + i,
+                phases: opts.phases === '3' ? 3 : 1,
+                breakers: opts.breakers,
+                environment: opts.environment,
+              },
             }),
       );
     }
@@ -107,7 +128,9 @@ async function runSim(opts: SimCliOptions): Promise<void> {
   }
   const ports = agents.map((a) => a.port);
   const consecutive = ports.every((p, i) => p === ports[0]! + i);
-  const what = opts.replay ? `replaying ${opts.replay}` : `${opts.units} × ${opts.outlets}-outlet PX3`;
+  const what = opts.replay
+    ? `replaying ${opts.replay}`
+    : `${opts.units} × ${opts.outlets}-outlet ${opts.phases}-phase PX3`;
   const where =
     ports.length === 1 ? `${ports[0]}` : consecutive ? `${ports[0]}..${ports.at(-1)}` : ports.join(',');
   const v3 = opts.v3User ? `, v3 user ${opts.v3User}` : '';

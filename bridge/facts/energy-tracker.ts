@@ -114,6 +114,9 @@ export function createEnergyTracker(opts: EnergyOptions = {}): EnergyTracker {
         energy_counter: counter,
         rated_power: o.rated_power,
         switchable: o.switchable,
+        alarms: o.alarms,
+        thresholds: o.thresholds,
+        breaker: o.breaker,
         energy_step: s,
       };
     }
@@ -138,6 +141,8 @@ export function createEnergyTracker(opts: EnergyOptions = {}): EnergyTracker {
       rated_power: i.rated_power,
       energy_step: s,
     };
+    // Only where the PDU has the sensor (a 3-phase inlet): absent means "not reported", not "no reading".
+    if (i.unbalanced_current !== undefined) inlet.unbalanced_current = i.unbalanced_current;
     return { ...u, inlet, outlets };
   }
 

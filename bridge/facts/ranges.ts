@@ -35,6 +35,12 @@ const PHYSICAL: Readonly<Record<number, Range>> = {
   // activeEnergy is an Unsigned32 Wh counter; the reading model holds it in kWh.
   [SensorType.activeEnergy]: { min: 0, max: UNSIGNED32.max / 1000, unit: 'kWh' },
   [SensorType.frequency]: { min: 0, max: 100, unit: 'Hz' },
+  [SensorType.peakCurrent]: { min: 0, max: 1000, unit: 'A' },
+  // unbalancedCurrent, %: the largest deviation of a line current from the lines' average, in % of the
+  // average. One loaded line of three deviates by 2/3 of the total from an average of 1/3: 200 %.
+  [SensorType.unbalancedCurrent]: { min: 0, max: 200, unit: '%' },
+  // rmsVoltageLN (25): a pole's line-to-neutral voltage.
+  25: { min: 0, max: 1000, unit: 'V' },
 };
 
 /** An inlet may be metered in both directions where the PDU says so (SignedMinimum < 0). */
@@ -42,10 +48,11 @@ const INLET: Readonly<Record<number, Range>> = {
   [SensorType.activePower]: { min: -1_000_000, max: 1_000_000, unit: 'W' },
 };
 
-export type Channel = 'outlet' | 'inlet';
+/** Where a sensor sits: an inlet pole measures the inlet's power per line, so it shares the inlet's range. */
+export type Channel = 'outlet' | 'inlet' | 'pole' | 'breaker';
 
 export function physicalRange(type: number, channel: Channel): Range | undefined {
-  return (channel === 'inlet' ? INLET[type] : undefined) ?? PHYSICAL[type];
+  return (channel === 'inlet' || channel === 'pole' ? INLET[type] : undefined) ?? PHYSICAL[type];
 }
 
 const inRange = (v: number, r: Range) => v >= r.min && v <= r.max;

@@ -1,5 +1,7 @@
 import type { PduIdentity } from '../readings.ts';
 import type { Db } from './db.ts';
+import { createEnergyStore } from './energy-store.ts';
+import { decodeOutlets, F_E, F_HAS, FIELDS } from './packed.ts';
 import { type RangeQuery, resolveRange } from './range.ts';
 import { bucketStart, LEVEL_TABLE, type Level, localDayStart, localMonthStart } from './time.ts';
 
@@ -96,14 +98,12 @@ const lastValues = (s: SampleRow): LastValues => ({
 });
 
 export function createCards(db: Db) {
+  const energyStore = createEnergyStore(db);
   const q = {
     pdus: db.prepare<[], Record<string, string | number | null>>('SELECT * FROM pdu ORDER BY key'),
     pdu: db.prepare<[string], Record<string, string | number | null>>('SELECT * FROM pdu WHERE key = ?'),
     outlets: db.prepare<[number], { outlet: number; label: string; name: string; state: number | null }>(
       'SELECT outlet, label, name, state FROM outlet WHERE pdu = ? ORDER BY outlet',
-    ),
-    energy: db.prepare<[number], { outlet: number; total: number; est: number }>(
-      'SELECT outlet, total, est FROM energy_state WHERE pdu = ?',
     ),
     latest: db.prepare<[number, number], SampleRow>(
       `SELECT ts, outlet, p, va, i, v, pf, f FROM sample
@@ -113,25 +113,47 @@ export function createCards(db: Db) {
       'SELECT ts, p FROM sample WHERE pdu = ? AND outlet = 0 AND ts > ? ORDER BY ts',
     ),
     energySince: db.prepare<[number, number], { e: number | null; est: number | null }>(
-      'SELECT sum(e) AS e, max(est) AS est FROM r1d WHERE pdu = ? AND outlet = 0 AND ts >= ?',
+      `SELECT sum(e) AS e, max(est) AS est FROM ${LEVEL_TABLE['1d']} WHERE pdu = ? AND ts >= ?`,
     ),
-    // The day is inside the month: one scan of this month's daily rows gives both.
-    outletEnergy: db.prepare<[number, number, number], { outlet: number; today: number; month: number }>(
-      `SELECT outlet, sum(CASE WHEN ts >= ? THEN e ELSE 0 END) AS today, sum(e) AS month FROM r1d
-       WHERE pdu = ? AND outlet > 0 AND ts >= ? GROUP BY outlet ORDER BY outlet`,
-    ),
+    // The day is inside the month: one scan of this month's daily rows (outlets packed) gives both.
+    monthDays: db
+      .prepare<[number, number], [number, Buffer]>(
+        `SELECT ts, outlets FROM ${LEVEL_TABLE['1d']} WHERE pdu = ? AND ts >= ? ORDER BY ts`,
+      )
+      .raw(true),
   };
-  const maxIn = (level: Level | 'raw', outletFilter: string) =>
-    db.prepare<[number, number, number], { ts: number; outlet: number; px: number }>(
+
+  /** Energy per outlet today and this month, mWh, from the month's daily rollups. */
+  const outletEnergy = (pdu: number, dayStart: number, monthStart: number) => {
+    const today: number[] = [];
+    const month: number[] = [];
+    let agg: Float64Array | undefined;
+    for (const [ts, blob] of q.monthDays.iterate(pdu, monthStart) as IterableIterator<[number, Buffer]>) {
+      if (blob.length === 0) continue;
+      const d = decodeOutlets(blob, agg);
+      agg = d.agg;
+      for (let o = 1; o <= d.slots; o++) {
+        const k = o * FIELDS;
+        if (agg[k + F_HAS] === 0) continue;
+        const e = agg[k + F_E] as number;
+        month[o] = (month[o] ?? 0) + e;
+        if (ts >= dayStart) today[o] = (today[o] ?? 0) + e;
+      }
+    }
+    return month.flatMap((m, outlet) =>
+      m === undefined ? [] : [{ outlet, todayKwh: (today[outlet] ?? 0) / 1e6, monthKwh: m / 1e6 }],
+    );
+  };
+  // The total's maximum in a range; a rollup row's own columns are the inlet's (schema migration 4).
+  const maxIn = (level: Level | 'raw') =>
+    db.prepare<[number, number, number], { ts: number; px: number }>(
       level === 'raw'
-        ? `SELECT ts, outlet, p AS px FROM sample WHERE pdu = ? AND ts >= ? AND ts < ? ${outletFilter}
+        ? `SELECT ts, p AS px FROM sample WHERE pdu = ? AND ts >= ? AND ts < ? AND outlet = 0
            AND p IS NOT NULL ORDER BY p DESC, ts LIMIT 1`
-        : `SELECT ts, outlet, px FROM ${LEVEL_TABLE[level]} WHERE pdu = ? AND ts >= ? AND ts < ? ${outletFilter}
+        : `SELECT ts, px FROM ${LEVEL_TABLE[level]} WHERE pdu = ? AND ts >= ? AND ts < ?
            AND px IS NOT NULL ORDER BY px DESC, ts LIMIT 1`,
     );
-  const peakStmts = (['1d', '1h', '15m', 'raw'] as const).map(
-    (l) => [l, maxIn(l, 'AND outlet = 0')] as const,
-  );
+  const peakStmts = (['1d', '1h', '15m', 'raw'] as const).map((l) => [l, maxIn(l)] as const);
 
   const info = (r: Record<string, string | number | null>): PduInfo => ({
     id: String(r.key),
@@ -179,7 +201,7 @@ export function createCards(db: Db) {
 
   const outlets = (key: string): OutletInfo[] => {
     const { id } = row(key);
-    const energy = new Map(q.energy.all(id).map((e) => [e.outlet, e]));
+    const energy = energyStore.unit(id);
     const last = new Map(q.latest.all(id, id).map((s) => [s.outlet, s]));
     return q.outlets.all(id).map((o) => {
       const s = last.get(o.outlet);
@@ -190,7 +212,7 @@ export function createCards(db: Db) {
         name: o.name,
         state: o.state === 1 ? 'on' : o.state === 0 ? 'off' : null,
         energyKwh: (e?.total ?? 0) / 1e6,
-        estimated: (e?.est ?? 0) === 1,
+        estimated: e?.est ?? false,
         last: s ? lastValues(s) : null,
       };
     });
@@ -214,9 +236,7 @@ export function createCards(db: Db) {
       energyMonthKwh: (month?.e ?? 0) / 1e6,
       estimated: (month?.est ?? 0) === 1,
       peakToday: peakTotal(id, localDayStart(now), now + 1),
-      outletEnergy: q.outletEnergy
-        .all(localDayStart(now), id, localMonthStart(now))
-        .map((r) => ({ outlet: r.outlet, todayKwh: r.today / 1e6, monthKwh: r.month / 1e6 })),
+      outletEnergy: outletEnergy(id, localDayStart(now), localMonthStart(now)),
       outletsOn: states.filter((s) => s.state === 1).length,
       outletsTotal: states.length,
       inlet: {

@@ -3,96 +3,139 @@ import type { SavedEnergy } from '../facts/energy-tracker.ts';
 import type { Db } from './db.ts';
 
 /**
- * The energy tracker's state in `energy_state` (schema migration 3): written in each poll's transaction
- * with the samples it booked, read back at start. The history stores what the tracker decided and
- * decides nothing itself (bridge/facts/energy.ts, docs/energy.md).
+ * The energy tracker's state in `energy_state`: written in each poll's transaction with the samples it
+ * booked, read back at start. The history stores what the tracker decided and decides nothing itself
+ * (bridge/facts/energy.ts, docs/energy.md). Since schema migration 5 a unit's channels are one row, a
+ * JSON array with one array per channel in the order of FIELDS: a poll updates one row instead of 37.
  */
 
-interface Row {
-  outlet: number;
-  ts: number;
-  counter: number | null;
-  counter_ms: number | null;
-  at_ms: number | null;
-  p: number | null;
-  total: number;
-  origin: number;
-  est: number;
-  cand: number | null;
-  cand_ms: number | null;
-  cand_n: number;
-  prior: number | null;
-  prior_ms: number | null;
-  prior_total: number | null;
-  prior_n: number;
-}
+const FIELDS = [
+  'channel',
+  'counter',
+  'counterAt',
+  'at',
+  'power',
+  'total',
+  'origin',
+  'est',
+  'cand',
+  'candAt',
+  'candReads',
+  'prior',
+  'priorAt',
+  'priorTotal',
+  'priorReads',
+] as const;
 
-const COLUMNS =
-  'outlet, ts, counter, counter_ms, at_ms, p, total, origin, est, cand, cand_ms, cand_n, prior, prior_ms, prior_total, prior_n';
+type Packed = [
+  number,
+  number | null,
+  number,
+  number,
+  number | null,
+  number,
+  number,
+  number,
+  number | null,
+  number | null,
+  number,
+  number | null,
+  number | null,
+  number | null,
+  number,
+];
 
-function toState(r: Row): EnergyState {
+/** Migration 5: the per-channel rows of migration 3 packed per unit, in FIELDS order. */
+export const PACK_ENERGY_STATE = `
+  CREATE TABLE energy_unit (
+    pdu INTEGER PRIMARY KEY,          -- pdu.id
+    ts INTEGER NOT NULL,              -- the last sample saved, s
+    state TEXT NOT NULL               -- JSON: [[${FIELDS.join(', ')}], ...]
+  );
+  INSERT INTO energy_unit (pdu, ts, state)
+    SELECT pdu, max(ts), json_group_array(json_array(outlet, counter, coalesce(counter_ms, ts * 1000),
+      coalesce(at_ms, ts * 1000), p, total, origin, est, cand, cand_ms, cand_n, prior, prior_ms,
+      prior_total, prior_n) ORDER BY outlet)
+    FROM energy_state GROUP BY pdu;
+  DROP TABLE energy_state;
+  ALTER TABLE energy_unit RENAME TO energy_state;
+`;
+
+function toState(r: Packed): EnergyState {
+  const [, counter, counterAt, at, power, total, origin, est, cand, candAt, candReads] = r;
+  const [prior, priorAt, priorTotal, priorReads] = r.slice(11) as [
+    number | null,
+    number | null,
+    number | null,
+    number,
+  ];
   return {
-    counter: r.counter,
-    counterAt: r.counter_ms ?? r.ts * 1000,
-    at: r.at_ms ?? r.ts * 1000,
-    power: r.p,
-    total: r.total,
-    origin: r.origin,
-    est: r.est === 1,
-    candidate: r.cand === null ? null : { counter: r.cand, at: r.cand_ms ?? r.ts * 1000, reads: r.cand_n },
+    counter,
+    counterAt,
+    at,
+    power,
+    total,
+    origin,
+    est: est === 1,
+    candidate: cand === null ? null : { counter: cand, at: candAt ?? at, reads: candReads },
     prior:
-      r.prior === null
+      prior === null
         ? null
-        : {
-            counter: r.prior,
-            at: r.prior_ms ?? r.ts * 1000,
-            total: r.prior_total ?? r.total,
-            reads: r.prior_n,
-          },
+        : { counter: prior, at: priorAt ?? at, total: priorTotal ?? total, reads: priorReads },
   };
 }
 
+function pack(channel: number, s: EnergyState): Packed {
+  return [
+    channel,
+    s.counter,
+    s.counterAt,
+    s.at,
+    s.power,
+    s.total,
+    s.origin,
+    s.est ? 1 : 0,
+    s.candidate?.counter ?? null,
+    s.candidate?.at ?? null,
+    s.candidate?.reads ?? 0,
+    s.prior?.counter ?? null,
+    s.prior?.at ?? null,
+    s.prior?.total ?? null,
+    s.prior?.reads ?? 0,
+  ];
+}
+
 export function createEnergyStore(db: Db) {
-  const all = db.prepare<[], Row & { key: string }>(
-    `SELECT p.key AS key, ${COLUMNS.split(', ')
-      .map((c) => `e.${c}`)
-      .join(', ')} FROM energy_state e JOIN pdu p ON p.id = e.pdu ORDER BY p.key, e.outlet`,
+  const all = db.prepare<[], { key: string; state: string }>(
+    'SELECT p.key AS key, e.state FROM energy_state e JOIN pdu p ON p.id = e.pdu ORDER BY p.key',
   );
-  const totals = db.prepare<[number], { outlet: number; total: number }>(
-    'SELECT outlet, total FROM energy_state WHERE pdu = ?',
-  );
-  const upsert = db.prepare(
-    `INSERT INTO energy_state (pdu, ${COLUMNS}) VALUES (${Array(17).fill('?').join(', ')})
-     ON CONFLICT (pdu, outlet) DO UPDATE SET ${COLUMNS.split(', ')
-       .slice(1)
-       .map((c) => `${c} = excluded.${c}`)
-       .join(', ')}`,
-  );
+  const one = db.prepare<[number], string>('SELECT state FROM energy_state WHERE pdu = ?').pluck();
+  const put = db.prepare('INSERT OR REPLACE INTO energy_state (pdu, ts, state) VALUES (?, ?, ?)');
+  const unit = (pdu: number): Map<number, EnergyState> => {
+    const json = one.get(pdu);
+    return new Map(json ? (JSON.parse(json) as Packed[]).map((r) => [r[0], toState(r)]) : []);
+  };
   return {
     /** Every channel's saved state, for the tracker at start. */
-    load: (): SavedEnergy[] => all.all().map((r) => ({ id: r.key, channel: r.outlet, state: toState(r) })),
-    /** The totals already stored for one unit (pdu row id), mWh by channel. */
-    totals: (pdu: number): Map<number, number> => new Map(totals.all(pdu).map((r) => [r.outlet, r.total])),
-    save(pdu: number, channel: number, s: EnergyState): void {
-      upsert.run(
-        pdu,
-        channel,
-        Math.floor(s.at / 1000),
-        s.counter,
-        s.counterAt,
-        s.at,
-        s.power,
-        s.total,
-        s.origin,
-        s.est ? 1 : 0,
-        s.candidate?.counter ?? null,
-        s.candidate?.at ?? null,
-        s.candidate?.reads ?? 0,
-        s.prior?.counter ?? null,
-        s.prior?.at ?? null,
-        s.prior?.total ?? null,
-        s.prior?.reads ?? 0,
-      );
+    load: (): SavedEnergy[] =>
+      all
+        .all()
+        .flatMap(({ key, state }) =>
+          (JSON.parse(state) as Packed[])
+            .sort((a, b) => a[0] - b[0])
+            .map((r) => ({ id: key, channel: r[0], state: toState(r) })),
+        ),
+    /** One unit's saved channel states (pdu row id). */
+    unit,
+    /** Saves every channel of one unit (the recorder keeps them all, stepped or not). */
+    save(pdu: number, channels: ReadonlyMap<number, EnergyState>): void {
+      let at = 0;
+      const rows: Packed[] = [];
+      for (const [channel, s] of channels) {
+        rows.push(pack(channel, s));
+        at = Math.max(at, s.at);
+      }
+      put.run(pdu, Math.floor(at / 1000), JSON.stringify(rows));
     },
   };
 }

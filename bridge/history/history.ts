@@ -5,13 +5,14 @@ import type { Logger } from '../log.ts';
 import type { PduReading } from '../readings.ts';
 import { type Cards, createCards, type OutletInfo, type PduInfo, type Peak } from './cards.ts';
 import { type CsvQuery, csvChunks, writeCsv } from './csv.ts';
-import { type Db, openDb } from './db.ts';
+import { type Db, openDb, scheduleCheckpoints } from './db.ts';
 import { createEnergyStore } from './energy-store.ts';
 import { createEventLog, type EventJson, type EventQuery } from './events.ts';
+import { migrations } from './migrations.ts';
 import type { RangeQuery } from './range.ts';
 import { createRecorder } from './recorder.ts';
 import { createPruner, cutoffs, pruneAll } from './retention.ts';
-import { migrations } from './schema.ts';
+import { createScanner, type Scanner } from './scan.ts';
 import {
   type EnergySeries,
   energySeries,
@@ -61,7 +62,7 @@ export interface History {
   powerSeries(q: SeriesQuery): PowerSeries;
   energySeries(q: SeriesQuery): EnergySeries;
   /** Throws RangeError on bad parameters before the first chunk; then yields the CSV in pages. */
-  exportCsv(q: CsvQuery): AsyncGenerator<string>;
+  exportCsv(q: CsvQuery): AsyncGenerator<Buffer>;
   exportCsvTo(q: CsvQuery, out: Writable): Promise<number>;
   /** The open database (tests, benchmarks); throws before start(). */
   db(): Db;
@@ -80,9 +81,11 @@ export function createHistory(opts: HistoryOptions): History {
     cards: ReturnType<typeof createCards>;
     pruner: ReturnType<typeof createPruner>;
     events: ReturnType<typeof createEventLog>;
+    scanner: Scanner;
     meta: Map<number, Map<number, OutletMeta>>;
     timer?: NodeJS.Timeout;
     first?: NodeJS.Timeout;
+    checkpoints?: () => void;
     pruning?: Promise<number>;
   } | null = null;
 
@@ -128,7 +131,7 @@ export function createHistory(opts: HistoryOptions): History {
     return m;
   };
   const ctx = () => ({
-    db: s().db,
+    scan: s().scanner.scan,
     pduId: (key: string) => s().recorder.pduId(key),
     meta,
     nowMs: now(),
@@ -153,6 +156,7 @@ export function createHistory(opts: HistoryOptions): History {
         cards: createCards(db),
         pruner: createPruner(db),
         events: createEventLog(db),
+        scanner: createScanner(db),
         meta: new Map(),
       };
       const st = state;
@@ -167,6 +171,9 @@ export function createHistory(opts: HistoryOptions): History {
       st.first.unref();
       st.timer = setInterval(tick, opts.pruneIntervalMs ?? 600_000);
       st.timer.unref();
+      st.checkpoints = scheduleCheckpoints(db, 5000, (err) =>
+        log.warn({ err: String(err) }, 'history: WAL checkpoint failed (retried)'),
+      );
       log.info({ path: opts.path, ...policy }, 'history open');
     },
     async stop() {
@@ -174,6 +181,7 @@ export function createHistory(opts: HistoryOptions): History {
       if (!st) return;
       clearInterval(st.timer);
       clearTimeout(st.first);
+      st.checkpoints?.();
       await st.pruning?.catch(() => 0);
       state = null;
       st.db.close();

@@ -1,16 +1,17 @@
-/** The history layer's public API (issue 4): import from here. */
+/** The history layer's public API: import from here. */
 export {
   type BackfillOptions,
+  type BackfillProgress,
   type BackfillResult,
   backfill,
   backfillDemo,
   type DemoBackfillOptions,
+  type FillOptions,
+  fillDemo,
 } from './backfill.ts';
 export type { Cards, LastValues, OutletInfo, PduInfo, Peak } from './cards.ts';
 export { CSV_HEADER, type CsvQuery } from './csv.ts';
-export { readingsFromSim } from './from-sim.ts';
 export { createHistory, type History, type HistoryOptions, type RecordResult } from './history.ts';
 export { PERIODS, type Period, type RangeQuery, type View } from './range.ts';
 export type { EnergyLine, EnergySeries, PowerLine, PowerSeries, SeriesQuery } from './series.ts';
-export { syntheticPdu } from './synthetic.ts';
 export type { Resolution } from './time.ts';

@@ -1,6 +1,5 @@
-import { PERIODS, type Period, type View } from '../facts/periods.ts';
-import type { Db } from './db.ts';
-import { calendarGrid, fixedGrid, type Grid, LEVEL_TABLE, type Resolution } from './time.ts';
+import { PERIODS, type Period } from '../facts/periods.ts';
+import { calendarGrid, fixedGrid, type Grid, type Resolution } from './time.ts';
 
 /** Turning a period or a custom range into time bounds, a resolution and the rows behind it. */
 
@@ -46,7 +45,7 @@ export function resolveRange(q: RangeQuery, nowMs: number): ResolvedRange {
   return { period: 'custom', from: Math.floor(from / 1000), to: Math.ceil(to / 1000) };
 }
 
-/** The day view uses 15-minute points, the week hourly, month and year daily (issue 4). */
+/** The day view uses 15-minute points, the week hourly, month and year daily (docs/panel.md). */
 export function powerResolution(r: ResolvedRange, rawFrom: number): Resolution {
   const span = r.to - r.from;
   if (r.period === 'hour' || (r.period === 'custom' && span <= 6 * 3600 && r.from >= rawFrom)) return 'raw';
@@ -55,7 +54,7 @@ export function powerResolution(r: ResolvedRange, rawFrom: number): Resolution {
   return '1d';
 }
 
-/** Energy bars: hourly for a day, daily for a week or a month, monthly for a year (DESIGN.md 3b). */
+/** Energy bars: hourly for a day, daily for a week or a month, monthly for a year (docs/panel.md). */
 export function energyResolution(r: ResolvedRange, rawFrom: number): Resolution {
   const span = r.to - r.from;
   if (r.period === 'hour' || (r.period === 'custom' && span <= 6 * 3600))
@@ -73,33 +72,4 @@ export function gridFor(res: Resolution, r: ResolvedRange, maxPoints: number, ra
     return fixedGrid(step, r.from, r.to);
   }
   return calendarGrid(res, r.from, r.to, maxPoints);
-}
-
-/**
- * One stored row, whatever its table, as an array (better-sqlite3's raw mode: about twice as fast as
- * objects on a year of daily rows for 36 outlets): ts, outlet, n samples summed into ps (dW),
- * min pn, max px (dW), energy e (mWh), est.
- */
-export type Row = [number, number, number, number, number | null, number | null, number, number];
-
-export function rowsSql(res: Resolution, view: View | 'all', outlet?: number): string {
-  const filter =
-    outlet !== undefined
-      ? 'AND outlet = ?'
-      : view === 'total'
-        ? 'AND outlet = 0'
-        : view === 'ports'
-          ? 'AND outlet > 0'
-          : '';
-  if (res === 'raw') {
-    return `SELECT ts, outlet, p IS NOT NULL AS n, coalesce(p, 0) AS ps, p AS pn, p AS px, de AS e, est
-            FROM sample WHERE pdu = ? AND ts >= ? AND ts < ? ${filter} ORDER BY ts, outlet`;
-  }
-  const table = LEVEL_TABLE[res === '1mo' ? '1d' : res];
-  return `SELECT ts, outlet, n, ps, pn, px, e, est FROM ${table}
-          WHERE pdu = ? AND ts >= ? AND ts < ? ${filter} ORDER BY ts, outlet`;
-}
-
-export function readRows(db: Db, pdu: number, res: Resolution, from: number, to: number, view: View): Row[] {
-  return db.prepare<[number, number, number], Row>(rowsSql(res, view)).raw(true).all(pdu, from, to);
 }

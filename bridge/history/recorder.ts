@@ -21,15 +21,41 @@ import { createRollupBuffer } from './rollup.ts';
  * sum of `de` stays the total MQTT publishes. A reading the tracker never saw books no energy.
  */
 
+/** source, unit, name, model, serial, firmware, outlet count: the pdu row's identity columns. */
+type Identity = readonly [string, number, string, string, string, string, number];
+
+interface PduRow {
+  id: number;
+  last_ts: number | null;
+  source: string;
+  unit: number;
+  name: string;
+  model: string;
+  serial: string;
+  firmware: string;
+  outlet_count: number;
+}
+
+const sameIdentity = (a: Identity, r: PduReading) =>
+  a[0] === r.source &&
+  a[1] === r.unit &&
+  a[2] === r.identity.name &&
+  a[3] === r.identity.model &&
+  a[4] === r.identity.serial &&
+  a[5] === r.identity.firmware &&
+  a[6] === r.outlets.length;
+
 interface PduCache {
   id: number;
   lastTs: number;
-  identity: string;
-  outlets: Map<number, { meta: string; state: number | null }>;
-  /** Stored energy totals, mWh, by channel. */
-  totals: Map<number, number>;
-  /** Tracker states to write at flush, by channel. */
-  dirty: Map<number, EnergyState>;
+  /** The last recorded poll's time, ms, when this process recorded it (NaN after a restart). */
+  lastMs: number;
+  identity: Identity;
+  outlets: Map<number, { label: string; name: string; state: number | null }>;
+  /** The tracker's state of every channel as it will be stored (totals in mWh), by channel. */
+  energy: Map<number, EnergyState>;
+  /** A state changed since the last flush. */
+  energyDirty: boolean;
 }
 
 export interface Recorder {
@@ -48,9 +74,8 @@ const onOff = (s: OutletReading['state']) => (s === 'on' ? 1 : s === 'off' ? 0 :
 export function createRecorder(db: Db): Recorder {
   const energy = createEnergyStore(db);
   const q = {
-    pduByKey: db.prepare<[string], { id: number; last_ts: number | null; ident: string }>(
-      `SELECT id, last_ts, json_array(source, unit, name, model, serial, firmware, outlet_count) AS ident
-       FROM pdu WHERE key = ?`,
+    pduByKey: db.prepare<[string], PduRow>(
+      'SELECT id, last_ts, source, unit, name, model, serial, firmware, outlet_count FROM pdu WHERE key = ?',
     ),
     insertPdu: db.prepare('INSERT INTO pdu (key, source, unit) VALUES (?, ?, ?)'),
     updateIdentity: db.prepare(
@@ -67,11 +92,17 @@ export function createRecorder(db: Db): Recorder {
       `INSERT INTO outlet (pdu, outlet, label, name, state) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (pdu, outlet) DO UPDATE SET label = excluded.label, name = excluded.name, state = excluded.state`,
     ),
+    // The last switch within a second wins: it is the state the outlet was left in.
     switchEvent: db.prepare(
-      'INSERT OR IGNORE INTO switch_event (pdu, ts, outlet, state) VALUES (?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO switch_event (pdu, ts, outlet, state) VALUES (?, ?, ?, ?)',
     ),
+    // A second poll within the same second (sub-second intervals, a re-poll after a command) keeps the
+    // newer readings and adds its energy to the sample's: the second is the sample's resolution.
     sample: db.prepare(
-      'INSERT INTO sample (pdu, ts, outlet, p, va, i, v, pf, f, c, de, est, sw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO sample (pdu, ts, outlet, p, va, i, v, pf, f, c, de, est, sw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (pdu, ts, outlet) DO UPDATE SET p = excluded.p, va = excluded.va, i = excluded.i,
+         v = excluded.v, pf = excluded.pf, f = excluded.f, c = excluded.c, de = de + excluded.de,
+         est = max(est, excluded.est), sw = excluded.sw`,
     ),
   };
   const rollups = createRollupBuffer(db);
@@ -91,23 +122,25 @@ export function createRecorder(db: Db): Recorder {
     c = {
       id,
       lastTs: row.last_ts ?? -1,
-      identity: row.ident,
+      lastMs: Number.NaN,
+      identity: [row.source, row.unit, row.name, row.model, row.serial, row.firmware, row.outlet_count],
       outlets: new Map(),
-      totals: energy.totals(id),
-      dirty: new Map(),
+      energy: energy.unit(id),
+      energyDirty: false,
     };
     for (const o of q.outlets.all(id))
-      c.outlets.set(o.outlet, { meta: `${o.label}\u0000${o.name}`, state: o.state });
+      c.outlets.set(o.outlet, { label: o.label, name: o.name, state: o.state });
     pdus.set(r.id, c);
     return c;
   };
 
-  const booked = (c: PduCache, channel: number, step: EnergyStep | undefined) => {
-    if (!step) return { de: 0, est: false };
-    const stored = c.totals.get(channel) ?? step.state.origin;
-    c.totals.set(channel, step.total);
-    c.dirty.set(channel, step.state);
-    return { de: Math.max(0, step.total - stored), est: step.est };
+  /** The energy a channel's step books, mWh (its est flag is the step's). */
+  const booked = (c: PduCache, channel: number, step: EnergyStep | undefined): number => {
+    if (!step) return 0;
+    const stored = c.energy.get(channel)?.total ?? step.state.origin;
+    c.energy.set(channel, step.state);
+    c.energyDirty = true;
+    return Math.max(0, step.total - stored);
   };
 
   const channel = (
@@ -115,14 +148,16 @@ export function createRecorder(db: Db): Recorder {
     ts: number,
     outlet: number,
     m: Metrics,
+    power: number | null,
     counter: number | null,
     step: EnergyStep | undefined,
     freq: number | null,
     sw: number | null,
     raw: boolean,
   ) => {
-    const { de, est } = booked(c, outlet, step);
-    const p = scale(m.power, 10);
+    const de = booked(c, outlet, step);
+    const est = step?.est ?? false;
+    const p = scale(power, 10);
     if (raw) {
       const va = scale(m.apparent_power, 10);
       const i = scale(m.current, 1000);
@@ -132,45 +167,51 @@ export function createRecorder(db: Db): Recorder {
         q.sample.run(c.id, ts, outlet, p, va, i, v, pf, scale(freq, 10), counter, de, est ? 1 : 0, sw);
       }
     }
-    if (p !== null || de !== 0) rollups.add({ pdu: c.id, outlet, ts, p, de, est });
+    if (p !== null || de !== 0) rollups.add(outlet, p, de, est);
   };
 
   const ingestUnit = (r: PduReading, raw: boolean): number => {
     const c = load(r);
     const ts = Math.floor(r.time / 1000);
     // A poll at or before the last recorded one (a duplicate after a restart, a clock step back) is
-    // dropped whole: recording it again would double its energy and its rollup contribution.
-    if (ts <= c.lastTs) return 0;
-    const identity = [
-      r.source,
-      r.unit,
-      r.identity.name,
-      r.identity.model,
-      r.identity.serial,
-      r.identity.firmware,
-      r.outlets.length,
-    ] as const;
-    const ident = JSON.stringify(identity);
-    if (ident !== c.identity) {
+    // dropped whole: recording it again would double its samples. A later poll within the same second
+    // (sub-second intervals, a re-poll after a command) is recorded into that second (the sample
+    // statement), so the energy state saved is always that of the last poll, the one MQTT published.
+    if (ts < c.lastTs || (ts === c.lastTs && !(r.time > c.lastMs))) return 0;
+    rollups.begin(c.id, ts);
+    if (!sameIdentity(c.identity, r)) {
+      const { name, model, serial, firmware } = r.identity;
+      const identity = [r.source, r.unit, name, model, serial, firmware, r.outlets.length] as const;
       q.updateIdentity.run(...identity, c.id);
-      c.identity = ident;
+      c.identity = identity;
     }
     // The inlet is the PDU total; where it has no power reading, the outlets' sum stands in.
-    const inlet = { ...r.inlet, power: unitPower(r) };
-    channel(c, ts, 0, inlet, inlet.energy_counter, inlet.energy_step, inlet.frequency, null, raw);
+    const inlet = r.inlet;
+    channel(
+      c,
+      ts,
+      0,
+      inlet,
+      unitPower(r),
+      inlet.energy_counter,
+      inlet.energy_step,
+      inlet.frequency,
+      null,
+      raw,
+    );
     for (const o of r.outlets) {
       const sw = onOff(o.state);
-      const meta = `${o.label}\u0000${o.name}`;
       const known = c.outlets.get(o.outlet);
-      if (!known || known.meta !== meta || (sw !== null && known.state !== sw)) {
+      if (!known || known.label !== o.label || known.name !== o.name || (sw !== null && known.state !== sw)) {
         const state = sw ?? known?.state ?? null;
         q.upsertOutlet.run(c.id, o.outlet, o.label, o.name, state);
         if (sw !== null && known && known.state !== sw) q.switchEvent.run(c.id, ts, o.outlet, sw);
-        c.outlets.set(o.outlet, { meta, state });
+        c.outlets.set(o.outlet, { label: o.label, name: o.name, state });
       }
-      channel(c, ts, o.outlet, o, o.energy_counter, o.energy_step, null, sw, raw);
+      channel(c, ts, o.outlet, o, o.power, o.energy_counter, o.energy_step, null, sw, raw);
     }
     c.lastTs = ts;
+    c.lastMs = r.time;
     touched.add(c);
     return r.outlets.length + 1;
   };
@@ -181,8 +222,8 @@ export function createRecorder(db: Db): Recorder {
       rollups.flush();
       for (const c of touched) {
         q.touchPdu.run(c.lastTs, c.lastTs, c.id);
-        for (const [channel, state] of c.dirty) energy.save(c.id, channel, state);
-        c.dirty.clear();
+        if (c.energyDirty) energy.save(c.id, c.energy);
+        c.energyDirty = false;
       }
       touched.clear();
     },

@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import { LEVEL_TABLE } from './time.ts';
 
 /**
  * Retention: raw samples for `rawRetentionDays`, rollups and on/off events for
@@ -27,9 +28,9 @@ export function cutoffs(policy: RetentionPolicy, nowS: number): PruneCutoffs {
 
 const TABLES: readonly [string, keyof PruneCutoffs][] = [
   ['sample', 'raw'],
-  ['r15m', 'rollup'],
-  ['r1h', 'rollup'],
-  ['r1d', 'rollup'],
+  [LEVEL_TABLE['15m'], 'rollup'],
+  [LEVEL_TABLE['1h'], 'rollup'],
+  [LEVEL_TABLE['1d'], 'rollup'],
   ['switch_event', 'rollup'],
 ];
 

@@ -1,13 +1,13 @@
-import type { Db } from './db.ts';
+import { F_E, F_EST, F_HAS, F_N, F_PN, F_PS, F_PX, FIELDS } from './packed.ts';
 import {
   energyResolution,
   gridFor,
   powerResolution,
   type RangeQuery,
-  readRows,
   resolveRange,
   type View,
 } from './range.ts';
+import type { Scanner, Visit } from './scan.ts';
 import { NOMINAL_S, type Resolution } from './time.ts';
 
 /** Power and energy series for the panel's charts, built from rollups (raw samples only for an hour). */
@@ -63,21 +63,34 @@ export interface SeriesQuery extends RangeQuery {
 }
 
 export interface SeriesContext {
-  db: Db;
+  scan: Scanner['scan'];
   pduId: (key: string) => number | undefined;
   meta: (pdu: number) => Map<number, OutletMeta>;
   nowMs: number;
   rawFrom: number;
 }
 
+/** One line's cells; pn / px NaN where nothing was recorded. */
 interface Acc {
-  n: number[];
-  ps: number[];
-  pn: (number | null)[];
-  px: (number | null)[];
-  e: number[];
-  has: boolean[];
+  n: Float64Array;
+  ps: Float64Array;
+  pn: Float64Array;
+  px: Float64Array;
+  e: Float64Array;
+  has: Uint8Array;
   est: boolean;
+}
+
+function newAcc(len: number): Acc {
+  return {
+    n: new Float64Array(len),
+    ps: new Float64Array(len),
+    pn: new Float64Array(len).fill(Number.NaN),
+    px: new Float64Array(len).fill(Number.NaN),
+    e: new Float64Array(len),
+    has: new Uint8Array(len),
+    est: false,
+  };
 }
 
 function collect(ctx: SeriesContext, q: SeriesQuery, pick: typeof powerResolution, rawStepS: number) {
@@ -91,35 +104,32 @@ function collect(ctx: SeriesContext, q: SeriesQuery, pick: typeof powerResolutio
   const res = pick(r, ctx.rawFrom);
   const grid = gridFor(res, r, maxPoints, rawStepS);
   const len = grid.starts.length;
-  const accs = new Map<number, Acc>();
+  const lines: (Acc | undefined)[] = [];
   const first = grid.starts[0] ?? r.from;
-  const rows = id === undefined ? [] : readRows(ctx.db, id, res, first, r.to, view);
-  for (const [ts, outlet, n, ps, rpn, rpx, e, est] of rows) {
+  const visit: Visit = (ts, agg, slots) => {
     const i = grid.indexOf(ts);
-    if (i < 0) continue;
-    let a = accs.get(outlet);
-    if (!a) {
-      a = {
-        n: new Array(len).fill(0),
-        ps: new Array(len).fill(0),
-        pn: new Array(len).fill(null),
-        px: new Array(len).fill(null),
-        e: new Array(len).fill(0),
-        has: new Array(len).fill(false),
-        est: false,
-      };
-      accs.set(outlet, a);
+    if (i < 0) return;
+    for (let c = 0; c <= slots; c++) {
+      const k = c * FIELDS;
+      if (agg[k + F_HAS] === 0) continue;
+      let a = lines[c];
+      if (!a) {
+        a = newAcc(len);
+        lines[c] = a;
+      }
+      a.has[i] = 1;
+      a.n[i] = (a.n[i] as number) + (agg[k + F_N] as number);
+      a.ps[i] = (a.ps[i] as number) + (agg[k + F_PS] as number);
+      const pn = agg[k + F_PN] as number;
+      const px = agg[k + F_PX] as number;
+      if (pn < (a.pn[i] as number) || Number.isNaN(a.pn[i] as number)) a.pn[i] = pn;
+      if (px > (a.px[i] as number) || Number.isNaN(a.px[i] as number)) a.px[i] = px;
+      a.e[i] = (a.e[i] as number) + (agg[k + F_E] as number);
+      if (agg[k + F_EST]) a.est = true;
     }
-    a.has[i] = true;
-    a.n[i] = (a.n[i] ?? 0) + n;
-    a.ps[i] = (a.ps[i] ?? 0) + ps;
-    const pn = a.pn[i] ?? null;
-    const px = a.px[i] ?? null;
-    if (rpn !== null && (pn === null || rpn < pn)) a.pn[i] = rpn;
-    if (rpx !== null && (px === null || rpx > px)) a.px[i] = rpx;
-    a.e[i] = (a.e[i] ?? 0) + e;
-    if (est) a.est = true;
-  }
+  };
+  if (id !== undefined) ctx.scan(id, res, view, first - 1, r.to, Infinity, visit);
+  const accs = lines.flatMap((a, outlet) => (a ? [[outlet, a] as const] : []));
   const meta = id === undefined ? new Map<number, OutletMeta>() : ctx.meta(id);
   const stepMs =
     res === 'raw' || grid.starts.length < 2
@@ -141,17 +151,26 @@ function collect(ctx: SeriesContext, q: SeriesQuery, pick: typeof powerResolutio
   return { base, accs, outletMeta, view };
 }
 
-const w = (dw: number | null) => (dw === null ? null : Math.round(dw) / 10);
+const w = (dw: number) => (Number.isNaN(dw) ? null : Math.round(dw) / 10);
 const kwh = (mwh: number) => Math.round(mwh) / 1e6;
+const sum = (xs: Float64Array) => xs.reduce((s, v) => s + v, 0);
+
+/** A chart's points from a line's cells: null where nothing was recorded (a gap, never zero). */
+function points(len: number, f: (i: number) => number | null): (number | null)[] {
+  const out = new Array<number | null>(len);
+  for (let i = 0; i < len; i++) out[i] = f(i);
+  return out;
+}
 
 export function powerSeries(ctx: SeriesContext, q: SeriesQuery): PowerSeries {
   const { base, accs, outletMeta } = collect(ctx, q, powerResolution, 60);
-  const lines: PowerLine[] = [...accs].map(([outlet, a]) => ({
+  const len = base.times.length;
+  const lines: PowerLine[] = accs.map(([outlet, a]) => ({
     ...outletMeta(outlet),
-    avg: a.n.map((n, i) => (n > 0 ? w((a.ps[i] ?? 0) / n) : null)),
-    min: a.pn.map(w),
-    max: a.px.map(w),
-    energyKwh: kwh(a.e.reduce((s, v) => s + v, 0)),
+    avg: points(len, (i) => ((a.n[i] as number) > 0 ? w((a.ps[i] as number) / (a.n[i] as number)) : null)),
+    min: points(len, (i) => w(a.pn[i] as number)),
+    max: points(len, (i) => w(a.px[i] as number)),
+    energyKwh: kwh(sum(a.e)),
   }));
   lines.sort((x, y) => y.energyKwh - x.energyKwh || x.outlet - y.outlet);
   return { ...base, lines };
@@ -159,10 +178,11 @@ export function powerSeries(ctx: SeriesContext, q: SeriesQuery): PowerSeries {
 
 export function energySeries(ctx: SeriesContext, q: SeriesQuery): EnergySeries {
   const { base, accs, outletMeta } = collect(ctx, q, energyResolution, 300);
-  const lines: EnergyLine[] = [...accs].map(([outlet, a]) => ({
+  const len = base.times.length;
+  const lines: EnergyLine[] = accs.map(([outlet, a]) => ({
     ...outletMeta(outlet),
-    kwh: a.e.map((e, i) => (a.has[i] ? kwh(e) : null)),
-    totalKwh: kwh(a.e.reduce((s, v) => s + v, 0)),
+    kwh: points(len, (i) => (a.has[i] ? kwh(a.e[i] as number) : null)),
+    totalKwh: kwh(sum(a.e)),
     estimated: a.est,
   }));
   lines.sort((x, y) => y.totalKwh - x.totalKwh || x.outlet - y.outlet);

@@ -8,7 +8,12 @@ export type Level = '15m' | '1h' | '1d';
 export type Resolution = 'raw' | Level | '1mo';
 
 export const LEVELS: readonly Level[] = ['15m', '1h', '1d'];
-export const LEVEL_TABLE: Record<Level, string> = { '15m': 'r15m', '1h': 'r1h', '1d': 'r1d' };
+/** The rollup tables (schema migration 4): one row per unit and bucket, outlets packed (packed.ts). */
+export const LEVEL_TABLE: Record<Level, string> = {
+  '15m': 'rollup_15m',
+  '1h': 'rollup_1h',
+  '1d': 'rollup_1d',
+};
 /** Nominal length, seconds (a day may really be 23 or 25 hours). */
 export const NOMINAL_S: Record<Resolution, number> = {
   raw: 60,

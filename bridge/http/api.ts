@@ -2,8 +2,16 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Cards } from '../history/cards.ts';
 import type { Auth } from './auth.ts';
+import type { HttpDeps } from './deps.ts';
 import { errorBody } from './errors.ts';
-import { type CurrentStatusJson, outletJson, type PduJson, pduJson } from './payloads.ts';
+import {
+  type CurrentStatusJson,
+  energySeriesJson,
+  outletJson,
+  type PduJson,
+  pduJson,
+  powerSeriesJson,
+} from './payloads.ts';
 import {
   type EventLogQuery,
   type ExportQueryString,
@@ -16,9 +24,8 @@ import {
   type SeriesQueryString,
   seriesQuery,
 } from './schemas.ts';
-import type { HttpDeps } from './types.ts';
 
-/** The original system's endpoints (DESIGN.md section 3); payloads in README.md. */
+/** The HTTP API (docs/http.md); the payloads are http/payloads.ts. */
 
 export class BadRequest extends Error {}
 
@@ -85,6 +92,7 @@ export function currentStatus(ctx: ApiContext, only?: string): CurrentStatusJson
     demo: ctx.deps.demo,
     auth: ctx.auth.mode,
     token_file: ctx.auth.tokenFile ?? null,
+    backfill: ctx.deps.backfill?.() ?? null,
     pdus: statusPayload(ctx, only),
   };
 }
@@ -120,12 +128,14 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
     async (req) => {
       const q = req.query;
       const pdu = resolvePdu(ctx, q.pdu);
-      return deps.history.powerSeries({
-        pdu,
-        ...range(q),
-        view: q.view ?? 'total',
-        maxPoints: maxPoints(q.points),
-      });
+      return powerSeriesJson(
+        deps.history.powerSeries({
+          pdu,
+          ...range(q),
+          view: q.view ?? 'total',
+          maxPoints: maxPoints(q.points),
+        }),
+      );
     },
   );
 
@@ -135,12 +145,14 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
     async (req) => {
       const q = req.query;
       const pdu = resolvePdu(ctx, q.pdu);
-      return deps.history.energySeries({
-        pdu,
-        ...range(q),
-        view: q.view ?? 'total',
-        maxPoints: maxPoints(q.points),
-      });
+      return energySeriesJson(
+        deps.history.energySeries({
+          pdu,
+          ...range(q),
+          view: q.view ?? 'total',
+          maxPoints: maxPoints(q.points),
+        }),
+      );
     },
   );
 

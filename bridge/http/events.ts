@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { eventPayload } from '../facts/events.ts';
 import type { PduReading } from '../readings.ts';
 import { type ApiContext, cardsOf, currentStatus } from './api.ts';
+import type { PduStatus } from './deps.ts';
 import { cardsJson, liveJson, pollJson } from './payloads.ts';
-import type { PduStatus } from './types.ts';
 
 /**
  * GET /api/events: server-sent events for the panel (EventSource reconnects by itself), fed by the bus:
@@ -13,6 +13,8 @@ import type { PduStatus } from './types.ts';
  *                                                      may still be online: one lost answer is not an outage)
  *   event: availability  data: { pdus: string[], online: boolean, time: number }  the poller's decision
  *   event: cards         data: { pdus: CardsJson[] }  after the history committed a poll
+ *   event: history       data: { backfill: { done, total } | null }  while the history's past is
+ *                                                      filled in (each percent), null once it has ended
  *   event: bridge-event  data: { type, data }         one of the bridge's events, as on bridge/event
  *   event: heartbeat     data: { time: number }       every 15 s: proxies keep the stream, the panel
  *                                                      knows the bridge is alive between slow polls
@@ -84,6 +86,11 @@ export function registerEvents(app: FastifyInstance, ctx: ApiContext): EventHub 
         const now = ctx.now();
         send('cards', () => ({ pdus: e.units.map((id) => cardsJson(id, cardsOf(ctx.deps, id, now))) }));
       },
+      'http-live',
+    ),
+    bus.on(
+      'backfill',
+      (b) => send('history', () => ({ backfill: b.running ? { done: b.done, total: b.total } : null })),
       'http-live',
     ),
   ];

@@ -1,5 +1,6 @@
 import type { Metrics } from '../readings.ts';
-import type { MetricFamily, PduStatus } from './types.ts';
+import type { MetricFamily, PduStatus } from './deps.ts';
+import { hardwareFamilies } from './metrics-hardware.ts';
 
 /**
  * /metrics in the Prometheus text exposition format 0.0.4
@@ -115,6 +116,7 @@ export function bridgeFamilies(pdus: readonly PduStatus[], facts: BridgeFacts): 
     }
   }
 
+  const memory = process.memoryUsage();
   const bridge: MetricFamily[] = [
     {
       name: 'raritan2mqtt_info',
@@ -150,7 +152,27 @@ export function bridgeFamilies(pdus: readonly PduStatus[], facts: BridgeFacts): 
       name: 'raritan2mqtt_resident_memory_bytes',
       help: 'Resident set size of the process',
       type: 'gauge',
-      samples: [{ value: process.memoryUsage.rss() }],
+      samples: [{ value: memory.rss }],
+    },
+    // Where the resident memory is (docs/architecture.md): V8's heap, of which only part is live
+    // between collections, and the memory outside it that JS objects hold (buffers, SQLite's is not).
+    {
+      name: 'raritan2mqtt_heap_used_bytes',
+      help: 'V8 heap in use (live objects and garbage not yet collected)',
+      type: 'gauge',
+      samples: [{ value: memory.heapUsed }],
+    },
+    {
+      name: 'raritan2mqtt_heap_total_bytes',
+      help: 'V8 heap reserved',
+      type: 'gauge',
+      samples: [{ value: memory.heapTotal }],
+    },
+    {
+      name: 'raritan2mqtt_external_memory_bytes',
+      help: 'Memory outside the V8 heap held by JS objects (buffers)',
+      type: 'gauge',
+      samples: [{ value: memory.external }],
     },
   ];
   return [
@@ -167,6 +189,7 @@ export function bridgeFamilies(pdus: readonly PduStatus[], facts: BridgeFacts): 
     outletInfo,
     ...outlet,
     outletOn,
+    ...hardwareFamilies(pdus.flatMap((s) => (s.reading ? [s.reading] : []))),
     ...bridge,
   ];
 }

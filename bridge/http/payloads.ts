@@ -1,5 +1,6 @@
 import { isStale } from '../facts/freshness.ts';
 import type { Cards } from '../history/cards.ts';
+import type { EnergyLine, EnergySeries, PowerLine, PowerSeries } from '../history/series.ts';
 import type { LastPoll } from '../poller.ts';
 import {
   type InletMetrics,
@@ -9,15 +10,17 @@ import {
   type PduReading,
 } from '../readings.ts';
 import type { AuthMode } from './auth.ts';
-import type { PduStatus } from './types.ts';
+import type { PduStatus } from './deps.ts';
+import { type HardwareJson, hardwareJson } from './payloads-hardware.ts';
 
 /**
- * The JSON the API and the event stream send (documented in README.md). Pure functions of the
+ * The JSON the API and the event stream send (documented in docs/http.md). Pure functions of the
  * pollers' state and the history's cards; the panel imports these types. Units as on MQTT
- * (DESIGN.md section 3): W, VA, A, V, power factor 0..1, Hz, kWh; null = the PDU has no reading.
+ * (docs/mqtt.md): W, VA, A, V, power factor 0..1, Hz, kWh; null = the PDU has no reading.
  */
 
-export type OutletJson = OutletView;
+/** The outlet as MQTT has it, with its enabled thresholds and the protector that feeds it (its label). */
+export type OutletJson = OutletView & Pick<OutletReading, 'thresholds' | 'breaker'>;
 
 export interface PollJson {
   time: number;
@@ -28,7 +31,7 @@ export interface PollJson {
 }
 
 /** A unit's status as the pollers know it; the inlet's totals are the published fields (null before a reading). */
-export interface LiveJson extends InletMetrics {
+export interface LiveJson extends InletMetrics, HardwareJson {
   id: string;
   source: string;
   unit: number | null;
@@ -78,10 +81,14 @@ export interface CurrentStatusJson {
   auth: AuthMode;
   /** The file on the bridge's machine that holds the generated token, or null (docs/security.md). */
   token_file: string | null;
+  /** While the history's past is being filled in (the demo's year): polls done and to do; else null. */
+  backfill: { done: number; total: number } | null;
   pdus: PduJson[];
 }
 
-export const outletJson: (o: OutletReading) => OutletJson = outletView;
+export function outletJson(o: OutletReading): OutletJson {
+  return { ...outletView(o), thresholds: o.thresholds, breaker: o.breaker };
+}
 
 /** Outlets in label order (the labels printed on the PDU, "1".."36"), numeric where they are numbers. */
 export function byLabel(a: { label: string; outlet: number }, b: { label: string; outlet: number }): number {
@@ -133,6 +140,7 @@ export function liveJson(
     outlets_on: r?.outlets_on ?? 0,
     outlets_total: r?.outlets.length ?? identity?.outletsTotal ?? 0,
     outlets: r ? r.outlets.map(outletJson).sort(byLabel) : [],
+    ...hardwareJson(r),
   };
 }
 
@@ -164,3 +172,30 @@ export function pduJson(s: PduStatus, cards: Cards | null, now: number): PduJson
 }
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/**
+ * The series as the API sends them: the history's own, with the API's snake_case names (as every
+ * other payload and MQTT): `step_ms`, per line `energy_kwh` (power) or `total_kwh` (energy).
+ */
+type SeriesJsonBase = Omit<PowerSeries, 'stepMs' | 'lines'> & { step_ms: number };
+export type PowerLineJson = Omit<PowerLine, 'energyKwh'> & { energy_kwh: number };
+export type EnergyLineJson = Omit<EnergyLine, 'totalKwh'> & { total_kwh: number };
+export type PowerSeriesJson = SeriesJsonBase & { lines: PowerLineJson[] };
+export type EnergySeriesJson = SeriesJsonBase & { lines: EnergyLineJson[]; total_kwh: number };
+
+export function powerSeriesJson({ stepMs, lines, ...rest }: PowerSeries): PowerSeriesJson {
+  return {
+    ...rest,
+    step_ms: stepMs,
+    lines: lines.map(({ energyKwh, ...l }) => ({ ...l, energy_kwh: energyKwh })),
+  };
+}
+
+export function energySeriesJson({ stepMs, lines, totalKwh, ...rest }: EnergySeries): EnergySeriesJson {
+  return {
+    ...rest,
+    step_ms: stepMs,
+    total_kwh: totalKwh,
+    lines: lines.map(({ totalKwh: t, ...l }) => ({ ...l, total_kwh: t })),
+  };
+}

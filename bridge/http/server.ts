@@ -10,16 +10,16 @@ import { listenError } from '../startup.ts';
 import { VERSION } from '../version.ts';
 import { type ApiContext, BadRequest, registerApi } from './api.ts';
 import { createAuth } from './auth.ts';
+import type { HttpDeps, HttpServer } from './deps.ts';
 import { describeValidation, errorBody } from './errors.ts';
 import { type EventHub, registerEvents } from './events.ts';
 import { bridgeFamilies, renderFamilies } from './metrics.ts';
 import { loadOrCreateToken, tokenFileFor } from './token.ts';
-import type { HttpDeps, HttpServer } from './types.ts';
 
 /**
  * The bridge's HTTP side: the original system's API, the live event stream, /metrics, /healthz and
  * the built panel, on fastify (schema validation, compression, static files). Nothing a client sends
- * crashes it: every bad request ends as a 4xx with `{ error }` (DESIGN.md section 3).
+ * crashes it: every bad request ends as a 4xx with `{ status: 'error', error }` (docs/http.md).
  */
 
 const PLACEHOLDER = `<!doctype html><meta charset="utf-8"><title>raritan2mqtt</title>

@@ -1,6 +1,6 @@
 import type { Poller } from '../poller.ts';
 import { displayName } from '../readings.ts';
-import type { PduStatus, StatusSource } from './types.ts';
+import type { PduStatus, StatusSource } from './deps.ts';
 
 /** What the status board shows of a configured PDU before it has ever answered. */
 export interface PduEntry {

@@ -4,6 +4,7 @@ import { type PduReading, sourceOfUnit } from '../readings.ts';
 import { VERSION } from '../version.ts';
 import type { MqttPduOptions } from './bridge.ts';
 import { buildDiscovery, type DiscoveryOptions, withRemovals } from './discovery.ts';
+import { hardwareShape } from './discovery-hardware.ts';
 import type { Outbox } from './outbox.ts';
 import { type OwnedConfig, staleForRemovedPdus, staleOutlets, staleUnits } from './sweep.ts';
 import type { Topics } from './topics.ts';
@@ -40,23 +41,41 @@ function parseConfig(json: string | undefined): unknown {
   }
 }
 
+/** The state topics a device config's components point at. */
+function stateTopics(config: unknown): string[] {
+  const components = (config as { components?: unknown } | undefined)?.components;
+  if (typeof components !== 'object' || components === null) return [];
+  const out = new Set<string>();
+  for (const c of Object.values(components)) {
+    const topic = (c as { state_topic?: unknown } | null)?.state_topic;
+    if (typeof topic === 'string') out.add(topic);
+  }
+  return [...out];
+}
+
 export function createAnnouncer({ log, topics: t, options, pdus, outbox }: AnnouncerDeps): Announcer {
   const sources = pdus.map((p) => p.id);
   const owned = new Map<string, OwnedConfig>(); // our configs: found at start, then published
   const atStart = new Map<string, unknown>(); // configs as found at start (for removal markers)
   const built = new Map<string, string>(); // unit id -> what its discovery was built from
   const serials = new Map<string, string>(); // serial -> unit id
+  const swept = new Map<string, string>(); // source -> its unit ids at the last sweep of its units
 
   function clearConfig(c: OwnedConfig): void {
     log.info(
       { topic: c.topic, pdu: c.pdu, outlet: c.outlet },
       'clearing a discovery config the bridge no longer owns',
     );
+    const config = c.payload ?? parseConfig(outbox.discovery(c.topic));
     owned.delete(c.topic);
     built.delete(c.pdu);
     outbox.clear(c.topic);
     if (c.outlet !== undefined) outbox.clear(t.outlet(c.pdu, c.outlet));
-    else for (const topic of [t.pdu(c.pdu), t.availability(c.pdu), t.diagnostics(c.pdu)]) outbox.clear(topic);
+    else {
+      for (const topic of [t.pdu(c.pdu), t.availability(c.pdu), t.diagnostics(c.pdu)]) outbox.clear(topic);
+      // Its protectors' and sensors' topics: every state topic of the unit the config pointed at.
+      for (const topic of stateTopics(config)) if (topic.startsWith(`${t.pdu(c.pdu)}/`)) outbox.clear(topic);
+    }
   }
 
   function discoveryOptions(r: PduReading): DiscoveryOptions {
@@ -75,6 +94,8 @@ export function createAnnouncer({ log, topics: t, options, pdus, outbox }: Annou
 
   return {
     adopt(found) {
+      // Configs found now may belong to units a source stopped reporting before: sweep each again.
+      swept.clear();
       for (const c of found) {
         owned.set(c.topic, c);
         atStart.set(c.topic, c.payload);
@@ -84,11 +105,13 @@ export function createAnnouncer({ log, topics: t, options, pdus, outbox }: Annou
 
     announce(r) {
       const id = r.id;
-      // Discovery depends only on identity, outlet labels, names and outletSwitchable: rebuilt when
-      // those change, not every poll (200 PDUs of 36 outlets would otherwise rebuild 7,400 configs per cycle).
+      // Discovery depends only on identity, outlet labels, names and outletSwitchable, and which lines,
+      // protectors and sensors the unit has: rebuilt when those change, not every poll (200 PDUs of 36
+      // outlets would otherwise rebuild 7,400 configs per cycle).
       const key = JSON.stringify([
         r.identity,
         r.outlets.map((o) => [o.outlet, o.label, o.name, o.switchable === true]),
+        hardwareShape(r),
       ]);
       if (built.get(id) === key) return;
       built.set(id, key);
@@ -117,6 +140,13 @@ export function createAnnouncer({ log, topics: t, options, pdus, outbox }: Annou
     },
 
     unitsSeen(source, ids) {
+      // Configs are added only by adopt() and by announce() for units a poll reported, so with the
+      // units of the last sweep nothing of this source can have gone stale. Scanning every owned
+      // config on every poll was half of all the bridge allocated at 7,200 outlets (a heap profile),
+      // and it grows with PDUs × outlets.
+      const key = ids.join('\n');
+      if (swept.get(source) === key) return;
+      swept.set(source, key);
       for (const c of staleUnits(owned.values(), source, ids)) clearConfig(c);
     },
   };

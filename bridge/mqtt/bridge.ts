@@ -10,6 +10,7 @@ import { bridgeDeviceKey } from './discovery.ts';
 import { createOutbox } from './outbox.ts';
 import { createOwnTopics } from './own-topics.ts';
 import { diagnosticsPayload, outletPayload, pduPayload } from './payloads.ts';
+import { breakerPayload, sensorPayload } from './payloads-hardware.ts';
 import { handleCommandMessage, retainedCommandLog } from './requests.ts';
 import { collectRetainedConfigs } from './retained.ts';
 import { type BridgeSurface, createBridgeSurface } from './surface.ts';
@@ -144,8 +145,11 @@ export function createMqttBridge({
     };
     set(t.pdu(id), pduPayload(r));
     for (const o of r.outlets) set(t.outlet(id, o.outlet), outletPayload(o));
+    for (const b of r.breakers) set(t.breaker(id, b.label), breakerPayload(b));
+    for (const s of r.sensors) set(t.sensor(id, s.id), sensorPayload(s));
     set(t.diagnostics(id), diagnosticsPayload(r.time, meta));
-    // Outlets that vanished at run time (a re-read outlet count) leave no retained ghost.
+    // Outlets, protectors and sensors that vanished at run time (a re-read outlet count, a probe
+    // unplugged) leave no retained ghost.
     for (const topic of unitTopics.get(id) ?? []) if (!mine.has(topic)) clear(topic);
     unitTopics.set(id, mine);
     if (mqtt.discovery) announcer.announce(r);

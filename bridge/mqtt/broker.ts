@@ -14,6 +14,7 @@ import {
   MAX_PACKET_BYTES,
   othersMayPublish,
 } from './broker-rules.ts';
+import { compactRetained } from './retained-store.ts';
 import type { TopicOptions } from './topics.ts';
 
 /**
@@ -23,7 +24,8 @@ import type { TopicOptions } from './topics.ts';
  * connection (recognised by a credential made per start, `bridgeLogin`) publishes its state,
  * availability and discovery; the others publish commands and Home Assistant's status, and read
  * everything (broker-rules.ts, docs/security.md). No other client sends a packet over 256 kB, and all
- * of them together keep at most 16 MB retained.
+ * of them together keep at most 16 MB retained. Retained messages are stored compactly
+ * (retained-store.ts).
  */
 
 export interface EmbeddedBrokerOptions {
@@ -138,6 +140,8 @@ export function createEmbeddedBroker(opts: EmbeddedBrokerOptions): EmbeddedBroke
           refuse(done, 4, 'bad username or password');
         },
       });
+      const compact = compactRetained(aedes);
+      if (!compact) log.debug('aedes persistence not as expected: retained packets are stored as they came');
       aedes.authorizePublish = (client, packet, callback) => {
         // aedes' default: nobody publishes into $SYS (a DoS vector, moscajs/aedes#597).
         if (packet.topic.startsWith('$SYS/')) return callback(new Error('$SYS/ topic is reserved'));
@@ -164,8 +168,8 @@ export function createEmbeddedBroker(opts: EmbeddedBrokerOptions): EmbeddedBroke
         }
         // A payload arrives as a slice of the socket's read chunk (often 64 kB). Retained, the slice
         // would pin the whole chunk for good: at 7,200 outlets that was ~150 MB of a 200 MB budget.
-        // An exact-size copy keeps only the payload.
-        if (packet.retain && packet.payload.length > 0) {
+        // The compact store copies it into a string; without it, an exact-size copy keeps only the payload.
+        if (packet.retain && packet.payload.length > 0 && !compact) {
           const copy = Buffer.allocUnsafeSlow(packet.payload.length);
           (packet.payload as Buffer).copy(copy);
           packet.payload = copy;

@@ -1,5 +1,11 @@
 import { switchRefusal } from '../commands.ts';
 import type { OutletReading, PduReading } from '../readings.ts';
+import {
+  type ComponentContext,
+  hardwareComponents,
+  perLine,
+  problemComponent,
+} from './discovery-hardware.ts';
 import { DIAGNOSTIC_SENSORS, METRIC_SENSORS, PDU_SENSORS, type SensorKind } from './entities.ts';
 import { slug, topics } from './topics.ts';
 
@@ -158,9 +164,11 @@ export function pduDiscovery(r: PduReading, o: DiscoveryOptions): DiscoveryMessa
   const entityBase = slug(r.id);
   const avail = availability(o, r.id);
   const components: Record<string, Component> = {};
-  for (const kind of PDU_SENSORS) components[kind.field] = sensor(kind, key, entityBase, t.pdu(r.id), avail);
+  for (const kind of PDU_SENSORS)
+    if (!perLine(r, kind.field)) components[kind.field] = sensor(kind, key, entityBase, t.pdu(r.id), avail);
   for (const kind of DIAGNOSTIC_SENSORS)
     components[kind.field] = sensor(kind, key, entityBase, t.diagnostics(r.id), avail);
+  Object.assign(components, hardwareComponents(r, { key, entityBase, avail, topics: t }));
   const device: Record<string, unknown> = {
     identifiers: [key],
     name: pduDeviceName(r),
@@ -205,6 +213,8 @@ export function outletDiscovery(r: PduReading, outlet: OutletReading, o: Discove
     payload_off: 'off',
     ...avail,
   };
+  const context: ComponentContext = { key, entityBase, avail, topics: t };
+  components.problem = problemComponent(context, stateTopic);
   components.name = {
     platform: 'text',
     name: 'Name',

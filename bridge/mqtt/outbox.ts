@@ -38,48 +38,40 @@ export interface Outbox {
   overwritten(topic: string, payload: Buffer): boolean;
 }
 
-type Stored = string | Buffer;
-
 /**
- * zlib hands back its 16 kB output chunk, and a small Buffer.from() copy lands in an 8 kB pool slab that
- * one long-lived buffer keeps alive: only an unpooled exact-size copy keeps just the ~500 bytes that count.
+ * A deflated config is kept as a one-byte (latin1) string: it holds the bytes exactly, and a Buffer of
+ * its own would add ~280 bytes of Buffer, ArrayBuffer and backing store to each ~500 (heap snapshot).
  */
-function exactCopy(data: Buffer): Buffer {
-  const copy = Buffer.allocUnsafeSlow(data.length);
-  data.copy(copy);
-  return copy;
-}
-
-function same(a: Stored | undefined, b: Stored): boolean {
-  if (a === undefined) return false;
-  if (typeof a === 'string' || typeof b === 'string') return a === b;
-  return a.equals(b);
-}
+const deflate = (payload: string): string => deflateRawSync(payload).toString('latin1');
+const inflate = (stored: string): string => inflateRawSync(Buffer.from(stored, 'latin1')).toString('utf8');
 
 export function createOutbox({ refreshMs, online, send, now = Date.now }: OutboxDeps): Outbox {
   const state = new Map<string, string>();
-  const discovery = new Map<string, Buffer>();
-  const sent = new Map<string, { payload: Stored; at: number }>();
+  /** Deflated (above). */
+  const discovery = new Map<string, string>();
+  /** What was last sent: the state payload, or the deflated config. */
+  const sent = new Map<string, { payload: string; at: number }>();
   const pendingClears = new Set<string>();
 
   function sync(topic: string, force = false): void {
     if (!online()) return;
-    const payload: Stored | undefined = state.get(topic) ?? discovery.get(topic);
+    const current = state.get(topic);
+    const payload = current ?? discovery.get(topic);
     if (payload === undefined) return;
     const last = sent.get(topic);
-    const due = state.has(topic) && last !== undefined && now() - last.at >= refreshMs;
-    if (force || !same(last?.payload, payload) || due) {
+    const due = current !== undefined && last !== undefined && now() - last.at >= refreshMs;
+    if (force || last?.payload !== payload || due) {
       sent.set(topic, { payload, at: now() });
-      send(topic, typeof payload === 'string' ? payload : inflateRawSync(payload).toString('utf8'));
+      send(topic, current ?? inflate(payload));
     }
   }
 
   return {
     setState: (topic, payload) => void state.set(topic, payload),
-    setDiscovery: (topic, payload) => void discovery.set(topic, exactCopy(deflateRawSync(payload))),
+    setDiscovery: (topic, payload) => void discovery.set(topic, deflate(payload)),
     discovery: (topic) => {
       const stored = discovery.get(topic);
-      return stored === undefined ? undefined : inflateRawSync(stored).toString('utf8');
+      return stored === undefined ? undefined : inflate(stored);
     },
     hasState: (topic) => state.has(topic),
     sync,
@@ -93,8 +85,8 @@ export function createOutbox({ refreshMs, online, send, now = Date.now }: Outbox
     overwritten(topic, payload) {
       const last = sent.get(topic);
       if (last === undefined) return false;
-      const mine =
-        typeof last.payload === 'string' ? last.payload : inflateRawSync(last.payload).toString('utf8');
+      // A topic is a state topic or a discovery config, never both.
+      const mine = discovery.has(topic) ? inflate(last.payload) : last.payload;
       return payload.toString('utf8') !== mine;
     },
     flushAll(force) {

@@ -6,6 +6,7 @@ import {
   type PduIdentity,
   type PduReading,
 } from '../readings.ts';
+import { type PduHardwareFields, pduHardwareFields } from './payloads-hardware.ts';
 
 /**
  * The JSON state payloads of docs/mqtt.md, field for field, in SI units. `null` means the PDU
@@ -15,8 +16,11 @@ import {
 /** The outlet topic: the shared outlet view without `outlet`, which the topic already names. */
 export type OutletPayload = Omit<OutletView, 'outlet'>;
 
-/** The PDU topic: its identity, the inlet's totals (the reading model's fields), outlets on. */
-export interface PduPayload extends PduIdentity, InletMetrics {
+/**
+ * The PDU topic: its identity, the inlet's totals (the reading model's fields), outlets on, and its
+ * lines, unbalanced current and alarms (payloads-hardware.ts).
+ */
+export interface PduPayload extends PduIdentity, InletMetrics, PduHardwareFields {
   outlets_on: number;
 }
 
@@ -48,6 +52,7 @@ export function pduPayload(r: PduReading): PduPayload {
     frequency: r.inlet.frequency,
     energy: r.inlet.energy,
     outlets_on: r.outlets_on,
+    ...pduHardwareFields(r),
   };
 }
 

@@ -65,6 +65,10 @@ export function topics(o: TopicOptions) {
     outlet: (pdu: string, n: number) => `${baseTopic}/${pdu}/outlet/${n}`,
     outletNameSet: (pdu: string, n: number) => `${baseTopic}/${pdu}/outlet/${n}/name/set`,
     outletSet: (pdu: string, n: number) => `${baseTopic}/${pdu}/outlet/${n}/set`,
+    /** An overcurrent protector, by its label as the PDU prints it ("C1"). */
+    breaker: (pdu: string, label: string) => `${baseTopic}/${pdu}/breaker/${topicLevel(label)}`,
+    /** An external sensor, by its stable id (docs/snmp.md). */
+    sensor: (pdu: string, id: string) => `${baseTopic}/${pdu}/sensor/${topicLevel(id)}`,
     request: (action: string) => `${root}/request/${action}`,
     response: (action: string) => `${root}/response/${action}`,
     /** Subscriptions of the command side. */
@@ -104,6 +108,16 @@ export function parseCommandTopic(
   if (rest.length === 5 && a === 'name' && b === 'set') return { kind: 'name', pdu, outlet };
   if (rest.length === 4 && a === 'set') return { kind: 'switch', pdu, outlet };
   return { kind: 'other' };
+}
+
+/**
+ * A text as one topic level: `/` would add a level and `+`/`#` are wildcards no one can publish to, so
+ * those (and control characters) become `_`; everything else stays as the PDU has it.
+ */
+export function topicLevel(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced
+  const s = text.trim().replace(/[/+#\u0000-\u001f\u007f]/g, '_');
+  return s === '' ? '_' : s;
 }
 
 /** An id usable in HA entity ids and discovery node ids: [a-z0-9_] only. */

@@ -20,6 +20,13 @@ import {
   SYS_OBJECT_ID,
   UNIT_CONFIG,
 } from '../snmp/mib.ts';
+import {
+  type Add,
+  addInletThresholds,
+  addOutletExtras,
+  addUnitExtras,
+  type ExtraShape,
+} from './instances-extras.ts';
 import { createOidSpace, type OidSpace, sortOids } from './oidspace.ts';
 
 export type Column =
@@ -55,15 +62,37 @@ export type Column =
   | 'outletOffPeriod'
   | 'outletUseGlobalOffPeriod'
   | 'globalOffPeriod'
-  | 'switchTimeStamp';
+  | 'switchTimeStamp'
+  // Thresholds of every sensor table (arg: which), outletPowerSource, and the hardware of instances-extras.ts.
+  | 'threshold'
+  | 'thresholdBits'
+  | 'outletPowerSource'
+  | 'ocpCount'
+  | 'extCount'
+  | 'poleLine'
+  | 'ocpLabel'
+  | 'ocpName'
+  | 'ocpType'
+  | 'ocpRated'
+  | 'extType'
+  | 'extSerial'
+  | 'extName'
+  | 'extChannel'
+  | 'extUnits'
+  | 'extDecimals'
+  | 'extHysteresis';
 
 export interface LayoutEntry {
   oid: string;
   column: Column;
   unit: number;
-  /** Outlet number, or 0 for the inlet (served as inlet 1). */
+  /** Outlet number, or 0 for the inlet (served as inlet 1); the pole, protector or sensor id of `table`. */
   outlet: number;
   sensorType: number;
+  /** Set for the tables of instances-extras.ts: inlet pole, overcurrent protector, external sensor. */
+  table?: 'pole' | 'ocp' | 'ext';
+  /** Which threshold of a 'threshold' entry (0 LowerCritical, 1 LowerWarning, 2 UpperCritical, 3 UpperWarning). */
+  arg?: number;
 }
 
 export interface Layout {
@@ -89,16 +118,31 @@ export const INLET_SENSORS: readonly number[] = [
   SensorType.activeEnergy,
   SensorType.frequency,
 ];
+/**
+ * A 3-phase inlet measures current and voltage per pole only; the inlet itself has the totals and
+ * unbalancedCurrent.
+ */
+export const INLET_SENSORS_3PHASE: readonly number[] = [
+  SensorType.unbalancedCurrent,
+  SensorType.activePower,
+  SensorType.apparentPower,
+  SensorType.powerFactor,
+  SensorType.activeEnergy,
+  SensorType.frequency,
+];
 
 const cache = new Map<string, Layout>();
 
-export function pduLayout(units: number, outlets: number): Layout {
-  const key = `${units}x${outlets}`;
+const NO_EXTRAS: ExtraShape = { phases: 1, breakers: 0, sensors: [] };
+
+export function pduLayout(units: number, outlets: number, extras: ExtraShape = NO_EXTRAS): Layout {
+  const key = `${units}x${outlets}|${extras.phases}|${extras.breakers}|${extras.sensors.map((s) => (s ?? []).join(',')).join(';')}`;
   const hit = cache.get(key);
   if (hit) return hit;
   const entries: LayoutEntry[] = [];
-  const add = (oid: string, column: Column, unit = 1, outlet = 0, sensorType = 0) =>
-    entries.push({ oid, column, unit, outlet, sensorType });
+  const add: Add = (oid, column, unit = 1, outlet = 0, sensorType = 0, more = {}) =>
+    entries.push({ oid, column, unit, outlet, sensorType, ...more });
+  const inletSensors = extras.phases === 3 ? INLET_SENSORS_3PHASE : INLET_SENSORS;
 
   add(SYS_DESCR, 'sysDescr');
   add(SYS_OBJECT_ID, 'sysObjectID');
@@ -115,7 +159,9 @@ export function pduLayout(units: number, outlets: number): Layout {
     add(`${INLET_CONFIG.ratedVoltage}.${u}.1`, 'inletRatedVoltage', u);
     add(`${INLET_CONFIG.ratedCurrent}.${u}.1`, 'inletRatedCurrent', u);
     add(`${UNIT_CONFIG.globalPowerOffPeriod}.${u}`, 'globalOffPeriod', u);
-    for (const t of INLET_SENSORS) {
+    addUnitExtras(add, u, extras);
+    addInletThresholds(add, u, inletSensors);
+    for (const t of inletSensors) {
       add(`${INLET_SENSOR_CONFIG.units}.${u}.1.${t}`, 'sensorUnits', u, 0, t);
       add(`${INLET_SENSOR_CONFIG.decimals}.${u}.1.${t}`, 'sensorDecimals', u, 0, t);
       add(`${INLET_SENSOR_CONFIG.signedMinimum}.${u}.1.${t}`, 'sensorSignedMinimum', u, 0, t);
@@ -135,6 +181,7 @@ export function pduLayout(units: number, outlets: number): Layout {
       add(`${OUTLET_CONFIG.powerOffPeriod}.${u}.${o}`, 'outletOffPeriod', u, o);
       add(`${OUTLET_CONFIG.useGlobalPowerOffPeriod}.${u}.${o}`, 'outletUseGlobalOffPeriod', u, o);
       add(`${OUTLET_CONFIG.switchable}.${u}.${o}`, 'outletSwitchable', u, o);
+      addOutletExtras(add, u, o, OUTLET_SENSORS);
       add(
         `${OUTLET_SENSOR_RESET}.${u}.${o}.${SensorType.activeEnergy}`,
         'resetValue',

@@ -1,10 +1,48 @@
 /** Shapes of the simulated PDU model (model.ts): options, samples, and the model's API. */
+import type { SimExternalSensor } from './environment.ts';
+import type { ExternalOverride, HardwareState } from './hardware-state.ts';
 import type { OutletProfile } from './profile.ts';
 import type { SimState, SwitchOp } from './state.ts';
+import type { Wiring } from './wiring.ts';
+
+export type SampleOf = (unit: number, outlet: number) => OutletSample;
+
+export interface PoleSample {
+  /** A */
+  current: number;
+  /** Line-to-line, V (0 on the neutral). */
+  voltage: number;
+  /** Line-to-neutral, V (0 on the neutral). */
+  voltageLN: number;
+  power: number;
+  apparentPower: number;
+  powerFactor: number | null;
+  /** activeEnergy counter, Wh (Unsigned32). */
+  energyCounter: number;
+}
+
+export interface BreakerSample {
+  current: number;
+  peakCurrent: number;
+  tripped: boolean;
+}
+
+export interface ExternalSample {
+  /** The raw integer the agent serves (value × 10^decimals), 0 for discrete sensors. */
+  value: number;
+  /** SensorStateEnumeration. */
+  state: number;
+}
 
 export interface SimModelOptions {
-  /** Outlets per unit (PX3-5892: 36). */
+  /** Outlets per unit (PX3-5892: 36). 0: an inlet-metered unit (no outlet table; its load is hidden). */
   outlets?: number;
+  /** 1 (default): a single-phase inlet; 3: a 3-phase wye inlet with poles L1, L2, L3 and N. */
+  phases?: 1 | 3;
+  /** Overcurrent protectors feeding consecutive groups of outlets (default 2 on 1-phase, 6 on 3-phase). */
+  breakers?: number;
+  /** External sensors: a temperature/humidity probe, a door contact, a leak detector (default true). */
+  environment?: boolean;
   /** Linked units behind one agent (pduCount). */
   units?: number;
   seed?: number;
@@ -49,6 +87,8 @@ export interface OutletSample {
 export interface InletSample extends Omit<OutletSample, 'outlet' | 'on'> {
   /** Hz */
   frequency: number;
+  /** unbalancedCurrent of a 3-phase inlet, % (wiring.ts unbalancePercent); null on 1-phase. */
+  unbalancedCurrent: number | null;
 }
 
 export interface UnitIdentity {
@@ -65,6 +105,9 @@ export interface UnitIdentity {
  * The nameplate the simulated PX3-5892 serves (outletRatedVoltage/Current, inletPoleCount,
  * inletRatedVoltage/Current): C13 outlets at 10 A, one single-phase 32 A inlet, as in the real PX3 walk.
  */
+/** A 3-phase (wye) inlet's nameplate: 4 poles (pole 4 the neutral), 32 A per line. */
+export const SIM_RATINGS_3PHASE = { inletPoles: 4, inletVoltage: '380-415V' } as const;
+
 export const SIM_RATINGS = {
   outletVoltage: '200-240V',
   outletCurrent: '10A',
@@ -76,6 +119,27 @@ export const SIM_RATINGS = {
 export interface SimModel {
   readonly units: number;
   readonly outlets: number;
+  readonly wiring: Wiring;
+  /** The loads behind the inlet: the outlets, or on an inlet-metered unit its hidden ones. */
+  readonly loads: number;
+  readonly hardware: HardwareState;
+  /** An inlet pole (1..3 the lines, 4 the neutral) of a 3-phase unit. */
+  poleSample(unit: number, pole: number, timeMs: number, sampleOf?: SampleOf): PoleSample;
+  breakerSample(unit: number, breaker: number, timeMs: number, sampleOf?: SampleOf): BreakerSample;
+  /** The unit's external sensors that are plugged in. */
+  sensors(unit: number): readonly SimExternalSensor[];
+  externalSample(unit: number, sensor: number, timeMs: number): ExternalSample;
+  /** A protector trips (by overload: checkTrips) or a test trips it; reset closes it again. */
+  tripBreaker(unit: number, breaker: number, timeMs: number): void;
+  resetBreaker(unit: number, breaker: number, timeMs: number): void;
+  /** Trips every protector of the unit whose load is past its rating at timeMs (the agent asks per request). */
+  checkTrips(unit: number, timeMs: number): void;
+  /** Test hook: extra active power on an outlet from timeMs on (negative takes it off); it draws no energy. */
+  addLoad(unit: number, outlet: number, watts: number, timeMs: number): void;
+  /** Test hook: a numeric sensor reads `value`, a discrete one is `active` (door open, water); null: back to the model. */
+  setExternal(unit: number, sensor: number, override: ExternalOverride | null): void;
+  /** Test hook: the sensor is unplugged (its rows vanish from the agent) or plugged back in. */
+  setUnplugged(unit: number, sensor: number, unplugged: boolean): void;
   readonly seed: number;
   readonly state: SimState;
   identity(unit: number): UnitIdentity;

@@ -5,6 +5,8 @@
  * the tests and a history backfill all see the very same numbers.
  */
 import { COUNTER_MODULUS } from '../snmp/mib.ts';
+import { createHardware } from './hardware.ts';
+import { createHardwareState } from './hardware-state.ts';
 import type { InletSample, OutletSample, SimModel, SimModelOptions, UnitIdentity } from './model-types.ts';
 import {
   demoName,
@@ -22,6 +24,17 @@ import {
   rng,
 } from './profile.ts';
 import { createSimState } from './state.ts';
+import {
+  breakerOf,
+  createWiring,
+  LINE_OFFSET_V,
+  lineOf,
+  THREE_PHASE_DROP_V,
+  unbalancePercent,
+} from './wiring.ts';
+
+/** An inlet-metered unit serves no outlets; its inlet carries this many hidden loads. */
+const HIDDEN_LOADS = 24;
 
 export type { InletSample, OutletSample, SimModel, SimModelOptions, UnitIdentity } from './model-types.ts';
 
@@ -43,18 +56,23 @@ export function createSimModel(options: SimModelOptions = {}): SimModel {
   const tzMs = (options.tzOffsetMinutes ?? 0) * 60_000;
   if (!Number.isInteger(units) || units < 1 || units > 8)
     throw new RangeError(`units must be 1..8, got ${units}`);
-  if (!Number.isInteger(outlets) || outlets < 1 || outlets > 64)
-    throw new RangeError(`outlets must be 1..64, got ${outlets}`);
+  if (!Number.isInteger(outlets) || outlets < 0 || outlets > 64)
+    throw new RangeError(`outlets must be 0..64, got ${outlets}`);
+  const phases = options.phases ?? 1;
+  if (phases !== 1 && phases !== 3) throw new RangeError(`phases must be 1 or 3, got ${String(phases)}`);
+  const loads = outlets > 0 ? outlets : HIDDEN_LOADS;
+  const wiring = createWiring(phases, options.breakers ?? (phases === 3 ? 6 : 2), loads);
+  const hw = createHardwareState();
 
   const lines: LineProfile[] = [];
   const profiles: OutletProfile[][] = [];
   const identities: UnitIdentity[] = [];
   const names = new Map<string, string>();
   for (let u = 1; u <= units; u++) {
-    const roles = outletRoles(seed, u, outlets);
+    const roles = outletRoles(seed, u, loads);
     lines[u] = lineProfile(seed, u);
     profiles[u] = [];
-    for (let o = 1; o <= outlets; o++) {
+    for (let o = 1; o <= loads; o++) {
       const p = outletProfile(seed, u, o, roles, tzMs);
       profiles[u]![o] = p;
       if (options.presetNames !== false && p.kind !== 'idle' && p.initiallyOn)
@@ -94,25 +112,53 @@ export function createSimModel(options: SimModelOptions = {}): SimModel {
     if (!line) throw new RangeError(`no unit ${unit} (units: ${units})`);
     return line;
   };
-  const profile = (unit: number, outlet: number): OutletProfile => {
+  /** A load (an outlet, or a hidden load of an inlet-metered unit). */
+  const load = (unit: number, outlet: number): OutletProfile => {
     checkUnit(unit);
     const p = profiles[unit]?.[outlet];
     if (!p) throw new RangeError(`no outlet ${outlet} on unit ${unit} (outlets: ${outlets})`);
     return p;
   };
+  /** An outlet the agent serves. */
+  const profile = (unit: number, outlet: number): OutletProfile => {
+    if (outlet > outlets) throw new RangeError(`no outlet ${outlet} on unit ${unit} (outlets: ${outlets})`);
+    return load(unit, outlet);
+  };
 
-  /** Energy used while switched on, from the epoch to t: closed form between switching events. */
+  /** The line-to-neutral voltage of line 1..3, V (a 3-phase unit measures ~228 V under load). */
+  const lineVoltage = (unit: number, line: 1 | 2 | 3, t: number) =>
+    lineVoltageAt(checkUnit(unit), t) + (phases === 3 ? LINE_OFFSET_V[line] - THREE_PHASE_DROP_V : 0);
+
+  /**
+   * Energy used while switched on and fed (its protector closed), from the epoch to t: closed form
+   * between switching and trip events.
+   */
   function onEnergy(p: OutletProfile, unit: number, outlet: number, t: number): number {
+    const switches = state.switchEvents(unit, outlet);
+    const b = breakerOf(wiring, outlet);
+    const trips = b === null ? [] : hw.breakerEvents(unit, b);
     let on = p.initiallyOn;
+    let closed = true;
     let from = MODEL_EPOCH;
     let total = 0;
-    for (const ev of state.switchEvents(unit, outlet)) {
-      if (ev.time > t) break;
-      if (on) total += energyAt(p, ev.time) - energyAt(p, from);
-      on = ev.on;
-      from = ev.time;
+    let i = 0;
+    let j = 0;
+    for (;;) {
+      const s = switches[i];
+      const k = trips[j];
+      const next = s && (!k || s.time <= k.time) ? s.time : k?.time;
+      if (next === undefined || next > t) break;
+      if (on && closed) total += energyAt(p, next) - energyAt(p, from);
+      if (s && s.time === next) {
+        on = s.on;
+        i++;
+      } else if (k) {
+        closed = k.closed;
+        j++;
+      }
+      from = next;
     }
-    if (on) total += energyAt(p, t) - energyAt(p, from);
+    if (on && closed) total += energyAt(p, t) - energyAt(p, from);
     return total;
   }
 
@@ -120,11 +166,14 @@ export function createSimModel(options: SimModelOptions = {}): SimModel {
   let rawCounter = 0;
 
   function sample(unit: number, outlet: number, timeMs: number): OutletSample {
-    const p = profile(unit, outlet);
-    const line = checkUnit(unit);
+    const p = load(unit, outlet);
     const on = state.isOn(unit, outlet, timeMs, p.initiallyOn);
-    const voltage = lineVoltageAt(line, timeMs) + p.voltageOffset;
-    const power = on ? powerAt(p, timeMs) : 0;
+    const voltage = lineVoltage(unit, lineOf(wiring, outlet), timeMs) + p.voltageOffset;
+    const b = breakerOf(wiring, outlet);
+    // A tripped protector leaves its outlets switched on but without power.
+    const fed = b === null || !hw.isTripped(unit, b, timeMs);
+    const drawn = powerAt(p, timeMs) + hw.extraPower(unit, outlet, timeMs);
+    const power = on && fed ? Math.max(0, drawn) : 0;
     const powerFactor = power > 0 ? powerFactorAt(p, timeMs) : null;
     const apparentPower = powerFactor === null ? 0 : power / powerFactor;
     const energyWh = onEnergy(p, unit, outlet, timeMs);
@@ -151,8 +200,10 @@ export function createSimModel(options: SimModelOptions = {}): SimModel {
     let power = 0;
     let apparentPower = 0;
     let energyWh = 0;
-    for (let o = 1; o <= outlets; o++) {
+    const lineCurrents = [0, 0, 0];
+    for (let o = 1; o <= loads; o++) {
       const s = sample(unit, o, timeMs);
+      lineCurrents[lineOf(wiring, o) - 1]! += s.current;
       current += s.current;
       power += s.power;
       apparentPower += s.apparentPower;
@@ -164,13 +215,14 @@ export function createSimModel(options: SimModelOptions = {}): SimModel {
       unit,
       time: timeMs,
       current,
-      voltage: lineVoltageAt(line, timeMs),
+      voltage: lineVoltage(unit, 1, timeMs),
       power,
       apparentPower,
       powerFactor: apparentPower > 0 ? power / apparentPower : null,
       energyWh,
       energyCounter: toCounter(raw),
       frequency: frequencyAt(line, timeMs),
+      unbalancedCurrent: phases === 3 ? unbalancePercent(lineCurrents) : null,
     };
   }
 
@@ -180,11 +232,35 @@ export function createSimModel(options: SimModelOptions = {}): SimModel {
     state.addEnergyAdjustment(unit, outlet, timeMs, wh - rawCounter);
   }
 
+  const extras = createHardware({
+    seed,
+    units,
+    loads,
+    wiring,
+    hw,
+    tzMs,
+    environment: options.environment !== false,
+    checkUnit,
+    sample,
+    lineVoltage,
+    inletInitialWh: (unit) => checkUnit(unit).inletInitialWh,
+    drawnCurrent(unit, outlet, t) {
+      const p = load(unit, outlet);
+      if (!state.isOn(unit, outlet, t, p.initiallyOn)) return 0;
+      const w = Math.max(0, powerAt(p, t) + hw.extraPower(unit, outlet, t));
+      return w / powerFactorAt(p, t) / lineVoltage(unit, lineOf(wiring, outlet), t);
+    },
+  });
+
   return {
     units,
     outlets,
     seed,
     state,
+    wiring,
+    loads,
+    hardware: hw,
+    ...extras,
     identity: (unit) => {
       checkUnit(unit);
       return identities[unit]!;

@@ -13,47 +13,29 @@ import {
   SwitchOperation,
   TRUE,
 } from '../snmp/mib.ts';
-import { pduLayout } from './instances.ts';
+import { derivedState, SENSOR_DECIMALS, SENSOR_UNITS, scaled, serveExtra } from './backend-extras.ts';
+import { type Layout, pduLayout } from './instances.ts';
+
+export { SENSOR_DECIMALS, scaled };
+
 import { MAX_NAME_LENGTH } from './model.ts';
-import { type InletSample, type OutletSample, SIM_RATINGS, type SimModel } from './model-types.ts';
+import {
+  type InletSample,
+  type OutletSample,
+  SIM_RATINGS,
+  SIM_RATINGS_3PHASE,
+  type SimModel,
+} from './model-types.ts';
 import { MODEL_EPOCH } from './profile.ts';
 import type { Backend, Served, SetPlan } from './responder.ts';
 
 const { ErrorStatus, ObjectType } = snmp;
-
-/** outlet/inletSensorDecimalDigits as seen on PX3/PX4 (docs/snmp.md). */
-export const SENSOR_DECIMALS: Readonly<Record<number, number>> = {
-  [SensorType.rmsCurrent]: 3,
-  [SensorType.rmsVoltage]: 0,
-  [SensorType.activePower]: 0,
-  [SensorType.apparentPower]: 0,
-  [SensorType.powerFactor]: 2,
-  [SensorType.activeEnergy]: 0,
-  [SensorType.onOff]: 0,
-  [SensorType.frequency]: 1,
-};
-
-const SENSOR_UNITS: Readonly<Record<number, number>> = {
-  [SensorType.rmsCurrent]: SensorUnits.amp,
-  [SensorType.rmsVoltage]: SensorUnits.volt,
-  [SensorType.activePower]: SensorUnits.watt,
-  [SensorType.apparentPower]: SensorUnits.voltamp,
-  [SensorType.powerFactor]: SensorUnits.none,
-  [SensorType.activeEnergy]: SensorUnits.wattHour,
-  [SensorType.onOff]: SensorUnits.none,
-  [SensorType.frequency]: SensorUnits.hertz,
-};
 
 export interface Measurement {
   available: boolean;
   state: number;
   value: number;
   signedValue: number;
-}
-
-/** Scale a physical value to the integer the PDU serves for this sensor type. */
-export function scaled(sensorType: number, x: number): number {
-  return Math.round(x * 10 ** (SENSOR_DECIMALS[sensorType] ?? 0));
 }
 
 function physical(s: OutletSample | InletSample, sensorType: number): number | null {
@@ -70,6 +52,8 @@ function physical(s: OutletSample | InletSample, sensorType: number): number | n
       return s.powerFactor;
     case SensorType.frequency:
       return 'frequency' in s ? s.frequency : null;
+    case SensorType.unbalancedCurrent:
+      return 'unbalancedCurrent' in s ? s.unbalancedCurrent : null;
     default:
       return null;
   }
@@ -106,9 +90,21 @@ function text(value: unknown): string | null {
 }
 
 export function createPduBackend(model: SimModel): Backend {
-  const { space, entries } = pduLayout(model.units, model.outlets);
+  // The instances depend on which external sensors are plugged in: a layout per set (cached by shape).
+  const layout = (): Layout => {
+    const sensors: number[][] = [];
+    for (let u = 1; u <= model.units; u++) sensors[u] = model.sensors(u).map((s) => s.id);
+    return pduLayout(model.units, model.outlets, {
+      phases: model.wiring.phases,
+      breakers: model.wiring.breakers,
+      sensors,
+    });
+  };
 
   function reader(now: number) {
+    const { entries } = layout();
+    // A PX evaluates its protectors continuously; the simulator does so whenever it is asked.
+    for (let u = 1; u <= model.units; u++) model.checkTrips(u, now);
     const outletSamples = new Map<number, OutletSample>();
     const inletSamples = new Map<number, InletSample>();
     const sampleOf = (unit: number, outlet: number): OutletSample | InletSample => {
@@ -129,9 +125,12 @@ export function createPduBackend(model: SimModel): Backend {
     const measure = (unit: number, outlet: number, t: number) =>
       measurement(sampleOf(unit, outlet), t, model.isSensorAvailable(unit, outlet, t));
 
+    const ctx = { model, now, sampleOf };
     return (index: number): Served => {
       const e = entries[index]!;
       const { unit, outlet, sensorType: t } = e;
+      const extra = serveExtra(ctx, e);
+      if (extra) return extra;
       switch (e.column) {
         case 'sysDescr':
           return str(model.identity(1).sysDescr);
@@ -170,9 +169,9 @@ export function createPduBackend(model: SimModel): Backend {
         case 'outletRatedCurrent':
           return str(SIM_RATINGS.outletCurrent);
         case 'inletPoleCount':
-          return int(SIM_RATINGS.inletPoles);
+          return int(model.wiring.phases === 3 ? SIM_RATINGS_3PHASE.inletPoles : SIM_RATINGS.inletPoles);
         case 'inletRatedVoltage':
-          return str(SIM_RATINGS.inletVoltage);
+          return str(model.wiring.phases === 3 ? SIM_RATINGS_3PHASE.inletVoltage : SIM_RATINGS.inletVoltage);
         case 'inletRatedCurrent':
           return str(SIM_RATINGS.inletCurrent);
         case 'sensorUnits':
@@ -183,8 +182,12 @@ export function createPduBackend(model: SimModel): Backend {
           return int(0);
         case 'isAvailable':
           return int(measure(unit, outlet, t).available ? TRUE : FALSE);
-        case 'state':
-          return int(measure(unit, outlet, t).state);
+        case 'state': {
+          const m = measure(unit, outlet, t);
+          const x = physical(sampleOf(unit, outlet), t);
+          // The sensor's thresholds, as the PX evaluates them (thresholds.ts).
+          return int(m.state === SensorState.normal && x !== null ? derivedState(ctx, e, x) : m.state);
+        }
         case 'value': {
           const o = model.state.takeOverride(unit, outlet, t);
           if (o) return o.type === 'integer' ? int(o.value) : gauge(o.value);
@@ -211,12 +214,15 @@ export function createPduBackend(model: SimModel): Backend {
           const last = model.state.lastSwitch(unit, outlet, now) ?? MODEL_EPOCH;
           return gauge(Math.floor(last / 1000));
         }
+        default:
+          // Every other column is served by backend-extras.ts: reaching here is a layout bug.
+          throw new Error(`sim: no value for ${e.column} (${e.oid})`);
       }
     };
   }
 
   function prepareSet(index: number, type: number, value: unknown, now: number): SetPlan {
-    const e = entries[index]!;
+    const e = layout().entries[index]!;
     const { unit, outlet } = e;
     switch (e.column) {
       case 'outletName':
@@ -261,5 +267,11 @@ export function createPduBackend(model: SimModel): Backend {
     }
   }
 
-  return { space, reader, prepareSet };
+  return {
+    get space() {
+      return layout().space;
+    },
+    reader,
+    prepareSet,
+  };
 }

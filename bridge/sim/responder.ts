@@ -90,7 +90,8 @@ const MIN_VARBIND_SIZE = 7;
 /** Replace the agent's request handlers with ours. */
 export function attachResponder(o: ResponderOptions): void {
   const { agent, backend, stats } = o;
-  const { space } = backend;
+  // The OIDs a backend serves may change (a simulated probe unplugged): taken afresh per request.
+  let space = backend.space;
 
   const send = agent.listener.send.bind(agent.listener);
   agent.listener.send = (message, rinfo, socket) => {
@@ -134,6 +135,7 @@ export function attachResponder(o: ResponderOptions): void {
         return;
       }
       stats[kind]++;
+      space = backend.space;
       const pdu = message.pdu.getResponsePduForRequest();
       answer(message, pdu);
       if (kind === 'getBulk') sendBulk(socket, message, rinfo, pdu);

@@ -1,38 +1,48 @@
-import { type Channel, refuseRaw, refuseValue } from '../facts/ranges.ts';
 import type { InletReading, Metrics, OnOff, OutletReading, PduReading } from '../readings.ts';
 import { unitId } from '../readings.ts';
-import type { OutletLayout, PduLayout, SensorSpec, UnitLayout } from './layout.ts';
 import {
-  INLET_MEASUREMENT,
-  METRIC_SENSORS,
-  OUTLET_MEASUREMENT,
-  OUTLET_SWITCH,
-  SensorState,
-  SensorType,
-  SensorUnits,
-} from './mib.ts';
+  breakerOids,
+  decodeBreakers,
+  decodeExternal,
+  decodeLines,
+  externalOids,
+  lineOids,
+} from './decode-extras.ts';
+import type { OutletLayout, PduLayout, SensorSpec, UnitLayout } from './layout.ts';
+import { METRIC_SENSORS, OUTLET_MEASUREMENT, OUTLET_SWITCH, SensorState, SensorType } from './mib.ts';
+import {
+  type AlarmSink,
+  newSink,
+  readsState,
+  type SensorReader,
+  sensorReader,
+  sinkResult,
+  stateOid,
+  valueOid,
+} from './sensor-read.ts';
 import type { SnmpValue } from './session.ts';
+import { INLET_TABLE, OUTLET_TABLE } from './tables.ts';
+
+export { scale } from './layout-sensors.ts';
 
 /**
  * Pure decoding of a steady-state poll: which OIDs to GET for a layout, and the typed readings from what
  * came back. Scale by the PDU's decimal digits (outlet/inletSensorDecimalDigits), unavailable is null
  * (never 0), on/off from the onOff sensor's state (its value is always 0), energy from the unsigned
  * column, signed sensors from the signed one, and a value outside its column's type or its physical range
- * (bridge/facts/ranges.ts) is null plus a problem: never published, never recorded.
+ * (bridge/facts/ranges.ts) is null plus a problem: never published, never recorded. Alarm states are the
+ * PDU's own (bridge/facts/alarms.ts); a sensor's state is polled only where it can say something: an
+ * enabled threshold, or a type whose state is the reading (sensor-read.ts readsState).
  */
 
 /** Sensors whose state is read every poll: power factor goes unavailable on idle outlets, onOff is the state. */
 const POLLED_STATES: readonly number[] = [SensorType.powerFactor, SensorType.onOff];
-const INLET_TYPES: readonly number[] = [...Object.values(METRIC_SENSORS), SensorType.frequency];
-
-type Table = { state: string; value: string; signedValue: string; channel: Channel };
-
-const OUTLET_TABLE: Table = { ...OUTLET_MEASUREMENT, channel: 'outlet' };
-const INLET_TABLE: Table = { ...INLET_MEASUREMENT, channel: 'inlet' };
-
-function valueOid(table: Pick<Table, 'value' | 'signedValue'>, index: string, spec: SensorSpec): string {
-  return `${spec.signed ? table.signedValue : table.value}.${index}`;
-}
+const INLET_TYPES: readonly number[] = [
+  ...Object.values(METRIC_SENSORS),
+  SensorType.frequency,
+  SensorType.unbalancedCurrent,
+];
+const METRICS = Object.entries(METRIC_SENSORS) as [keyof Metrics, number][];
 
 /** The OIDs one steady-state poll GETs. */
 export function pollOids(layout: PduLayout): string[] {
@@ -44,24 +54,24 @@ export function pollOids(layout: PduLayout): string[] {
         const spec = sensors.get(type);
         if (!spec?.available) continue;
         const index = `${unit.unit}.${inlet}.${type}`;
-        oids.push(valueOid(INLET_MEASUREMENT, index, spec), `${INLET_MEASUREMENT.state}.${index}`);
+        oids.push(valueOid(INLET_TABLE, index, spec), stateOid(INLET_TABLE, index));
       }
     }
     for (const outlet of unit.outlets) {
       for (const type of Object.values(METRIC_SENSORS)) {
         const spec = outlet.sensors.get(type);
-        if (spec?.available)
-          oids.push(valueOid(OUTLET_MEASUREMENT, `${unit.unit}.${outlet.outlet}.${type}`, spec));
+        if (spec?.available) oids.push(valueOid(OUTLET_TABLE, `${unit.unit}.${outlet.outlet}.${type}`, spec));
       }
-      for (const type of POLLED_STATES) {
-        if (outlet.sensors.get(type)?.available) {
-          oids.push(`${OUTLET_MEASUREMENT.state}.${unit.unit}.${outlet.outlet}.${type}`);
-        }
-      }
+      for (const [type, spec] of outlet.sensors)
+        if (readsState(spec, type, POLLED_STATES))
+          oids.push(stateOid(OUTLET_TABLE, `${unit.unit}.${outlet.outlet}.${type}`));
       if (!outlet.sensors.has(SensorType.onOff) && outlet.hasSwitchState) {
         oids.push(`${OUTLET_SWITCH.state}.${unit.unit}.${outlet.outlet}`);
       }
     }
+    lineOids(unit, oids);
+    breakerOids(unit, oids);
+    externalOids(unit, oids);
   }
   return oids;
 }
@@ -78,42 +88,7 @@ export function decodeReadings(
   opts: { source: string; time: number },
 ): DecodeResult {
   const problems: string[] = [];
-
-  function read(table: Table, index: string, spec: SensorSpec | undefined, type: number): number | null {
-    if (!spec?.available) return null;
-    const state = values.get(`${table.state}.${index}`);
-    if (state === SensorState.unavailable) return null;
-    const oid = valueOid(table, index, spec);
-    const raw = values.get(oid);
-    if (raw === undefined) {
-      problems.push(`${oid}: no value`);
-      return null;
-    }
-    if (typeof raw !== 'number' || !Number.isFinite(raw)) {
-      problems.push(`${oid}: expected a number, got ${typeof raw}`);
-      return null;
-    }
-    const wrongType = refuseRaw(raw, spec.signed);
-    if (wrongType) {
-      problems.push(`${oid}: ${wrongType}`);
-      return null;
-    }
-    const value = scale(raw, spec, type);
-    const impossible = refuseValue(type, value, table.channel);
-    if (impossible) {
-      problems.push(`${oid}: ${impossible}`);
-      return null;
-    }
-    return value;
-  }
-
-  function metrics(table: Table, prefix: string, sensors: ReadonlyMap<number, SensorSpec>): Metrics {
-    const m = {} as Metrics;
-    for (const [key, type] of Object.entries(METRIC_SENSORS) as [keyof Metrics, number][]) {
-      m[key] = read(table, `${prefix}.${type}`, sensors.get(type), type);
-    }
-    return m;
-  }
+  const reader = sensorReader(values, problems);
 
   function outletState(unit: UnitLayout, outlet: OutletLayout): OnOff | null {
     const onOff = outlet.sensors.get(SensorType.onOff);
@@ -128,8 +103,19 @@ export function decodeReadings(
   }
 
   const units = layout.units.map((unit): PduReading => {
+    const labels = new Map(unit.breakers.map((b) => [b.ocp, b.label]));
     const outlets = unit.outlets.map((o): OutletReading => {
-      const m = metrics(OUTLET_TABLE, `${unit.unit}.${o.outlet}`, o.sensors);
+      const sink = newSink();
+      const m = {} as Metrics;
+      for (const [key, type] of METRICS)
+        m[key] = reader.field(
+          sink,
+          key,
+          OUTLET_TABLE,
+          `${unit.unit}.${o.outlet}.${type}`,
+          o.sensors.get(type),
+          type,
+        );
       return {
         outlet: o.outlet,
         label: o.label,
@@ -139,8 +125,13 @@ export function decodeReadings(
         energy_counter: counterWh(m.energy),
         rated_power: o.ratedPower,
         switchable: o.switchable,
+        ...sinkResult(sink),
+        breaker: o.breaker === null ? null : (labels.get(o.breaker) ?? null),
       };
     });
+    const sink = newSink();
+    const inlet = inletTotals(unit, reader, sink);
+    const lines = decodeLines(unit, reader, sink);
     return {
       id: unitId(opts.source, unit.unit),
       source: opts.source,
@@ -153,11 +144,13 @@ export function decodeReadings(
         firmware: layout.firmware,
         ...(unit.mac ? { mac: unit.mac } : {}),
       },
-      inlet: inletTotals(unit, (inlet, type, spec) =>
-        read(INLET_TABLE, `${unit.unit}.${inlet}.${type}`, spec, type),
-      ),
+      inlet,
       outlets,
       outlets_on: outlets.filter((o) => o.state === 'on').length,
+      lines,
+      breakers: decodeBreakers(unit, reader),
+      sensors: decodeExternal(unit, values, problems),
+      ...sinkResult(sink),
     };
   });
   return { units, problems };
@@ -166,41 +159,44 @@ export function decodeReadings(
 /** The raw activeEnergy counter, Wh, back from the reading's kWh. */
 const counterWh = (kwh: number | null) => (kwh === null ? null : Math.round(kwh * 1000));
 
+const NO_INLET: InletReading = {
+  power: null,
+  apparent_power: null,
+  current: null,
+  voltage: null,
+  power_factor: null,
+  energy: null,
+  frequency: null,
+  energy_counter: null,
+  rated_power: null,
+};
+
 /**
  * Inlet totals. PX units have one inlet; on dual-inlet units the additive quantities sum, power factor
- * is recomputed from the sums, voltage and frequency come from the first inlet that has them.
+ * is recomputed from the sums, voltage and frequency come from the first inlet that has them. The alarms
+ * and thresholds are the first inlet's (the PDU payload's fields).
  */
-function inletTotals(
-  unit: UnitLayout,
-  read: (inlet: number, type: number, spec: SensorSpec | undefined) => number | null,
-): InletReading {
+function inletTotals(unit: UnitLayout, reader: SensorReader, sink: AlarmSink): InletReading {
   const per = [...unit.inlets.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([inlet, sensors]): InletReading => {
+    .map(([inlet, sensors], i): InletReading => {
+      const into = i === 0 ? sink : newSink();
+      const read = (field: string, type: number, spec: SensorSpec | undefined) =>
+        reader.field(into, field, INLET_TABLE, `${unit.unit}.${inlet}.${type}`, spec, type);
       const m = {} as Metrics;
-      for (const [key, type] of Object.entries(METRIC_SENSORS) as [keyof Metrics, number][]) {
-        m[key] = read(inlet, type, sensors.get(type));
-      }
-      return {
+      for (const [key, type] of METRICS) m[key] = read(key, type, sensors.get(type));
+      const r: InletReading = {
         ...m,
-        frequency: read(inlet, SensorType.frequency, sensors.get(SensorType.frequency)),
+        frequency: read('frequency', SensorType.frequency, sensors.get(SensorType.frequency)),
         energy_counter: counterWh(m.energy),
         rated_power: unit.inletRatedPower.get(inlet) ?? null,
       };
+      const unbalanced = sensors.get(SensorType.unbalancedCurrent);
+      if (unbalanced?.available)
+        r.unbalanced_current = read('unbalanced_current', SensorType.unbalancedCurrent, unbalanced);
+      return r;
     });
-  if (per.length === 0) {
-    return {
-      power: null,
-      apparent_power: null,
-      current: null,
-      voltage: null,
-      power_factor: null,
-      energy: null,
-      frequency: null,
-      energy_counter: null,
-      rated_power: null,
-    };
-  }
+  if (per.length === 0) return { ...NO_INLET };
   if (per.length === 1) return per[0]!;
   type Summed = 'power' | 'apparent_power' | 'current' | 'energy' | 'energy_counter' | 'rated_power';
   const sum = (k: Summed) =>
@@ -219,18 +215,10 @@ function inletTotals(
     // The sum of Unsigned32 counters: a wrap of one inlet reads as a step back (docs/energy.md).
     energy_counter: sum('energy_counter'),
     rated_power: sum('rated_power'),
+    ...(per[0]!.unbalanced_current !== undefined ? { unbalanced_current: per[0]!.unbalanced_current } : {}),
   };
 }
 
 function round(value: number, digits: number): number {
   return Number(value.toFixed(digits));
-}
-
-/** value ÷ 10^decimals, then into the reading model's unit (kWh, power factor 0..1). */
-export function scale(raw: number, spec: SensorSpec, type: number): number {
-  let v = round(raw / 10 ** spec.decimals, spec.decimals);
-  if (type === SensorType.powerFactor && spec.units === SensorUnits.percent)
-    v = round(v / 100, spec.decimals + 2);
-  if (type === SensorType.activeEnergy) v = round(v / 1000, spec.decimals + 3);
-  return v;
 }

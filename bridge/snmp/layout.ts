@@ -1,6 +1,16 @@
 import { ratedPowerW } from '../facts/rating.ts';
 import {
-  FALSE,
+  type BreakerLayout,
+  breakerLayouts,
+  EXTRA_LAYOUT_COLUMNS,
+  type ExternalSensorLayout,
+  externalLayouts,
+  type PoleLayout,
+  poleLayouts,
+  powerSources,
+} from './layout-extras.ts';
+import { asNumber, asText, columnRows, type SensorSpec, sensorSpecs } from './layout-sensors.ts';
+import {
   INLET_CONFIG,
   INLET_MEASUREMENT,
   INLET_SENSOR_CONFIG,
@@ -16,30 +26,30 @@ import {
   TRUE,
   UNIT_CONFIG,
 } from './mib.ts';
+import { EXTERNAL_CONFIG, INLET_THRESHOLDS, OUTLET_THRESHOLDS } from './mib-extras.ts';
 import type { SnmpValue } from './session.ts';
+import { INLET_TABLE, layoutColumns, OCP_TABLE, OUTLET_TABLE, POLE_TABLE } from './tables.ts';
+
+export type { BreakerLayout, ExternalSensorLayout, LineId, PoleLayout } from './layout-extras.ts';
 
 /**
  * The slow-changing shape of a PDU, read at start, after a rename and every few minutes: units, identity,
- * outlet labels and names, and per sensor its decimal digits, units and whether it is signed and
- * available. Steady-state polls then GET only the value and state OIDs this layout says exist.
+ * outlet labels and names, inlet poles, overcurrent protectors, external sensors, and per sensor its
+ * decimal digits, units, signedness, availability and enabled thresholds. Steady-state polls then GET
+ * only the value and state OIDs this layout says exist. A unit is a unit by sysObjectID and its unit
+ * tables, not by its outlets: an inlet-metered PDU has no outlet table at all.
  */
 
-export interface SensorSpec {
-  /** outlet/inletSensorDecimalDigits: value ÷ 10^decimals. */
-  decimals: number;
-  /** SensorUnitsEnumeration, or undefined when the agent did not say. */
-  units: number | undefined;
-  /** SignedMinimum < 0: read the signed value column. */
-  signed: boolean;
-  /** IsAvailable true, or not reported (then presence comes from the config rows). */
-  available: boolean;
-}
+export type { SensorSpec } from './layout-sensors.ts';
+export { columnRows };
 
 export interface OutletLayout {
   outlet: number;
   label: string;
   name: string;
   sensors: Map<number, SensorSpec>;
+  /** The overCurrentProtectorIndex that feeds it (outletPowerSource), or null (an inlet, or not said). */
+  breaker: number | null;
   /** outletSwitchControlTable answers for this outlet: its outletSwitchingState can be read. */
   hasSwitchState: boolean;
   /**
@@ -58,17 +68,24 @@ export interface UnitLayout {
   name: string;
   /** pxMACAddress, `aa:bb:cc:dd:ee:ff`; '' when the PDU does not serve it. */
   mac: string;
+  /** Empty on an inlet-metered unit. */
   outlets: OutletLayout[];
   /** inlet id → sensors. */
   inlets: Map<number, Map<number, SensorSpec>>;
   /** inlet id → nameplate power (inletRatedVoltage × inletRatedCurrent, × phases), W, or null. */
   inletRatedPower: Map<number, number | null>;
+  /** The first inlet's poles (L1, L2, L3, N), empty where the agent has no pole table. */
+  poles: PoleLayout[];
+  breakers: BreakerLayout[];
+  sensors: ExternalSensorLayout[];
 }
 
 export interface PduLayout {
   sysDescr: string;
   firmware: string;
   units: UnitLayout[];
+  /** The enabled thresholds' value OIDs, GET after the walk (layoutThresholds in reader.ts). */
+  thresholdOids: string[];
 }
 
 /** The scalars read before the column walks. */
@@ -102,17 +119,14 @@ export const LAYOUT_COLUMNS = [
   INLET_CONFIG.ratedCurrent,
   OUTLET_SWITCH.state,
   ...SWITCHING_COLUMNS,
+  OUTLET_THRESHOLDS.enabledThresholds,
+  INLET_THRESHOLDS.enabledThresholds,
+  ...layoutColumns(POLE_TABLE),
+  ...layoutColumns(OCP_TABLE),
+  ...EXTRA_LAYOUT_COLUMNS,
 ] as const;
 
 export class LayoutError extends Error {}
-
-/** Rows of a column: index suffix (as numbers) → value. */
-export function columnRows(values: ReadonlyMap<string, SnmpValue>, column: string): Map<string, SnmpValue> {
-  const prefix = `${column}.`;
-  const rows = new Map<string, SnmpValue>();
-  for (const [oid, value] of values) if (oid.startsWith(prefix)) rows.set(oid.slice(prefix.length), value);
-  return rows;
-}
 
 function splitIndex(index: string): number[] {
   return index.split('.').map(Number);
@@ -132,59 +146,15 @@ function modelFromSysDescr(sysDescr: string): string {
   return /^(PX\d?)\b/.exec(sysDescr.trim())?.[1] ?? '';
 }
 
-function asNumber(value: SnmpValue | undefined): number | undefined {
-  return typeof value === 'number' ? value : undefined;
-}
-
-function asText(value: SnmpValue | undefined): string {
-  return typeof value === 'string' ? value : '';
-}
-
-/** Sensor specs of one table (outlet or inlet), keyed "pdu.entity" → type → spec. */
-function sensorSpecs(
-  values: ReadonlyMap<string, SnmpValue>,
-  config: { units: string; decimals: string; signedMinimum: string },
-  isAvailableColumn: string,
-): Map<string, Map<number, SensorSpec>> {
-  const decimals = columnRows(values, config.decimals);
-  const units = columnRows(values, config.units);
-  const signedMin = columnRows(values, config.signedMinimum);
-  const available = columnRows(values, isAvailableColumn);
-  // A sensor exists when the agent reports it available; without that column (PX2 walks), when it
-  // has decimal digits. No decimals means no trustworthy scale: such a sensor is not read at all.
-  const indexes = available.size > 0 ? available : decimals;
-  const out = new Map<string, Map<number, SensorSpec>>();
-  for (const index of indexes.keys()) {
-    const digits = asNumber(decimals.get(index));
-    if (digits === undefined || digits < 0 || digits > 9) continue;
-    const [pdu, entity, type] = splitIndex(index);
-    if (pdu === undefined || entity === undefined || type === undefined) continue;
-    const key = `${pdu}.${entity}`;
-    let specs = out.get(key);
-    if (!specs) {
-      specs = new Map();
-      out.set(key, specs);
-    }
-    specs.set(type, {
-      decimals: digits,
-      units: asNumber(units.get(index)),
-      signed: (asNumber(signedMin.get(index)) ?? 0) < 0,
-      available: available.size === 0 || asNumber(available.get(index)) !== FALSE,
-    });
-  }
-  return out;
-}
+const RARITAN_ENTERPRISE = '1.3.6.1.4.1.13742.';
 
 export function decodeLayout(values: ReadonlyMap<string, SnmpValue>): PduLayout {
   const sysDescr = asText(values.get(SYS_DESCR));
   const objectId = values.get(SYS_OBJECT_ID);
-  const labels = columnRows(values, OUTLET_CONFIG.label);
-  if (objectId !== undefined && !String(objectId).startsWith('1.3.6.1.4.1.13742.')) {
+  if (objectId !== undefined && !String(objectId).startsWith(RARITAN_ENTERPRISE)) {
     throw new LayoutError(`not a Raritan PDU (sysObjectID ${String(objectId)}, sysDescr "${sysDescr}")`);
   }
-  if (labels.size === 0) {
-    throw new LayoutError(`no PDU2-MIB outlet table (sysDescr "${sysDescr}"): not a Raritan PX2/PX3/PX4?`);
-  }
+  const labels = columnRows(values, OUTLET_CONFIG.label);
   const names = columnRows(values, OUTLET_CONFIG.name);
   const models = columnRows(values, NAMEPLATE.model);
   const serials = columnRows(values, NAMEPLATE.serial);
@@ -198,16 +168,26 @@ export function decodeLayout(values: ReadonlyMap<string, SnmpValue>): PduLayout 
   const inletVolts = columnRows(values, INLET_CONFIG.ratedVoltage);
   const inletAmps = columnRows(values, INLET_CONFIG.ratedCurrent);
   const switchable = columnRows(values, OUTLET_CONFIG.switchable);
-  const outletSensors = sensorSpecs(values, OUTLET_SENSOR_CONFIG, OUTLET_MEASUREMENT.isAvailable);
-  const inletSensors = sensorSpecs(values, INLET_SENSOR_CONFIG, INLET_MEASUREMENT.isAvailable);
+  const thresholdOids: string[] = [];
+  const outletSensors = sensorSpecs(values, OUTLET_TABLE, thresholdOids);
+  const inletSensors = sensorSpecs(values, INLET_TABLE, thresholdOids);
+  const poleSensors = sensorSpecs(values, POLE_TABLE, thresholdOids);
+  const ocpSensors = sensorSpecs(values, OCP_TABLE, thresholdOids);
+  const externalTypes = columnRows(values, EXTERNAL_CONFIG.type);
 
-  // Units: pduCount when the agent has it (LibreNMS walks do not), else the units the outlet table names.
+  // A unit is any pduId the PDU2-MIB unit tables name: pduCount where the agent has it (LibreNMS walks do
+  // not), the nameplate and unit configuration rows, and the rows of the outlet, inlet, protector and
+  // external sensor tables. Outlets are not required: inlet-metered PDUs have none.
   const unitIds = new Set<number>();
-  for (const index of labels.keys()) unitIds.add(splitIndex(index)[0]!);
+  const first = (index: string) => Number(index.split('.')[0]);
+  for (const rows of [models, serials, pduNames, outletCounts, labels, externalTypes])
+    for (const index of rows.keys()) unitIds.add(first(index));
+  for (const specs of [inletSensors, ocpSensors]) for (const key of specs.keys()) unitIds.add(first(key));
   const pduCount = asNumber(values.get(PDU_COUNT));
   if (pduCount !== undefined) for (let u = 1; u <= pduCount; u++) unitIds.add(u);
 
   const units: UnitLayout[] = [...unitIds]
+    .filter((u) => Number.isInteger(u) && u > 0)
     .sort((a, b) => a - b)
     .map((unit) => {
       const outletIds = [...labels.keys()]
@@ -233,6 +213,25 @@ export function decodeLayout(values: ReadonlyMap<string, SnmpValue>): PduLayout 
           }),
         );
       }
+      const sources = powerSources(values, unit);
+      const outlets = ids.map(
+        (outlet): OutletLayout => ({
+          outlet,
+          label: asText(labels.get(`${unit}.${outlet}`)) || String(outlet),
+          name: asText(names.get(`${unit}.${outlet}`)),
+          sensors: outletSensors.get(`${unit}.${outlet}`) ?? new Map(),
+          breaker: sources.get(outlet) ?? null,
+          ratedPower: ratedPowerW({
+            voltage: asText(outletVolts.get(`${unit}.${outlet}`)),
+            current: asText(outletAmps.get(`${unit}.${outlet}`)),
+          }),
+          hasSwitchState: switchStates.has(`${unit}.${outlet}`),
+          switchable: switchable.get(`${unit}.${outlet}`) === TRUE,
+        }),
+      );
+      // The wiring of the outlets the unit has (outletCount bounds them), for each protector's outlet list.
+      const fed = new Map<number, number>();
+      for (const o of outlets) if (o.breaker !== null) fed.set(o.outlet, o.breaker);
       return {
         unit,
         model: asText(models.get(String(unit))) || (unit === 1 ? modelFromSysDescr(sysDescr) : ''),
@@ -241,23 +240,30 @@ export function decodeLayout(values: ReadonlyMap<string, SnmpValue>): PduLayout 
         mac: /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(asText(macs.get(String(unit))))
           ? asText(macs.get(String(unit)))
           : '',
-        outlets: ids.map((outlet) => ({
-          outlet,
-          label: asText(labels.get(`${unit}.${outlet}`)) || String(outlet),
-          name: asText(names.get(`${unit}.${outlet}`)),
-          sensors: outletSensors.get(`${unit}.${outlet}`) ?? new Map(),
-          ratedPower: ratedPowerW({
-            voltage: asText(outletVolts.get(`${unit}.${outlet}`)),
-            current: asText(outletAmps.get(`${unit}.${outlet}`)),
-          }),
-          hasSwitchState: switchStates.has(`${unit}.${outlet}`),
-          switchable: switchable.get(`${unit}.${outlet}`) === TRUE,
-        })),
+        outlets,
         inlets,
         inletRatedPower,
+        poles: poleLayouts(values, unit, poleSensors),
+        breakers: breakerLayouts(values, unit, ocpSensors, fed),
+        sensors: externalLayouts(values, unit, thresholdOids),
       };
     })
-    .filter((u) => u.outlets.length > 0);
+    // pduCount may name a linked unit that answers with nothing yet: a unit with no table row is none.
+    .filter(
+      (u) =>
+        u.outlets.length > 0 ||
+        u.inlets.size > 0 ||
+        u.breakers.length > 0 ||
+        u.sensors.length > 0 ||
+        u.serial !== '' ||
+        u.model !== '',
+    );
 
-  return { sysDescr, firmware: firmwareFromSysDescr(sysDescr), units };
+  if (units.length === 0) {
+    const what = objectId === undefined ? '' : `sysObjectID ${String(objectId)}, `;
+    throw new LayoutError(
+      `no PDU2-MIB unit tables (${what}sysDescr "${sysDescr}"): not a Raritan PX2/PX3/PX4?`,
+    );
+  }
+  return { sysDescr, firmware: firmwareFromSysDescr(sysDescr), units, thresholdOids };
 }

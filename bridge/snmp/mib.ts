@@ -124,6 +124,9 @@ export type SensorTypeId = (typeof SensorType)[keyof typeof SensorType];
 /** SensorStateEnumeration. */
 export const SensorState = {
   unavailable: -1,
+  /** open/closed: doors, locks, and a protector's trip sensor (open = tripped). */
+  open: 0,
+  closed: 1,
   belowLowerCritical: 2,
   belowLowerWarning: 3,
   normal: 4,
@@ -131,6 +134,9 @@ export const SensorState = {
   aboveUpperCritical: 6,
   on: 7,
   off: 8,
+  alarmed: 11,
+  ok: 12,
+  fail: 14,
 } as const;
 
 /** SensorUnitsEnumeration values this project interprets. */

@@ -46,6 +46,11 @@ export function createPduReader(deps: {
     const scalars = await client.get(LAYOUT_SCALARS);
     const columns = await client.walk(LAYOUT_COLUMNS);
     for (const [oid, value] of scalars) columns.set(oid, value);
+    const walked = decodeLayout(columns);
+    // Only the thresholds whose bit is set exist (…EnabledThresholds): those values are fetched by GET
+    // rather than walking four columns of every sensor table, most of whose rows are disabled.
+    if (walked.thresholdOids.length === 0) return walked;
+    for (const [oid, value] of await client.get(walked.thresholdOids)) columns.set(oid, value);
     return decodeLayout(columns);
   }
 

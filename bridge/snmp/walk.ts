@@ -75,6 +75,15 @@ async function fetchRound(
   return { rows, ended };
 }
 
+/**
+ * A GETBULK of more columns than the agent's varbind limit can be answered genErr instead of a
+ * truncated response (snmpsim does: its max-varbinds over the repeaters leaves zero repetitions): for a
+ * request of several varbinds that is asked again with fewer, like tooBig; for one varbind it stays the
+ * agent's error (docs/snmp.md).
+ */
+const tooMany = (error: SnmpError, asked: number) =>
+  asked > 1 && error.kind === 'refused' && error.status === 'GeneralError';
+
 export async function walkColumns(
   columns: readonly string[],
   deps: WalkDeps,
@@ -89,9 +98,10 @@ export async function walkColumns(
     try {
       round = await fetchRound(batch, repetitions, deps);
     } catch (error) {
-      if (!(error instanceof SnmpError && error.kind === 'tooBig')) throw error;
+      const asked = batch.length * repetitions;
+      if (!(error instanceof SnmpError && (error.kind === 'tooBig' || tooMany(error, asked)))) throw error;
       // Strictly fewer varbinds next time, or an error naming the OID when one alone is too big.
-      deps.size.tooBig(batch.length * repetitions, batch[0]!.next);
+      deps.size.tooBig(asked, batch[0]!.next);
       continue;
     }
     deps.size.ok(batch.length * repetitions);

@@ -48,7 +48,7 @@ export function toValue(vb: snmp.Varbind): SnmpValue | undefined {
       // pxMACAddress is a MacAddress (six raw bytes), not text: `aa:bb:cc:dd:ee:ff`.
       if (Buffer.isBuffer(v) && v.length === 6 && vb.oid.startsWith(`${UNIT_CONFIG.macAddress}.`))
         return [...v].map((b) => b.toString(16).padStart(2, '0')).join(':');
-      return Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
+      return Buffer.isBuffer(v) ? octetText(v) : String(v);
     case snmp.ObjectType.Counter64:
       return Buffer.isBuffer(v) ? BigInt(`0x${v.toString('hex') || '0'}`) : BigInt(v as number);
     case snmp.ObjectType.Null:
@@ -56,6 +56,18 @@ export function toValue(vb: snmp.Varbind): SnmpValue | undefined {
     default:
       return typeof v === 'number' || typeof v === 'string' ? v : undefined;
   }
+}
+
+/**
+ * An OCTET STRING as text: UTF-8 when it is valid UTF-8 (names, labels), else latin1, one char per octet,
+ * so that binary octets such as a BITS value 0xF0 (…EnabledThresholds with all four thresholds) arrive
+ * whole instead of as U+FFFD (bits.ts reads them back).
+ */
+export function octetText(v: Buffer): string {
+  const text = v.toString('utf8');
+  return Buffer.byteLength(text) === v.length && Buffer.from(text, 'utf8').equals(v)
+    ? text
+    : v.toString('latin1');
 }
 
 export function mapError(error: unknown): SnmpError {

@@ -1,6 +1,6 @@
 import type { Config } from '../../config/load.ts';
 import type { Bus } from '../bus.ts';
-import type { MetricFamily } from '../http/types.ts';
+import type { MetricFamily } from '../http/deps.ts';
 import type { Logger } from '../log.ts';
 import { createTrapReceiver, type TrapReceiver, type TrapStats } from './receiver.ts';
 

@@ -4,12 +4,12 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Bridge, createBridge } from '../../bridge/bridge.ts';
 import { backfill } from '../../bridge/history/backfill.ts';
-import { readingsFromSim } from '../../bridge/history/from-sim.ts';
 import { createHistory, type History } from '../../bridge/history/history.ts';
-import type { MetricFamily } from '../../bridge/http/types.ts';
+import type { MetricFamily } from '../../bridge/http/deps.ts';
 import { silentLogger } from '../../bridge/log.ts';
 import type { Poller } from '../../bridge/poller.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
+import { readingsFromSim } from '../../bridge/sim/history-readings.ts';
 import { loadConfig } from '../../config/load.ts';
 
 /**

@@ -4,8 +4,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CurrentStatusJson } from '../../bridge/http/payloads.ts';
 import { startSimAgent } from '../../bridge/sim/agent.ts';
-import type { Browser } from '../helpers/browser.ts';
-import type { BridgeStack } from './bridge-stack.ts';
+import type { BridgeStack } from '../../support/bridge-stack.ts';
+import type { Browser } from '../../support/browser.ts';
 import {
   type OpenBridge,
   openBridge,

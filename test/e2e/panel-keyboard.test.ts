@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTLET_CONFIG } from '../../bridge/snmp/mib.ts';
-import type { BridgeStack } from './bridge-stack.ts';
+import type { BridgeStack } from '../../support/bridge-stack.ts';
 import {
   focused,
   type OpenPanel,

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page, Response } from 'playwright-core';
-import { type Browser, launchBrowser } from '../helpers/browser.ts';
-import { type BridgeStack, type SimPdu, startBridgeStack } from './bridge-stack.ts';
+import { type BridgeStack, type SimPdu, startBridgeStack } from '../../support/bridge-stack.ts';
+import { type Browser, launchBrowser } from '../../support/browser.ts';
 import { repoRoot } from './harness.ts';
 
 /**

@@ -111,8 +111,8 @@ describe('the per-outlet view and its legend, by keyboard only', () => {
     // The top outlets by the energy over the range (the API's totals), named as the grid names them.
     const api = (await (
       await fetch(`${app.stack.url}/api/energy-data?pdu=pdu1&period=day&view=ports`)
-    ).json()) as { lines: { outlet: number; totalKwh: number }[] };
-    const top = [...api.lines].sort((a, b) => b.totalKwh - a.totalKwh || a.outlet - b.outlet).slice(0, 8);
+    ).json()) as { lines: { outlet: number; total_kwh: number }[] };
+    const top = [...api.lines].sort((a, b) => b.total_kwh - a.total_kwh || a.outlet - b.outlet).slice(0, 8);
     expect(shown.slice(0, 8).map((s) => s.outlet)).toEqual(top.map((l) => l.outlet));
     const grid = await page.evaluate<Record<string, string>>(
       `Object.fromEntries([...document.querySelectorAll('[data-testid=outlet]')].map((el) => [el.dataset.outlet, el.querySelector('[data-testid=outlet-name]').textContent]))`,
@@ -134,7 +134,7 @@ describe('the per-outlet view and its legend, by keyboard only', () => {
     })()`);
     const api = (await (
       await fetch(`${app.stack.url}/api/energy-data?pdu=pdu1&period=day&view=ports`)
-    ).json()) as { lines: { outlet: number; kwh: (number | null)[]; totalKwh: number }[] };
+    ).json()) as { lines: { outlet: number; kwh: (number | null)[]; total_kwh: number }[] };
     const top = new Set((await legend()).slice(0, 8).map((s) => s.outlet));
     const rest = api.lines.filter((l) => !top.has(l.outlet));
     const expected = rest.reduce((n, l) => n + (l.kwh[0] ?? 0), 0);

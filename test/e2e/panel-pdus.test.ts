@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimAgent } from '../../bridge/sim/agent.ts';
-import { type Browser, launchBrowser } from '../helpers/browser.ts';
-import { type BridgeStack, startBridgeStack } from './bridge-stack.ts';
+import { type BridgeStack, startBridgeStack } from '../../support/bridge-stack.ts';
+import { type Browser, launchBrowser } from '../../support/browser.ts';
 import { buildPanel, outletCount, outletName, SHOTS, waitForChart, watchProblems } from './panel-kit.ts';
 
 /**

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CurrentStatusJson } from '../../bridge/http/payloads.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import type { BridgeStack } from './bridge-stack.ts';
+import type { BridgeStack } from '../../support/bridge-stack.ts';
+import { launchBrowser } from '../../support/browser.ts';
 import {
   type OpenBridge,
   openBridge,

@@ -5,8 +5,8 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTLET_CONFIG } from '../../bridge/snmp/mib.ts';
-import { type Browser, launchBrowser } from '../helpers/browser.ts';
-import { type BridgeStack, PDU, startBridgeStack } from './bridge-stack.ts';
+import { type BridgeStack, PDU, startBridgeStack } from '../../support/bridge-stack.ts';
+import { type Browser, launchBrowser } from '../../support/browser.ts';
 import { repoRoot } from './harness.ts';
 import { outletName } from './panel-kit.ts';
 

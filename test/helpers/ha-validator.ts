@@ -10,7 +10,10 @@
  *   reduced to {platform} removes it;
  * - homeassistant/components/mqtt/sensor.py: the MQTT sensor drops an entity whose unit its device
  *   class does not allow; binary_sensor / switch / button / text device classes from their platforms;
- * - homeassistant/components/mqtt/text.py: max <= 255 (MAX_LENGTH_STATE_STATE), min <= max.
+ * - homeassistant/components/mqtt/text.py: max <= 255 (MAX_LENGTH_STATE_STATE), min <= max;
+ * - homeassistant/components/binary_sensor/__init__.py: BinarySensorDeviceClass; the MQTT binary_sensor
+ *   (mqtt/binary_sensor.py) takes what its template renders as payload_on, payload_off or 'None' (unknown)
+ *   and ignores anything else.
  */
 
 const POWER_UNITS = ['mW', 'W', 'kW', 'MW', 'GW', 'TW', 'BTU/h'];
@@ -39,7 +42,10 @@ export const DEVICE_CLASS_UNITS: Record<string, ReadonlyArray<string | null>> = 
   energy: ENERGY_UNITS,
   frequency: ['Hz', 'kHz', 'MHz', 'GHz'],
   power: POWER_UNITS,
+  humidity: ['%'],
+  illuminance: ['lx'],
   power_factor: ['%', null],
+  pressure: ['Pa', 'hPa', 'kPa', 'bar', 'cbar', 'mbar', 'mmHg', 'inHg', 'psi'],
   reactive_power: ['var', 'mvar', 'kvar'],
   temperature: ['°C', '°F', 'K'],
   voltage: ['V', 'mV', 'µV', 'kV', 'MV'],
@@ -52,7 +58,10 @@ export const DEVICE_CLASS_STATE_CLASSES: Record<string, readonly string[]> = {
   duration: ['measurement', 'total', 'total_increasing'],
   energy: ['total', 'total_increasing'],
   frequency: ['measurement'],
+  humidity: ['measurement'],
+  illuminance: ['measurement'],
   power: ['measurement'],
+  pressure: ['measurement'],
   power_factor: ['measurement'],
   reactive_power: ['measurement'],
   temperature: ['measurement'],
@@ -61,7 +70,22 @@ export const DEVICE_CLASS_STATE_CLASSES: Record<string, readonly string[]> = {
 
 const PLATFORM_DEVICE_CLASSES: Record<string, readonly string[]> = {
   sensor: Object.keys(DEVICE_CLASS_UNITS),
-  binary_sensor: ['power', 'plug', 'running', 'problem', 'connectivity', 'update'],
+  binary_sensor: [
+    'power',
+    'plug',
+    'running',
+    'problem',
+    'connectivity',
+    'update',
+    'door',
+    'opening',
+    'lock',
+    'moisture',
+    'smoke',
+    'motion',
+    'tamper',
+    'safety',
+  ],
   switch: ['outlet', 'switch'],
   button: ['identify', 'restart', 'update'],
   text: [],
@@ -97,7 +121,12 @@ const TOP_LEVEL = new Set([
 const SHARED = ['availability', 'availability_mode', 'state_topic', 'command_topic', 'qos'];
 const TOPIC_MATCHER = /^(\w+)\/(?:([a-zA-Z0-9_-]+)\/)?([a-zA-Z0-9_-]+)\/config$/;
 const ENTITY_ID = /^([a-z_]+)\.([a-z0-9_]+)$/;
-const SIMPLE_TEMPLATE = /^\{\{\s*value_json\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/;
+/** `{{ value_json.a }}` or `{{ value_json.lines.L1.current }}`: one field, by a dotted path. */
+const SIMPLE_TEMPLATE = /^\{\{\s*value_json((?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*\}\}$/;
+/** A conditional one-expression template (`{{ 'ON' if value_json.alarms else 'OFF' }}`): its field paths. */
+const CONDITIONAL_TEMPLATE = /^\{\{\s*[^{}]*\bif\b[^{}]*\}\}$/;
+const FIELD_PATH = /\bvalue_json((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g;
+const QUOTED = /'([^']*)'/g;
 
 /** MQTT topic rules for topics HA publishes to or subscribes to without wildcards. */
 export function topicError(topic: unknown): string | undefined {
@@ -257,15 +286,31 @@ function checkTemplate(
 ): void {
   const tpl = c.value_template;
   if (tpl === undefined) return;
-  const m = typeof tpl === 'string' ? SIMPLE_TEMPLATE.exec(tpl) : null;
-  if (!m) {
-    where(`value_template ${String(tpl)} is not {{ value_json.<field> }}`);
+  const text = typeof tpl === 'string' ? tpl : '';
+  const simple = SIMPLE_TEMPLATE.exec(text);
+  const paths = simple
+    ? [simple[1]!]
+    : CONDITIONAL_TEMPLATE.test(text)
+      ? [...text.matchAll(FIELD_PATH)].map((m) => m[1]!)
+      : [];
+  if (paths.length === 0) {
+    where(
+      `value_template ${String(tpl)} is neither {{ value_json.<field> }} nor a conditional over value_json`,
+    );
     return;
+  }
+  if (!simple && c.platform === 'binary_sensor') {
+    // What the template can render must be a payload the binary_sensor knows, or 'None' (unknown).
+    const known = new Set([String(c.payload_on ?? 'ON'), String(c.payload_off ?? 'OFF'), 'None']);
+    const outputs = [...text.matchAll(QUOTED)].map((m) => m[1]!).filter((q) => /^[A-Z][A-Za-z]*$/.test(q));
+    for (const out of outputs) if (!known.has(out)) where(`value_template renders '${out}', not a payload`);
+    for (const need of [c.payload_on ?? 'ON', c.payload_off ?? 'OFF'])
+      if (!outputs.includes(String(need))) where(`value_template never renders '${String(need)}'`);
   }
   const stateTopic = c.state_topic as string | undefined;
   const raw = stateTopic === undefined ? undefined : states.get(stateTopic);
   if (raw === undefined) {
-    where(`no state published on ${String(stateTopic)} to check ${m[1]} against`);
+    where(`no state published on ${String(stateTopic)} to check ${paths.join(', ')} against`);
     return;
   }
   let json: unknown;
@@ -275,7 +320,14 @@ function checkTemplate(
     where(`state on ${stateTopic} is not JSON`);
     return;
   }
-  if (typeof json !== 'object' || json === null || !(String(m[1]) in json)) {
-    where(`value_template field ${m[1]} missing from the state JSON on ${stateTopic}`);
+  for (const path of paths) {
+    let at: unknown = json;
+    for (const key of path.slice(1).split('.')) {
+      if (typeof at !== 'object' || at === null || !(key in at)) {
+        where(`value_template field ${path.slice(1)} missing from the state JSON on ${stateTopic}`);
+        break;
+      }
+      at = (at as Record<string, unknown>)[key];
+    }
   }
 }

@@ -1,4 +1,10 @@
-import type { OutletReading, PduReading, PollResult } from '../../bridge/readings.ts';
+import {
+  type OutletReading,
+  type PduReading,
+  PLAIN_OUTLET,
+  PLAIN_UNIT,
+  type PollResult,
+} from '../../bridge/readings.ts';
 
 /**
  * A small, plausible PduReading for MQTT tests (not a real walk): outlet 2 is idle, so its power
@@ -32,6 +38,7 @@ export function sampleReading(
       energy_counter: 1500 * n,
       rated_power: 2400,
       switchable: !overrides.unswitchable?.includes(n),
+      ...PLAIN_OUTLET,
     });
   }
   const power = outlets.reduce((s, o) => s + (o.power ?? 0), 0);
@@ -59,6 +66,7 @@ export function sampleReading(
     },
     outlets,
     outlets_on: outlets.filter((o) => o.state === 'on').length,
+    ...PLAIN_UNIT,
   };
 }
 

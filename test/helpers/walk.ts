@@ -1,6 +1,6 @@
 import { parseSnmprec } from '../../bridge/sim/snmprec.ts';
 import type { SnmpValue } from '../../bridge/snmp/session.ts';
-import { readFixture } from './fixtures.ts';
+import { readFixture } from '../../support/fixtures.ts';
 
 /** A real walk as the map our SNMP client returns (strings for OCTET STRING, numbers for integers). */
 export function walkValues(name: string): Map<string, SnmpValue> {

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../bridge/history/db.ts';
-import { migrations } from '../../bridge/history/schema.ts';
+import { migrations } from '../../bridge/history/migrations.ts';
+import { freeTcpPort, freeUdpPort } from '../../support/ports.ts';
 import { NOBODY, runCli, runningAsRoot } from '../helpers/cli.ts';
-import { freeTcpPort, freeUdpPort } from '../helpers/ports.ts';
 
 /**
  * Every start-up failure of `raritan2mqtt run` is one line on stderr naming the path or port and the

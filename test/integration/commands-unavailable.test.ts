@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BridgeStack, startBridgeStack } from '../e2e/bridge-stack.ts';
+import { type BridgeStack, startBridgeStack } from '../../support/bridge-stack.ts';
 import { watch } from '../helpers/mqtt-client.ts';
 
 /**

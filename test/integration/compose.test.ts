@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load.ts';
-import { freeTcpPort } from '../helpers/ports.ts';
+import { freeTcpPort } from '../../support/ports.ts';
 
 /**
  * The docker-compose deployment (docker-compose.yml, Dockerfile, deploy/). No Docker engine runs in CI:

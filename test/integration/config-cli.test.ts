@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freeUdpPort } from '../../support/ports.ts';
 import { bin, runCli } from '../helpers/cli.ts';
-import { freeUdpPort } from '../helpers/ports.ts';
 
 /** The configuration as a user meets it through the real `raritan2mqtt run`. */
 

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { rollupRows } from '../helpers/rollups.ts';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = mkdtempSync(join(tmpdir(), 'r2m-history-crash-'));
@@ -13,7 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // The writer: records 36-outlet polls as fast as it can and prints each poll's time once committed.
 const writer = `
 import { createHistory } from ${JSON.stringify(join(repo, 'bridge/history/history.ts'))};
-import { syntheticPdu } from ${JSON.stringify(join(repo, 'bridge/history/synthetic.ts'))};
+import { syntheticPdu } from ${JSON.stringify(join(repo, 'bridge/sim/synthetic.ts'))};
 import { silentLogger } from ${JSON.stringify(join(repo, 'bridge/log.ts'))};
 const model = syntheticPdu();
 const start = Date.UTC(2025, 0, 1);
@@ -78,8 +79,8 @@ describe('a writer killed with SIGKILL mid-write', () => {
     expect(missing).toEqual([]);
     // Every poll that made it to disk is whole (inlet + 36 outlets), and the rollups agree with it.
     expect(db.prepare('SELECT count(*) FROM sample').pluck().get()).toBe(have.size * 37);
-    expect(db.prepare('SELECT sum(n) FROM r15m WHERE outlet = 0').pluck().get()).toBe(have.size);
-    expect(db.prepare('SELECT sum(e) FROM r1h').pluck().get()).toBe(
+    expect(db.prepare('SELECT sum(n) FROM rollup_15m').pluck().get()).toBe(have.size);
+    expect(rollupRows(db, '1h').reduce((s, r) => s + r.e, 0)).toBe(
       db.prepare('SELECT sum(de) FROM sample').pluck().get(),
     );
     db.close();

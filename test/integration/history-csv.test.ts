@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_HEADER, csvText } from '../../bridge/history/csv.ts';
 import { createHistory, type History } from '../../bridge/history/history.ts';
-import { reading } from '../../bridge/history/synthetic.ts';
 import { silentLogger } from '../../bridge/log.ts';
+import { reading } from '../../bridge/sim/synthetic.ts';
 
 /**
  * CSV cells a spreadsheet would evaluate (OWASP "CSV injection"): every text cell is neutralised,
@@ -120,7 +120,7 @@ describe('CSV cells a spreadsheet would run as a formula', () => {
     const pdu = db.prepare("SELECT id FROM pdu WHERE key = 'pdu1'").pluck().get() as number;
     const bucket = Math.floor((END - 3600_000) / 900_000) * 900;
     db.prepare(
-      'INSERT INTO r15m (pdu, ts, outlet, n, ps, pn, px, e, est) VALUES (?, ?, 0, 1, -50, -50, -50, -2500, 0)',
+      "INSERT OR REPLACE INTO rollup_15m (pdu, ts, n, ps, pn, px, e, est, outlets) VALUES (?, ?, 1, -50, -50, -50, -2500, 0, x'')",
     ).run(pdu, bucket);
     const text = await exportText({ pdu: 'pdu1', period: 'day', view: 'total', resolution: '15m' });
     const row = parseCsv(text).find((r) => r[0] === new Date(bucket * 1000).toISOString());

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backfillDemo } from '../../bridge/history/backfill.ts';
-import { readingsFromSim } from '../../bridge/history/from-sim.ts';
 import { createHistory } from '../../bridge/history/history.ts';
 import { silentLogger } from '../../bridge/log.ts';
+import { readingsFromSim } from '../../bridge/sim/history-readings.ts';
 import { createSimModel } from '../../bridge/sim/model.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'r2m-history-demo-'));
@@ -19,16 +19,19 @@ describe('the demo backfill from the simulated PX3-5892', () => {
     const path = join(dir, 'demo.db');
     let h = createHistory({ path, log: silentLogger, now: () => now });
     h.start();
-    const first = backfillDemo({ history: h, model, ids: ['pdu1'], now, days: 10 });
+    // The simulator costs most of this test: the 1-minute part is 2 days here, not the demo's 7.
+    const first = backfillDemo({ history: h, model, ids: ['pdu1'], now, days: 10, recentDays: 2 });
     expect(first.error).toBeUndefined();
-    // 3 older days at 5 minutes, the last 7 days at 1 minute
-    expect(first.polls).toBe(3 * 288 + 7 * 1440);
+    // 8 older days at 5 minutes, the last 2 days at 1 minute
+    expect(first.polls).toBe(8 * 288 + 2 * 1440);
     await h.stop();
 
     const later = now + 30 * 60_000;
     h = createHistory({ path, log: silentLogger, now: () => later });
     h.start();
-    expect(backfillDemo({ history: h, model, ids: ['pdu1'], now: later, days: 10 }).polls).toBe(30);
+    expect(
+      backfillDemo({ history: h, model, ids: ['pdu1'], now: later, days: 10, recentDays: 2 }).polls,
+    ).toBe(30);
     const outlets = h.outlets('pdu1');
     expect(outlets).toHaveLength(36);
     // Recorded energy of outlet 1 = the simulator's physical energy between the first poll and now,

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHistory, type History } from '../../bridge/history/history.ts';
-import { reading } from '../../bridge/history/synthetic.ts';
 import { silentLogger } from '../../bridge/log.ts';
+import { reading } from '../../bridge/sim/synthetic.ts';
+import { rollupRows } from '../helpers/rollups.ts';
 import { tracked } from '../helpers/tracked.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'r2m-history-energy-'));
@@ -63,10 +64,7 @@ describe('the history records what the energy tracker decided, on a real databas
       .all();
     expect(perSample.map((s) => s.de / 1000)).toEqual(steps.map(([, , wh]) => wh));
     // The gap's energy is in the 15-minute bucket of the first sample after it (08:00 + 186 min = 11:06).
-    const b = h
-      .db()
-      .prepare<[number], { e: number }>('SELECT e FROM r15m WHERE outlet = 1 AND ts = ?')
-      .get((T0 + 180 * MIN) / 1000);
+    const b = rollupRows(h.db(), '15m').find((r) => r.outlet === 1 && r.ts === (T0 + 180 * MIN) / 1000);
     expect(b?.e).toBe(503_000);
     // Between minutes 6 and 186 nothing was recorded: a gap in the chart (1-minute points), never zeros.
     const chart = h.powerSeries({ pdu: 'pdu1', from: T0, to: T0 + 4 * 3_600_000, view: 'ports' });

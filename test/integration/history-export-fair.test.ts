@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_HEADER } from '../../bridge/history/csv.ts';
 import type { History } from '../../bridge/history/history.ts';
-import { type BridgeStack, startBridgeStack } from '../e2e/bridge-stack.ts';
+import { type BridgeStack, startBridgeStack } from '../../support/bridge-stack.ts';
 
 /**
  * Long CSV exports share the event loop with the pollers: each page of rows waits for a turn of the
@@ -29,14 +29,15 @@ beforeAll(async () => {
   stack = await startBridgeStack({ days: 0, pollInterval: 3600, snmpTimeout: 30_000 });
   history = stack.bridge.history;
 
-  // A generated year of 15-minute rollups of the inlet, written straight into the rollup table.
+  // A generated year of 15-minute rollups of the inlet (no outlets packed), written straight into the
+  // rollup table.
   const db = history.db();
   const id = db.prepare('SELECT id FROM pdu WHERE key = ?').pluck().get(PDU) as number;
   const end = Math.floor(Date.now() / 900_000) * 900;
   db.prepare(
     `WITH RECURSIVE b(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM b WHERE i < ?)
-     INSERT OR REPLACE INTO r15m (pdu, ts, outlet, n, ps, pn, px, e, est)
-     SELECT ?, ? - i * 900, 0, 15, 15 * (3000 + i % 500), 2900, 3600, 750000, 0 FROM b`,
+     INSERT OR REPLACE INTO rollup_15m (pdu, ts, n, ps, pn, px, e, est, outlets)
+     SELECT ?, ? - i * 900, 15, 15 * (3000 + i % 500), 2900, 3600, 750000, 0, x'' FROM b`,
   ).run(YEAR_ROWS, id, end);
 
   // The real history, observed where the HTTP server asks it: count the pages every export yields,
@@ -66,8 +67,7 @@ afterAll(async () => {
 });
 
 /** The inlet's 15-minute buckets: the generated year plus those of the live polls. */
-const buckets = () =>
-  history.db().prepare('SELECT count(*) FROM r15m WHERE outlet = 0').pluck().get() as number;
+const buckets = () => history.db().prepare('SELECT count(*) FROM rollup_15m').pluck().get() as number;
 
 describe('a long CSV export', () => {
   it('lets the event loop turn between its pages', async () => {
@@ -82,7 +82,7 @@ describe('a long CSV export', () => {
         turned = true;
       });
       pages++;
-      rows += chunk.split('\n').length - 1;
+      rows += chunk.toString().split('\n').length - 1;
     }
     // The header, the generated year and the bucket of the live poll.
     expect(rows).toBe(1 + buckets());

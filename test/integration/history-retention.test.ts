@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHistory } from '../../bridge/history/history.ts';
-import { reading } from '../../bridge/history/synthetic.ts';
 import { silentLogger } from '../../bridge/log.ts';
+import { reading } from '../../bridge/sim/synthetic.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'r2m-history-retention-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,21 +43,21 @@ describe('retention on a real database file', () => {
     const rawCut = (end - 7 * 24 * HOUR) / 1000;
     const rollCut = Math.floor(end / 1000) - Math.round(10 * 86_400);
     const rawKeep = count('SELECT count(*) FROM sample WHERE ts >= ?', rawCut);
-    const r15Keep = count('SELECT count(*) FROM r15m WHERE ts >= ?', rollCut);
-    const r1dKeep = count('SELECT count(*) FROM r1d WHERE ts >= ?', rollCut);
+    const r15Keep = count('SELECT count(*) FROM rollup_15m WHERE ts >= ?', rollCut);
+    const r1dKeep = count('SELECT count(*) FROM rollup_1d WHERE ts >= ?', rollCut);
     expect(count('SELECT count(*) FROM sample WHERE ts < ?', rawCut)).toBeGreaterThan(0);
-    expect(count('SELECT count(*) FROM r15m WHERE ts < ?', rollCut)).toBeGreaterThan(0);
+    expect(count('SELECT count(*) FROM rollup_15m WHERE ts < ?', rollCut)).toBeGreaterThan(0);
 
     const deleted = await h.prune();
     expect(deleted).toBeGreaterThan(5000); // more than one batch: pruning is batched
     expect(count('SELECT count(*) FROM sample WHERE ts < ?', rawCut)).toBe(0);
     expect(count('SELECT count(*) FROM sample')).toBe(rawKeep);
     expect(count('SELECT min(ts) FROM sample WHERE pdu = 1')).toBe(rawCut);
-    expect(count('SELECT count(*) FROM r15m WHERE ts < ?', rollCut)).toBe(0);
-    expect(count('SELECT count(*) FROM r15m')).toBe(r15Keep);
-    expect(count('SELECT count(*) FROM r1d')).toBe(r1dKeep);
+    expect(count('SELECT count(*) FROM rollup_15m WHERE ts < ?', rollCut)).toBe(0);
+    expect(count('SELECT count(*) FROM rollup_15m')).toBe(r15Keep);
+    expect(count('SELECT count(*) FROM rollup_1d')).toBe(r1dKeep);
     // Rollups between the two cutoffs still hold what raw samples no longer do.
-    expect(count('SELECT count(*) FROM r1h WHERE ts < ?', rawCut)).toBeGreaterThan(0);
+    expect(count('SELECT count(*) FROM rollup_1h WHERE ts < ?', rawCut)).toBeGreaterThan(0);
     // A second prune has nothing left to do, and recording goes on.
     expect(await h.prune()).toBe(0);
     expect(h.record(reading('a', end, [{ power: 10, energy_counter: end / 60_000 }])).ok).toBe(true);

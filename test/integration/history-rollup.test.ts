@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHistory, type History } from '../../bridge/history/history.ts';
-import { reading } from '../../bridge/history/synthetic.ts';
-import { localDayStart } from '../../bridge/history/time.ts';
+import { LEVEL_TABLE, type Level, localDayStart } from '../../bridge/history/time.ts';
 import { silentLogger } from '../../bridge/log.ts';
+import { reading } from '../../bridge/sim/synthetic.ts';
+import { type Agg, rollupRows } from '../helpers/rollups.ts';
 import { tracked } from '../helpers/tracked.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'r2m-history-rollup-'));
@@ -37,18 +38,6 @@ function polls(id: string, start: number, count: number) {
   return out;
 }
 
-interface Agg {
-  pdu: number;
-  ts: number;
-  outlet: number;
-  n: number;
-  ps: number;
-  pn: number | null;
-  px: number | null;
-  e: number;
-  est: number;
-}
-
 function fromRaw(h: History, bucket: string): Agg[] {
   return h
     .db()
@@ -60,11 +49,8 @@ function fromRaw(h: History, bucket: string): Agg[] {
     .all();
 }
 
-const rollup = (h: History, table: string) =>
-  h
-    .db()
-    .prepare<[], Agg>(`SELECT pdu, ts, outlet, n, ps, pn, px, e, est FROM ${table} ORDER BY pdu, ts, outlet`)
-    .all();
+const rollup = (h: History, level: Level) => rollupRows(h.db(), level);
+const TABLES = [...Object.values(LEVEL_TABLE), 'sample'];
 
 describe('rollups on a real database file', () => {
   const all = polls('pdu1', Date.UTC(2025, 0, 10, 21), 400);
@@ -75,13 +61,13 @@ describe('rollups on a real database file', () => {
     h.start();
     const t = tracked(h);
     for (const p of all) expect(t.record(p).ok).toBe(true);
-    const r15 = rollup(h, 'r15m');
+    const r15 = rollup(h, '15m');
     // Energy flowed (counters and integrated power), so the e columns are checked, not just zeros.
     expect(r15.filter((r) => r.e > 0).length).toBeGreaterThan(100);
     expect(r15.some((r) => r.est === 1)).toBe(true);
     expect(r15.length).toBeGreaterThan(100);
     expect(r15).toEqual(fromRaw(h, 'ts - ts % 900'));
-    expect(rollup(h, 'r1h')).toEqual(fromRaw(h, 'ts - ts % 3600'));
+    expect(rollup(h, '1h')).toEqual(fromRaw(h, 'ts - ts % 3600'));
     // Days follow the local calendar: group in JS with the same function the panel's "today" uses.
     const byDay = new Map<string, Agg>();
     for (const r of fromRaw(h, 'ts - ts % 900')) {
@@ -97,7 +83,7 @@ describe('rollups on a real database file', () => {
         d.est = Math.max(d.est, r.est);
       }
     }
-    expect(rollup(h, 'r1d')).toEqual([...byDay.values()].sort((a, b) => a.ts - b.ts || a.outlet - b.outlet));
+    expect(rollup(h, '1d')).toEqual([...byDay.values()].sort((a, b) => a.ts - b.ts || a.outlet - b.outlet));
     // The average the day chart shows is the mean of the raw samples it covers.
     const bucket = r15[40] as Agg;
     const raw = h
@@ -127,7 +113,7 @@ describe('rollups on a real database file', () => {
     t = tracked(h);
     // The poller may hand the last poll again after a restart: it is not counted twice.
     for (const p of all.slice(170)) expect(t.record(p).ok).toBe(true);
-    for (const t of ['r15m', 'r1h', 'r1d', 'sample']) {
+    for (const t of TABLES) {
       expect(h.db().prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all()).toEqual(
         ref.db().prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all(),
       );
@@ -149,7 +135,7 @@ describe('rollups on a real database file', () => {
     for (const p of all) t1.record(p);
     for (let i = 0; i < all.length; i += 57)
       expect(tm.recordMany(all.slice(i, i + 57).map((p) => [p])).ok).toBe(true);
-    for (const t of ['r15m', 'r1h', 'r1d', 'sample', 'energy_state']) {
+    for (const t of [...TABLES, 'energy_state']) {
       expect(many.db().prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all()).toEqual(
         one.db().prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all(),
       );

@@ -79,7 +79,9 @@ describe('GET /api/ports', () => {
     expect(body.ports).toHaveLength(36);
     expect(Object.keys(body.ports[0]!).sort()).toEqual(
       [
+        'alarms',
         'apparent_power',
+        'breaker',
         'current',
         'energy',
         'label',
@@ -88,6 +90,7 @@ describe('GET /api/ports', () => {
         'power',
         'power_factor',
         'state',
+        'thresholds',
         'voltage',
       ].sort(),
     );
@@ -131,8 +134,8 @@ describe('GET /api/power-data and /api/energy-data', () => {
   });
 
   it('orders the per-outlet lines by energy, top consumers first', async () => {
-    const s = await json<{ lines: { energyKwh: number }[] }>('/api/power-data?period=day&view=ports');
-    const energies = s.lines.map((l) => l.energyKwh);
+    const s = await json<{ lines: { energy_kwh: number }[] }>('/api/power-data?period=day&view=ports');
+    const energies = s.lines.map((l) => l.energy_kwh);
     expect(energies).toEqual([...energies].sort((a, b) => b - a));
   });
 });
@@ -320,6 +323,13 @@ describe('/metrics and /healthz', () => {
     expect(text).toMatch(/raritan_outlet_energy_kilowatt_hours_total\{pdu="pdu1",outlet="36"/);
     expect(text).toContain('raritan2mqtt_pdus 1');
     expect(text.match(/^raritan_outlet_current_amperes\{/gm)?.length).toBe(36);
+    // Where the memory is: the heap in use never exceeds the heap reserved, both under the RSS.
+    const gauge = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+    const used = gauge('raritan2mqtt_heap_used_bytes');
+    expect(used).toBeGreaterThan(1e6);
+    expect(used).toBeLessThanOrEqual(gauge('raritan2mqtt_heap_total_bytes'));
+    expect(gauge('raritan2mqtt_heap_total_bytes')).toBeLessThan(gauge('raritan2mqtt_resident_memory_bytes'));
+    expect(gauge('raritan2mqtt_external_memory_bytes')).toBeGreaterThan(0);
   });
 
   it('healthz reports the bridge and each PDU', async () => {

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CurrentStatusJson } from '../../bridge/http/payloads.ts';
 import { tokenFileFor } from '../../bridge/http/token.ts';
 import { StartupError } from '../../bridge/startup.ts';
-import { type BridgeStack, startBridgeStack } from '../e2e/bridge-stack.ts';
+import { type BridgeStack, startBridgeStack } from '../../support/bridge-stack.ts';
 import { captureLog } from '../helpers/log-capture.ts';
 
 /**

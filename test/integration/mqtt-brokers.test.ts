@@ -8,11 +8,11 @@ import { createEmbeddedBroker, type EmbeddedBroker } from '../../bridge/mqtt/bro
 import { buildDiscovery } from '../../bridge/mqtt/discovery.ts';
 import { topics } from '../../bridge/mqtt/topics.ts';
 import type { PduReading, PollResult } from '../../bridge/readings.ts';
+import { hasMosquitto, mosquittoSkipMessage, startMosquitto } from '../../support/mosquitto.ts';
+import { freeTcpPort } from '../../support/ports.ts';
 import { validateDiscovery } from '../helpers/ha-validator.ts';
-import { hasMosquitto, mosquittoSkipMessage, startMosquitto } from '../helpers/mosquitto.ts';
 import { publishRetained, retained, waitForRetained, watch } from '../helpers/mqtt-client.ts';
 import { goodPoll, publishGoodPoll, sampleReading } from '../helpers/mqtt-sample.ts';
-import { freeTcpPort } from '../helpers/ports.ts';
 
 /**
  * The MQTT bridge against real brokers: the embedded aedes and Debian's Mosquitto 2, the same
@@ -142,6 +142,7 @@ for (const [name, start, available] of brokers) {
         'frequency',
         'energy',
         'outlets_on',
+        'alarms',
       ]);
       expect(pdu).toMatchObject({ model: 'PX3-5892', serial: 'QV12345678', frequency: 50, outlets_on: 3 });
       const outlet2 = JSON.parse(late.get(`${o.baseTopic}/pdu1/outlet/2`) ?? '{}');
@@ -155,6 +156,7 @@ for (const [name, start, available] of brokers) {
         voltage: 229,
         power_factor: null,
         energy: 3,
+        alarms: {},
       });
 
       const configs = new Map<string, unknown>();

@@ -4,9 +4,9 @@ import { createCommands } from '../../bridge/commands.ts';
 import { silentLogger } from '../../bridge/log.ts';
 import { createMqttBridge, type MqttBridge } from '../../bridge/mqtt/bridge.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from '../../bridge/mqtt/broker.ts';
+import { freeTcpPort } from '../../support/ports.ts';
 import { retained, watch } from '../helpers/mqtt-client.ts';
 import { goodPoll, publishGoodPoll, sampleReading } from '../helpers/mqtt-sample.ts';
-import { freeTcpPort } from '../helpers/ports.ts';
 
 /** The embedded aedes: WebSocket for browsers, Mosquitto 2's loopback-unless-credentials rule, auth. */
 

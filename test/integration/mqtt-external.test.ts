@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  hasMosquitto,
+  type Mosquitto,
+  mosquittoSkipMessage,
+  startMosquitto,
+} from '../../support/mosquitto.ts';
+import { freeTcpPort } from '../../support/ports.ts';
+import {
   externalKit,
   PASSWORD,
   poll,
@@ -9,7 +16,6 @@ import {
   WRONG,
 } from '../helpers/external-bridge.ts';
 import { captureLog, WARN } from '../helpers/log-capture.ts';
-import { hasMosquitto, type Mosquitto, mosquittoSkipMessage, startMosquitto } from '../helpers/mosquitto.ts';
 import {
   caAsDer,
   hasMosquittoPasswd,
@@ -26,7 +32,6 @@ import {
 } from '../helpers/mosquitto-tls.ts';
 import { retained, watch } from '../helpers/mqtt-client.ts';
 import { sampleReading } from '../helpers/mqtt-sample.ts';
-import { freeTcpPort } from '../helpers/ports.ts';
 
 /**
  * The bridge against an external Mosquitto 2 the way users run one (an external broker by URL:

@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommands } from '../../bridge/commands.ts';
 import { createMqttBridge, type MqttBridge } from '../../bridge/mqtt/bridge.ts';
+import {
+  hasMosquitto,
+  type Mosquitto,
+  mosquittoSkipMessage,
+  startMosquitto,
+} from '../../support/mosquitto.ts';
 import { captureLog } from '../helpers/log-capture.ts';
-import { hasMosquitto, type Mosquitto, mosquittoSkipMessage, startMosquitto } from '../helpers/mosquitto.ts';
 import { watch } from '../helpers/mqtt-client.ts';
 import { goodPoll, sampleReading } from '../helpers/mqtt-sample.ts';
 

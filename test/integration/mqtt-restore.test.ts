@@ -6,7 +6,12 @@ import { type Bridge, createBridge } from '../../bridge/bridge.ts';
 import { silentLogger } from '../../bridge/log.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
 import { loadConfig } from '../../config/load.ts';
-import { hasMosquitto, type Mosquitto, mosquittoSkipMessage, startMosquitto } from '../helpers/mosquitto.ts';
+import {
+  hasMosquitto,
+  type Mosquitto,
+  mosquittoSkipMessage,
+  startMosquitto,
+} from '../../support/mosquitto.ts';
 import { publishRetained, retained } from '../helpers/mqtt-client.ts';
 
 /**

@@ -7,8 +7,8 @@ import { silentLogger } from '../../bridge/log.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from '../../bridge/mqtt/broker.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
 import { loadConfig } from '../../config/load.ts';
+import { hasMosquitto, type Mosquitto, startMosquitto } from '../../support/mosquitto.ts';
 import { type CapturedLog, captureLog, WARN } from '../helpers/log-capture.ts';
-import { hasMosquitto, type Mosquitto, startMosquitto } from '../helpers/mosquitto.ts';
 import { publishRetained, type Watcher, watch } from '../helpers/mqtt-client.ts';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
 

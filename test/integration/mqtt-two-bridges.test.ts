@@ -3,8 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
+import {
+  hasMosquitto,
+  type Mosquitto,
+  mosquittoSkipMessage,
+  startMosquitto,
+} from '../../support/mosquitto.ts';
 import { type Daemon, startDaemon, writeConfig } from '../helpers/daemon.ts';
-import { hasMosquitto, type Mosquitto, mosquittoSkipMessage, startMosquitto } from '../helpers/mosquitto.ts';
 import { retained } from '../helpers/mqtt-client.ts';
 
 /**

@@ -8,8 +8,8 @@ import { type Bridge, createBridge } from '../../bridge/bridge.ts';
 import { createLogger } from '../../bridge/log.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
 import { loadConfig } from '../../config/load.ts';
+import { freeTcpPort } from '../../support/ports.ts';
 import { type Watcher, watch } from '../helpers/mqtt-client.ts';
-import { freeTcpPort } from '../helpers/ports.ts';
 
 /**
  * The example flow (examples/node-red/raritan2mqtt-flow.json) in a real Node-RED 4.1 (the last line

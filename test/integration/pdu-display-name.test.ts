@@ -7,8 +7,8 @@ import type { CurrentStatusJson } from '../../bridge/http/payloads.ts';
 import { silentLogger } from '../../bridge/log.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
 import { loadConfig } from '../../config/load.ts';
+import { freeUdpPort } from '../../support/ports.ts';
 import { type Watcher, watch } from '../helpers/mqtt-client.ts';
-import { freeUdpPort } from '../helpers/ports.ts';
 
 /**
  * The configured display name (`pdus[].name`) wins over the PDU's own name everywhere a PDU's name is

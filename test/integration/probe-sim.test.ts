@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
+import { freeUdpPort } from '../../support/ports.ts';
 import { runCli } from '../helpers/cli.ts';
-import { freeUdpPort } from '../helpers/ports.ts';
 
 /** `raritan2mqtt probe` against our simulated PX3-5892: a user's first check of a new install. */
 describe('raritan2mqtt probe against the simulator', () => {

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixturePath, fixtureSkipMessage, hasFixture } from '../../support/fixtures.ts';
+import { type Snmpsim, startSnmpsim } from '../../support/snmpsim.ts';
 import { runCli } from '../helpers/cli.ts';
-import { fixturePath, fixtureSkipMessage, hasFixture } from '../helpers/fixtures.ts';
-import { type Snmpsim, startSnmpsim } from '../helpers/snmpsim.ts';
 
 const have = hasFixture('raritan-pdu_px3.snmprec');
 if (!have) console.warn(fixtureSkipMessage('raritan-pdu_px3.snmprec'));

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeReadings } from '../../bridge/snmp/decode.ts';
 import { decodeLayout } from '../../bridge/snmp/layout.ts';
 import { createPduReader, type PduReader } from '../../bridge/snmp/reader.ts';
-import { fixturePath, fixtureSkipMessage, hasFixture } from '../helpers/fixtures.ts';
-import { type Snmpsim, startSnmpsim } from '../helpers/snmpsim.ts';
+import { fixturePath, fixtureSkipMessage, hasFixture } from '../../support/fixtures.ts';
+import { type Snmpsim, startSnmpsim } from '../../support/snmpsim.ts';
 import { walkValues } from '../helpers/walk.ts';
 
 const have = hasFixture('raritan-pdu_px3.snmprec') && hasFixture('raritan-pdu_px2.snmprec');

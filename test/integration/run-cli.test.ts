@@ -5,9 +5,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
-import { hasMosquitto, type Mosquitto, mosquittoSkipMessage, startMosquitto } from '../helpers/mosquitto.ts';
+import {
+  hasMosquitto,
+  type Mosquitto,
+  mosquittoSkipMessage,
+  startMosquitto,
+} from '../../support/mosquitto.ts';
+import { freeTcpPort } from '../../support/ports.ts';
 import { retained, watch } from '../helpers/mqtt-client.ts';
-import { freeTcpPort } from '../helpers/ports.ts';
 
 if (!hasMosquitto) console.warn(mosquittoSkipMessage);
 

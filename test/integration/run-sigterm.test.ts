@@ -5,8 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STOP_GRACE_MS } from '../../bridge/poller.ts';
+import {
+  hasMosquitto,
+  type Mosquitto,
+  mosquittoSkipMessage,
+  startMosquitto,
+} from '../../support/mosquitto.ts';
 import { bin } from '../helpers/cli.ts';
-import { hasMosquitto, type Mosquitto, mosquittoSkipMessage, startMosquitto } from '../helpers/mosquitto.ts';
 import { retained, watch } from '../helpers/mqtt-client.ts';
 
 if (!hasMosquitto) console.warn(mosquittoSkipMessage);

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NAMEPLATE, SYS_DESCR, UNIT_CONFIG } from '../../bridge/snmp/mib.ts';
+import { createPduReader } from '../../bridge/snmp/reader.ts';
 import { closeAll, get, open } from './sim-client.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -71,5 +72,43 @@ describe('raritan2mqtt sim', () => {
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
     expect(out).toContain('SIGTERM, stopping');
+  });
+
+  it('simulates a 3-phase unit with the protectors asked for and, with --no-environment, no sensors', async () => {
+    const args = ['--import', 'tsx', '--input-type=module', '-e', script, '--', 'sim', '--port', '0'];
+    const flags = ['--outlets', '12', '--phases', '3', '--breakers', '3', '--no-environment'];
+    const sim = spawn(process.execPath, [...args, ...flags], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, R2M_LOG_LEVEL: 'warn' },
+    });
+    child = sim;
+    let out = '';
+    sim.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    sim.stderr?.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    for (let i = 0; i < 100 && !/on udp/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+    const port = Number(/on udp 127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
+    expect(port, out).toBeGreaterThan(0);
+    const reader = createPduReader({
+      source: 'sim',
+      target: { host: '127.0.0.1', port, version: '2c', community: 'public', timeout: 2000, retries: 1 },
+      layoutRefreshMs: 60_000,
+    });
+    const unit = (await reader.read()).units[0]!;
+    reader.close();
+    expect(Object.keys(unit.lines)).toEqual(['L1', 'L2', 'L3', 'N']);
+    expect(unit.breakers.map((b) => b.outlets)).toEqual([
+      [1, 2, 3, 4],
+      [5, 6, 7, 8],
+      [9, 10, 11, 12],
+    ]);
+    expect(unit.sensors).toEqual([]);
+    sim.kill('SIGTERM');
+    const [code] = await once(sim, 'exit');
+    expect(code).toBe(0);
   });
 });

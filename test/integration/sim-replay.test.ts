@@ -4,7 +4,7 @@ import { type ReplayAgent, startReplayAgent } from '../../bridge/sim/replay.ts';
 import { parseSnmprec } from '../../bridge/sim/snmprec.ts';
 import { OUTLET_CONFIG, OUTLET_MEASUREMENT, SYS_DESCR, SYS_OBJECT_ID } from '../../bridge/snmp/mib.ts';
 import { compareOids } from '../../bridge/snmp/oid.ts';
-import { fixturePath, fixtureSkipMessage, hasFixture, readFixture } from '../helpers/fixtures.ts';
+import { fixturePath, fixtureSkipMessage, hasFixture, readFixture } from '../../support/fixtures.ts';
 import { bulkWalk, closeAll, get, open, set } from './sim-client.ts';
 
 const WALK = 'raritan-pdu_px3.snmprec';

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notificationOid } from '../../bridge/traps/notifications.ts';
 import { createTrapReceiver, type TrapReceiver, type TrapSeen } from '../../bridge/traps/receiver.ts';
 import { loadConfig } from '../../config/load.ts';
+import { freeUdpPort } from '../../support/ports.ts';
 import { captureLog } from '../helpers/log-capture.ts';
-import { freeUdpPort } from '../helpers/ports.ts';
 
 /**
  * SNMPv3 traps (authPriv, SHA/AES) sent with Debian's snmptrap to the bridge's receiver: the PDU's v3

@@ -12,8 +12,8 @@ import { createTrapSender } from '../../bridge/sim/traps.ts';
 import { NAMEPLATE } from '../../bridge/snmp/mib.ts';
 import { notificationOid } from '../../bridge/traps/notifications.ts';
 import { loadConfig } from '../../config/load.ts';
+import { freeUdpPort } from '../../support/ports.ts';
 import { type Watcher, watch } from '../helpers/mqtt-client.ts';
-import { freeUdpPort } from '../helpers/ports.ts';
 
 /**
  * SNMP traps end to end (docs/architecture.md; docs/security.md, "SNMP traps"): the

@@ -69,6 +69,7 @@ const READERS = [
   'bin',
   'bridge',
   'config',
+  'support',
   'scripts',
   'bench',
   'deploy',

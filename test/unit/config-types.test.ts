@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { HttpDeps } from '../../bridge/http/types.ts';
+import type { HttpDeps } from '../../bridge/http/deps.ts';
 import type { MqttBridgeOptions, MqttPduOptions } from '../../bridge/mqtt/bridge.ts';
 import {
   type Config,

@@ -150,8 +150,10 @@ describe('decoding bad agent data', () => {
     expect(() => decodeLayout(v)).toThrow(/not a Raritan PDU/);
   });
 
-  it('refuses a Raritan agent without the PDU2 outlet table', () => {
+  it('refuses a Raritan agent without any PDU2-MIB unit table (a PX1 speaks PDU-MIB)', () => {
     const v = new Map<string, SnmpValue>([[SYS_OBJECT_ID, '1.3.6.1.4.1.13742.4']]);
-    expect(() => decodeLayout(v)).toThrow(/no PDU2-MIB outlet table/);
+    expect(() => decodeLayout(v)).toThrow(
+      /no PDU2-MIB unit tables \(sysObjectID 1\.3\.6\.1\.4\.1\.13742\.4,/,
+    );
   });
 });

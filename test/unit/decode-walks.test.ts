@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeReadings, pollOids } from '../../bridge/snmp/decode.ts';
 import { decodeLayout } from '../../bridge/snmp/layout.ts';
-import { fixtureSkipMessage, hasFixture, readFixture } from '../helpers/fixtures.ts';
+import { fixtureSkipMessage, hasFixture, readFixture } from '../../support/fixtures.ts';
 import { walkValues } from '../helpers/walk.ts';
 
 interface LibreSensor {
@@ -115,8 +115,9 @@ describe.skipIf(!px3)('decoding the real PX3 walk (24 outlets)', () => {
 
   it('polls with few OIDs: values and the states that can change', () => {
     const oids = pollOids(layout!);
-    // 24 outlets × (6 values + power-factor and onOff states) + inlet (7 values + 7 states)
-    expect(oids.length).toBe(24 * 8 + 14);
+    // 24 outlets × (6 values + the power factor's, onOff's and the thresholded current's states) + inlet
+    // (7 values + 7 states) + 2 temperature probes (value, state) + 6 door, lock and handle contacts (state).
+    expect(oids.length).toBe(24 * 9 + 14 + 2 * 2 + 6);
   });
 });
 

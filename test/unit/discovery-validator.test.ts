@@ -123,6 +123,26 @@ describe('the HA discovery validator', () => {
       /field watts missing/,
     ],
     [
+      'a dotted field path the state lacks',
+      (_o, p) => set(p, 'power', 'value_template', '{{ value_json.lines.L1.current }}'),
+      /field lines.L1.current missing/,
+    ],
+    [
+      'a template that is neither a field nor a conditional',
+      (o) => set(o, 'power', 'value_template', '{{ value_json.power | float * 2 }}'),
+      /neither/,
+    ],
+    [
+      'a binary_sensor template rendering what is not its payload',
+      (o) => set(o, 'problem', 'payload_on', 'on'),
+      /renders 'ON', not a payload/,
+    ],
+    [
+      'a device class binary_sensor does not have',
+      (o) => set(o, 'problem', 'device_class', 'temperature'),
+      /device_class temperature not valid for binary_sensor/,
+    ],
+    [
       'an unknown top-level key',
       (o) => {
         o.extra = 1;

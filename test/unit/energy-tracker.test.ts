@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEnergyTracker } from '../../bridge/facts/energy-tracker.ts';
-import { reading } from '../../bridge/history/synthetic.ts';
+import { reading } from '../../bridge/sim/synthetic.ts';
 
 const MIN = 60_000;
 

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate, openDb, schemaVersion } from '../../bridge/history/db.ts';
-import { migrations } from '../../bridge/history/schema.ts';
+import { createEnergyStore } from '../../bridge/history/energy-store.ts';
+import { migrations } from '../../bridge/history/migrations.ts';
+import { type Agg, rollupRows } from '../helpers/rollups.ts';
 
 const tables = (db: Database.Database) =>
   db
@@ -78,6 +80,159 @@ describe('history migrations on :memory:', () => {
         est: 1,
         cand: null,
         prior: null,
+      },
+    ]);
+    db.close();
+  });
+
+  it('migration 4 packs each rollup bucket into one row: the same aggregates, the old tables gone', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations.slice(0, 3));
+    const stmts = new Map(
+      ['r15m', 'r1h', 'r1d'].map((t) => [
+        t,
+        db.prepare(
+          `INSERT INTO ${t} (pdu, ts, outlet, n, ps, pn, px, e, est) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ),
+      ]),
+    );
+    const insert = (t: string, ...v: (number | null)[]) => stmts.get(t)?.run(...v);
+    const old: Agg[] = [];
+    // Two units; a bucket whose inlet has no row; an outlet with energy but no power; sparse outlets;
+    // values beyond 32 bits (a year of a 1 MW inlet's power sum) and negative inlet power.
+    const rows: [number, number, number, number, number, number | null, number | null, number, number][] = [
+      [1, 900, 0, 3, 36_000_000_000, -50, 9_000_000, 5_000_000_000_000, 0],
+      [1, 900, 1, 3, 300, 90, 110, 25, 0],
+      [1, 900, 4, 0, 0, null, null, 7, 1],
+      [1, 1800, 2, 1, 5, 5, 5, 0, 0],
+      [2, 900, 0, 1, 10, 10, 10, 1, 1],
+      [2, 900, 36, 2, 40, 15, 25, 3, 0],
+    ];
+    for (const r of rows) {
+      for (const t of ['r15m', 'r1h', 'r1d']) insert(t, ...r);
+      const [pdu, ts, outlet, n, ps, pn, px, e, est] = r;
+      old.push({ pdu, ts, outlet, n, ps, pn, px, e, est });
+    }
+    // More rows than one page of the conversion holds, so a bucket is cut by a page and read again whole.
+    db.transaction(() => {
+      for (let k = 0; k < 800; k++)
+        for (let o = 0; o <= 36; o++) {
+          const r = [3, 10_000 + k * 900, o, 1, k + o, k + o, k + o, k, 0] as const;
+          insert('r15m', ...r);
+          old.push({ pdu: 3, ts: r[1], outlet: o, n: 1, ps: k + o, pn: k + o, px: k + o, e: k, est: 0 });
+        }
+    })();
+    expect(migrate(db, migrations.slice(0, 4))).toBe(4);
+    expect(tables(db)).not.toContain('r15m');
+    expect(tables(db)).toEqual(expect.arrayContaining(['rollup_15m', 'rollup_1h', 'rollup_1d']));
+    db.prepare(
+      "INSERT INTO pdu (id, key, source, unit) VALUES (1, 'a', 'a', 1), (2, 'b', 'b', 1), (3, 'c', 'c', 1)",
+    ).run();
+    expect(rollupRows(db, '15m')).toEqual(old);
+    expect(rollupRows(db, '1d')).toEqual(old.filter((r) => r.pdu < 3));
+    // The inlet's columns are plain SQL: totals stay aggregates.
+    expect(db.prepare('SELECT sum(e) FROM rollup_1h WHERE pdu = 1').pluck().get()).toBe(5_000_000_000_000);
+    expect(db.prepare('SELECT count(*) FROM rollup_15m WHERE pdu = 3').pluck().get()).toBe(800);
+    db.close();
+  });
+
+  it('migration 5 packs the energy state per unit and loses no field of it', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations.slice(0, 4));
+    db.prepare("INSERT INTO pdu (key, source, unit) VALUES ('pdu1', 'pdu1', 1), ('pdu1-2', 'pdu1', 2)").run();
+    const insert = db.prepare(
+      `INSERT INTO energy_state (pdu, outlet, ts, counter, counter_ms, at_ms, p, total, origin, est, cand, cand_ms,
+         cand_n, prior, prior_ms, prior_total, prior_n) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    insert.run(
+      1,
+      3,
+      1000,
+      5812658,
+      999_000,
+      1_000_500,
+      2800,
+      5_812_658_000,
+      5_812_000_000,
+      0,
+      12,
+      1_000_400,
+      2,
+      5812600,
+      990_000,
+      5_812_600_000,
+      1,
+    );
+    insert.run(1, 0, 1000, null, null, null, 600, 777, 0, 1, null, null, 0, null, null, null, 0);
+    insert.run(
+      2,
+      1,
+      2000,
+      42,
+      2_000_000,
+      2_000_000,
+      null,
+      42_000,
+      42_000,
+      0,
+      null,
+      null,
+      0,
+      null,
+      null,
+      null,
+      0,
+    );
+    expect(migrate(db, migrations.slice(0, 5))).toBe(5);
+    expect(db.prepare('SELECT pdu, ts FROM energy_state ORDER BY pdu').all()).toEqual([
+      { pdu: 1, ts: 1000 },
+      { pdu: 2, ts: 2000 },
+    ]);
+    expect(createEnergyStore(db).load()).toEqual([
+      {
+        id: 'pdu1',
+        channel: 0,
+        state: {
+          counter: null,
+          counterAt: 1_000_000,
+          at: 1_000_000,
+          power: 600,
+          total: 777,
+          origin: 0,
+          est: true,
+          candidate: null,
+          prior: null,
+        },
+      },
+      {
+        id: 'pdu1',
+        channel: 3,
+        state: {
+          counter: 5812658,
+          counterAt: 999_000,
+          at: 1_000_500,
+          power: 2800,
+          total: 5_812_658_000,
+          origin: 5_812_000_000,
+          est: false,
+          candidate: { counter: 12, at: 1_000_400, reads: 2 },
+          prior: { counter: 5812600, at: 990_000, total: 5_812_600_000, reads: 1 },
+        },
+      },
+      {
+        id: 'pdu1-2',
+        channel: 1,
+        state: {
+          counter: 42,
+          counterAt: 2_000_000,
+          at: 2_000_000,
+          power: null,
+          total: 42_000,
+          origin: 42_000,
+          est: false,
+          candidate: null,
+          prior: null,
+        },
       },
     ]);
     db.close();

@@ -84,6 +84,38 @@ describe('announcer', () => {
     expect(s.sent.every(([, p]) => p === '')).toBe(true);
   });
 
+  it('sweeps linked units again after adopting the configs found on the broker', () => {
+    const s = setup();
+    const unit2 = { ...sampleReading({ id: 'pdu1-2', serial: 'S2', outlets: 1 }), source: 'pdu1', unit: 2 };
+    s.announcer.announce(sampleReading({ outlets: 1 }));
+    s.announcer.announce(unit2);
+    s.announcer.unitsSeen('pdu1', ['pdu1', 'pdu1-2']);
+    s.announcer.unitsSeen('pdu1', ['pdu1', 'pdu1-2']);
+    expect(s.sent.some(([, p]) => p === '')).toBe(false);
+    // The broker comes (back) late and holds configs of unit 2 from an earlier run; unit 2 is gone now.
+    s.announcer.unitsSeen('pdu1', ['pdu1']);
+    s.sent.length = 0;
+    const old = buildDiscovery(unit2, {
+      ...options,
+      swVersion: '0',
+      allowSwitching: false,
+      canWrite: true,
+      protectedOutlets: new Set<number>(),
+      maxNameLength: 64,
+    });
+    s.announcer.adopt(
+      old
+        .map((m) => parseOwnedConfig(m.topic, JSON.stringify(m.payload), options))
+        .filter((c) => c !== undefined),
+    );
+    expect(s.sent).toEqual([]);
+    s.announcer.unitsSeen('pdu1', ['pdu1']);
+    expect(s.sent.map(([t]) => t)).toEqual(
+      expect.arrayContaining(['ha/device/b_pdu1_2/config', 'ha/device/b_pdu1_2_outlet_1/config']),
+    );
+    expect(s.sent.every(([, p]) => p === '')).toBe(true);
+  });
+
   it('removes the switch of an outlet the PDU stops reporting as switchable (HA removal markers)', () => {
     const s = setup([
       { id: 'pdu1', allowSwitching: true, canWrite: true, protectedOutlets: [], maxNameLength: 64 },

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { BENCHES, benchRows, readRun, withBenchTable } from '../../scripts/readme-bench.ts';
 import { withConfigReference } from '../../scripts/readme-config.ts';
 
 describe('README', () => {
@@ -8,6 +9,26 @@ describe('README', () => {
   it('documents exactly the configuration the schema enforces (npm run docs regenerates it)', () => {
     expect(withConfigReference(readme)).toBe(readme);
     expect(readme).toContain('`R2M_PDU_HOST`');
+  });
+
+  it('shows exactly the benchmark figures of docs/bench.json, a npm run bench -- --json run (npm run docs)', () => {
+    const run = readRun(readFileSync(new URL('../../docs/bench.json', import.meta.url), 'utf8'));
+    expect(withBenchTable(readme, run)).toBe(readme);
+    // Every bench of the run renders in the format its JSON has now (the renderer reads their types).
+    for (const name of BENCHES) {
+      const rows = benchRows(run, name);
+      expect(rows.length).toBeGreaterThan(0);
+      if (run.benches[name]?.result) expect(rows.join('\n')).not.toMatch(/undefined|NaN/);
+    }
+    // The table says when, where and on what the figures were taken.
+    expect(readme).toContain(`at commit \`${run.commit}\``);
+    expect(readme).toMatch(/\d+ cores \(.+\), \d+ GB, Node v\d+/);
+    // No benchmark figure outside the generated table: the old hand-written ones are gone.
+    const outside = readme.replace(
+      readme.slice(readme.indexOf('<!-- bench:start'), readme.indexOf('<!-- bench:end')),
+      '',
+    );
+    expect(outside).not.toMatch(/\d[\d,.]* ?(ms|polls\/s|core)\b|\d MB\b/);
   });
 
   it('gives the quick start as two commands: the demo and the tests', () => {

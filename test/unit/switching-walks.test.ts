@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { powerOffPeriod } from '../../bridge/snmp/cycle.ts';
 import { columnRows, decodeLayout } from '../../bridge/snmp/layout.ts';
 import { OUTLET_CONFIG, UNIT_CONFIG } from '../../bridge/snmp/mib.ts';
-import { fixtureSkipMessage, hasFixture } from '../helpers/fixtures.ts';
+import { fixtureSkipMessage, hasFixture } from '../../support/fixtures.ts';
 import { walkValues } from '../helpers/walk.ts';
 
 /** What the real walks say about switching: outletSwitchable and the power-cycle off-period. */

@@ -1,9 +1,14 @@
 import { PERIODS, type Period, type View } from '../../../bridge/facts/periods.ts';
 import type { EventJson } from '../../../bridge/history/events.ts';
-import type { EnergySeries, PowerSeries } from '../../../bridge/history/series.ts';
-import type { CurrentStatusJson, OutletJson, PduJson } from '../../../bridge/http/payloads.ts';
+import type {
+  CurrentStatusJson,
+  EnergySeriesJson as EnergySeries,
+  OutletJson,
+  PduJson,
+  PowerSeriesJson as PowerSeries,
+} from '../../../bridge/http/payloads.ts';
 
-/** The bridge's API (bridge/http/README.md), relative to the page's origin. */
+/** The bridge's API (docs/http.md), relative to the page's origin. */
 
 export type { CurrentStatusJson, EnergySeries, OutletJson, PduJson, PowerSeries };
 export { PERIODS, type Period, type View };

@@ -149,7 +149,7 @@ export function powerOptions(s: PowerSeries, stacked: boolean): ChartOptions<'li
           color: c.text,
           maxRotation: 0,
           autoSkipPadding: 12,
-          callback: (v) => axisLabel(Number(v), span, s.stepMs),
+          callback: (v) => axisLabel(Number(v), span, s.step_ms),
         },
         // Ticks on round local times (every 3 h, every day…) instead of Chart.js' round numbers of ms;
         // about one per 60 px, so a phone still gets four.
@@ -201,7 +201,7 @@ export function energyOptions(s: EnergySeries, stacked: boolean): ChartOptions<'
   };
 }
 
-export const energyLabels = (s: EnergySeries) => s.times.map((t) => axisLabel(t, s.to - s.from, s.stepMs));
+export const energyLabels = (s: EnergySeries) => s.times.map((t) => axisLabel(t, s.to - s.from, s.step_ms));
 
 export const pointCount = (lines: { avg?: (number | null)[]; kwh?: (number | null)[] }[]) =>
   lines.reduce((n, l) => n + (l.avg ?? l.kwh ?? []).filter((v) => v !== null).length, 0);

@@ -27,10 +27,10 @@ export interface LegendItem {
 }
 
 /** Outlets by energy over the range, most first; ties by outlet number. */
-export function rank(lines: readonly (RankedLine & { energyKwh?: number; totalKwh?: number })[]): number[] {
+export function rank(lines: readonly (RankedLine & { energy_kwh?: number; total_kwh?: number })[]): number[] {
   return lines
     .filter((l) => l.outlet > 0)
-    .map((l) => ({ outlet: l.outlet, e: l.totalKwh ?? l.energyKwh ?? 0 }))
+    .map((l) => ({ outlet: l.outlet, e: l.total_kwh ?? l.energy_kwh ?? 0 }))
     .sort((a, b) => b.e - a.e || a.outlet - b.outlet)
     .map((x) => x.outlet);
 }

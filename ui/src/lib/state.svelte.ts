@@ -161,6 +161,9 @@ export function connect(): () => void {
   es.addEventListener('bridge-event', (e) => {
     app.events = [data<EventJson>(e), ...app.events].slice(0, 200);
   });
+  es.addEventListener('history', (e) => {
+    if (app.status) app.status.backfill = data<Pick<CurrentStatusJson, 'backfill'>>(e).backfill;
+  });
   es.addEventListener('heartbeat', () => {
     app.stream = 'open';
   });

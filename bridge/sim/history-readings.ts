@@ -1,6 +1,6 @@
 import { ratedPowerW } from '../facts/rating.ts';
-import { type OutletReading, type PduReading, unitId } from '../readings.ts';
-import { SIM_RATINGS, type SimModel } from '../sim/model-types.ts';
+import { type OutletReading, type PduReading, PLAIN_OUTLET, PLAIN_UNIT, unitId } from '../readings.ts';
+import { SIM_RATINGS, type SimModel } from './model-types.ts';
 
 /** The simulator's nameplate, as the layout decodes it from what the agent serves. */
 const OUTLET_RATED_W = ratedPowerW({
@@ -41,6 +41,7 @@ export function readingsFromSim(model: SimModel, source: string): (timeMs: numbe
           energy: Math.floor(s.energyWh) / 1000,
           energy_counter: s.energyCounter,
           rated_power: OUTLET_RATED_W,
+          ...PLAIN_OUTLET,
         });
       }
       const i = model.inletSample(unit, timeMs);
@@ -64,6 +65,7 @@ export function readingsFromSim(model: SimModel, source: string): (timeMs: numbe
         },
         outlets,
         outlets_on: outlets.filter((o) => o.state === 'on').length,
+        ...PLAIN_UNIT,
       });
     }
     return units;

@@ -1,14 +1,18 @@
 import type { Migration } from './db.ts';
+import { PACK_ENERGY_STATE } from './energy-store.ts';
+import { packRollups } from './migrate-packed.ts';
 
 /**
  * The history schema. Units are integers so rows stay small (SQLite stores small integers in 1-4
  * bytes, a REAL always in 8): power dW (0.1 W), apparent power dVA, current mA, voltage dV, power
  * factor per mille, frequency dHz, energy mWh, the PDU's activeEnergy counter in Wh as read.
- * energy_state holds the energy tracker's state per channel (migration 3), written with every poll.
+ * energy_state holds the energy tracker's state (migration 3; one row per unit since 5), written with
+ * every poll.
  * Time is integer seconds since the epoch. Outlet 0 holds the inlet (the PDU total).
  *
- * Every data table is WITHOUT ROWID keyed (pdu, ts, outlet): a poll appends at the end of the
- * b-tree (pages fill densely), a period query is one range scan, and CSV export reads in output order.
+ * Every data table is WITHOUT ROWID keyed (pdu, ts, outlet), the rollups (pdu, ts) since migration 4:
+ * a poll appends at the end of the b-tree (pages fill densely), a period query is one range scan, and
+ * CSV export reads in output order.
  */
 export const migrations: readonly Migration[] = [
   {
@@ -108,9 +112,20 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    // Rollups as one row per unit and bucket, the outlets packed (packed.ts, migrate-packed.ts): the
+    // panel's per-outlet views read 365 rows for a year instead of 13,000, a poll writes 3 rows, not 111.
+    version: 4,
+    up: packRollups,
+  },
+  {
+    // The energy tracker's state as one row per unit (energy-store.ts): one write per poll, not 37.
+    version: 5,
+    up: PACK_ENERGY_STATE,
+  },
+  {
     // The bridge's events (bridge/history/events.ts): the panel's events list. `data` is the JSON of
     // bridge/event's data; `pdu` the unit, for the list of one PDU.
-    version: 4,
+    version: 6,
     up: `
       CREATE TABLE bridge_event (
         id INTEGER PRIMARY KEY,

@@ -78,6 +78,8 @@ export interface HttpDeps {
   uiDir: string;
   /** The demo: the panel shows a "simulated" badge. */
   demo: boolean;
+  /** While the history's past is being filled in: polls done and to do (current-status). */
+  backfill?: () => { done: number; total: number } | null;
   /** SSE heartbeat, ms (default 15 s). */
   heartbeatMs?: number;
   /** Clock (tests). */

@@ -1,4 +1,10 @@
-import type { InletReading, OutletReading, PduReading } from '../readings.ts';
+import {
+  type InletReading,
+  type OutletReading,
+  type PduReading,
+  PLAIN_OUTLET,
+  PLAIN_UNIT,
+} from '../readings.ts';
 import { COUNTER_MODULUS } from '../snmp/mib.ts';
 
 /**
@@ -50,19 +56,30 @@ export function syntheticPdu(opts: SyntheticOptions = {}): (timeMs: number) => P
   const n = opts.outlets ?? 36;
   const profiles = Array.from({ length: n }, (_, i) => profile(i + 1));
   const offsets = profiles.map((_, i) => opts.counterOffsetWh?.(i + 1) ?? 1000 * (i + 1));
+  // sin and cos of (wt + phase) by angle addition: two trigonometric calls a poll instead of two per
+  // outlet (the benchmark's year is 19 million outlet readings).
+  const cosP = profiles.map((p) => Math.cos(p.phase));
+  const sinP = profiles.map((p) => Math.sin(p.phase));
+  const W = (2 * Math.PI) / DAY_S;
+  const labels = profiles.map((_, i) => String(i + 1));
   return (timeMs) => {
     const t = timeMs / 1000;
+    const sinT = Math.sin(W * t);
+    const cosT = Math.cos(W * t);
     let total = 0;
     let totalWh = 0;
     const outlets: OutletReading[] = profiles.map((p, i) => {
-      const power = Math.round(powerAt(p, t));
-      const wh = Math.floor(energyWh(p, t) + (offsets[i] ?? 0));
+      const cp = cosP[i] as number;
+      const sp = sinP[i] as number;
+      const power = Math.round(p.base + p.amp * (sinT * cp + cosT * sp));
+      const exact = (p.base * t - (p.amp / W) * (cosT * cp - sinT * sp - cp)) / 3600;
+      const wh = Math.floor(exact + (offsets[i] ?? 0));
       total += power;
-      totalWh += energyWh(p, t);
+      totalWh += exact;
       const on = p.base > 0;
       return {
         outlet: i + 1,
-        label: String(i + 1),
+        label: labels[i] as string,
         name: i === 0 ? 'server-a' : '',
         state: on ? 'on' : 'off',
         switchable: true,
@@ -74,6 +91,7 @@ export function syntheticPdu(opts: SyntheticOptions = {}): (timeMs: number) => P
         energy: opts.noCounter ? null : wh / 1000,
         energy_counter: opts.noCounter ? null : wh % COUNTER_MODULUS,
         rated_power: null,
+        ...PLAIN_OUTLET,
       };
     });
     const reading: PduReading = {
@@ -95,6 +113,7 @@ export function syntheticPdu(opts: SyntheticOptions = {}): (timeMs: number) => P
       },
       outlets,
       outlets_on: outlets.filter((o) => o.state === 'on').length,
+      ...PLAIN_UNIT,
     };
     return [reading];
   };
@@ -121,6 +140,7 @@ export function reading(
     energy: null,
     energy_counter: null,
     rated_power: null,
+    ...PLAIN_OUTLET,
     ...o,
   }));
   return {
@@ -143,5 +163,6 @@ export function reading(
     },
     outlets: full,
     outlets_on: full.filter((o) => o.state === 'on').length,
+    ...PLAIN_UNIT,
   };
 }

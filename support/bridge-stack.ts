@@ -1,13 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Bridge, createBridge } from '../../bridge/bridge.ts';
-import { backfillDemo, createHistory, readingsFromSim } from '../../bridge/history/index.ts';
-import { type Logger, silentLogger } from '../../bridge/log.ts';
-import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
-import type { SimModelOptions } from '../../bridge/sim/model-types.ts';
-import { loadConfig } from '../../config/load.ts';
-import { freeUdpPort } from '../helpers/ports.ts';
+import { type Bridge, createBridge } from '../bridge/bridge.ts';
+import type { BackfillRun } from '../bridge/history/consumer.ts';
+import { backfillDemo, createHistory } from '../bridge/history/index.ts';
+import { type Logger, silentLogger } from '../bridge/log.ts';
+import { type SimAgent, startSimAgent } from '../bridge/sim/agent.ts';
+import { readingsFromSim } from '../bridge/sim/history-readings.ts';
+import type { SimModelOptions } from '../bridge/sim/model-types.ts';
+import { loadConfig } from '../config/load.ts';
+import { freeUdpPort } from './ports.ts';
 
 /**
  * The whole bridge (bridge.ts: pollers, embedded broker, history, HTTP + panel) on the simulated
@@ -46,6 +48,8 @@ export async function startBridgeStack(
     pollInterval?: number;
     pdus?: SimPdu[];
     uiDir?: string;
+    /** Fill the history behind the running bridge instead of before it (the demo's way). */
+    fill?: BackfillRun;
     /** HTTP config beyond the default (loopback, a free port): all interfaces, credentials, protectReads. */
     http?: { host?: string; protectReads?: boolean; token?: string; username?: string; password?: string };
     /** The database's directory (kept on stop: a second stack can start on it), or ':memory:'. */
@@ -99,7 +103,7 @@ export async function startBridgeStack(
   } as Parameters<typeof loadConfig>[0]);
   // History first, through the recording path (none for a database in memory, and none for days: 0, a
   // fresh install: the history starts with the first live poll).
-  if (dbPath !== ':memory:' && opts.days !== 0) {
+  if (dbPath !== ':memory:' && opts.days !== 0 && !opts.fill) {
     const history = createHistory({ path: dbPath, log: silentLogger });
     history.start();
     const r = backfillDemo({
@@ -121,6 +125,7 @@ export async function startBridgeStack(
     config,
     log: opts.log ?? silentLogger,
     ...(opts.uiDir ? { uiDir: opts.uiDir } : {}),
+    ...(opts.fill ? { backfill: opts.fill } : {}),
   });
   try {
     await bridge.start();

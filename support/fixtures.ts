@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
  * $R2M_FIXTURES, or in ../shared/fixtures/raritan beside the clone (as on CI). Without them the
  * real-walk tests skip and say where to put them.
  */
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const fixturesDir: string = process.env.R2M_FIXTURES ?? join(repoRoot, '../shared/fixtures/raritan');
 
@@ -25,4 +25,5 @@ export function readFixture(name: string): string {
 
 export const fixtureSkipMessage = (name: string) =>
   `real walk ${name} not found in ${fixturesDir}: put LibreNMS' raritan-pdu_px2/px3 .snmprec and ` +
-  'raritan-pdu_px3.json there, or set R2M_FIXTURES to their folder';
+  'raritan-pdu_px3.json there (from github.com/librenms/librenms tests/snmpsim and tests/data: ' +
+  'README "Tests" says how), or set R2M_FIXTURES to their folder';
