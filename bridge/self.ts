@@ -1,6 +1,5 @@
 import { type Config, redactConfig } from '../config/load.ts';
 import type { CommandResult } from './commands.ts';
-import type { ObservedUnit } from './facts/events.ts';
 import type { StatusSource } from './http/deps.ts';
 import type { Logger } from './log.ts';
 import { VERSION } from './version.ts';
@@ -96,8 +95,6 @@ export function createBridgeSelf(deps: {
       const pdus: PduInfo[] = [];
       for (const s of deps.status.pdus()) {
         const r = s.reading;
-        // Breakers and sensors where the reading model carries them (PDU2-MIB overCurrentProtector…, externalSensor…).
-        const extras = r as (typeof r & Pick<ObservedUnit, 'breakers' | 'sensors'>) | undefined;
         pdus.push({
           id: s.id,
           source: s.source,
@@ -108,8 +105,8 @@ export function createBridgeSelf(deps: {
           mac: r?.identity.mac ?? null,
           address: s.address ?? null,
           outlets: r?.outlets.length ?? 0,
-          breakers: extras?.breakers?.length ?? 0,
-          sensors: extras?.sensors?.length ?? 0,
+          breakers: r?.breakers.length ?? 0,
+          sensors: r?.sensors.length ?? 0,
         });
       }
       return {

@@ -1,4 +1,8 @@
 import type { AvailabilityChange } from '../bus.ts';
+import { type Alarms, diffAlarms } from './alarms.ts';
+
+export type { Alarms };
+
 import type { OnOff, PollResult } from '../readings.ts';
 
 /**
@@ -61,9 +65,6 @@ export interface BridgeEvent {
   data: EventData;
 }
 
-/** Alarms as every payload carries them: `{ <field>: <state> }` for each sensor in an alarm state. */
-export type Alarms = Readonly<Record<string, string>>;
-
 /**
  * The parts of a reading the detector compares. Structural, so a PduReading is one, and so are the
  * breakers, sensors and `alarms` maps that the reading model carries where the PDU has them.
@@ -118,15 +119,13 @@ function alarmEvents(
     time: base.time,
     data: { pdu: base.pdu, ...subject, ...data },
   });
-  for (const [field, state] of Object.entries(next)) {
-    if (skip?.(field) || prev[field] === state) continue;
-    // A new alarm, or one that changed severity (warning → critical): raised again, with where it was.
-    out.push(make('alarm_raised', { field, state, previous: prev[field] ?? null }));
-  }
-  for (const [field, state] of Object.entries(prev)) {
-    if (skip?.(field) || field in next) continue;
-    out.push(make('alarm_cleared', { field, state, previous: state }));
-  }
+  // What is an alarm change is the alarm rule's (bridge/facts/alarms.ts): a change of severity
+  // (warning → critical) clears the old state and raises the new one.
+  const { raised, cleared } = diffAlarms(prev, next);
+  for (const { field, state } of cleared)
+    if (!skip?.(field)) out.push(make('alarm_cleared', { field, state, previous: state }));
+  for (const { field, state } of raised)
+    if (!skip?.(field)) out.push(make('alarm_raised', { field, state, previous: prev[field] ?? null }));
   return out;
 }
 
