@@ -8,7 +8,9 @@ import type { SimModel } from './model-types.ts';
  * The simulated PDU's SNMP traps, as a PX3 sends them to a configured trap destination (v2c):
  * powerControl (traps.23) when a switching operation is performed, outletSensorStateChange
  * (traps.63) for the outlet's onOff sensor each time the outlet really goes on or off (after the PDU's
- * switching delay, and twice for a cycle), deviceIdentificationChanged (traps.79) for a new pduName.
+ * switching delay, and twice for a cycle), overCurrentProtectorSensorStateChange (traps.65) for a
+ * protector tripped or reset, externalSensorStateChange (traps.66) for an external sensor's change,
+ * deviceIdentificationChanged (traps.79) for a new pduName.
  * PDU2-MIB has no notification for an outlet rename: a real PDU tells nothing, and the bridge sees
  * the name on its next names refresh. `withTraps` wraps a model so that whatever changes it (an SNMP
  * SET, the demo, a test) sends the traps.
@@ -123,6 +125,21 @@ export function withTraps(model: SimModel): TrappingModel {
       timer.unref();
       timers.add(timer);
     }
+  };
+  // overCurrentProtectorSensorStateChange (traps.65): the protector's trip sensor opened or closed.
+  const breakerTrap = (unit: number) => sender.send(65, unitVarbinds(unit));
+  wrapped.tripBreaker = (unit, breaker, timeMs) => {
+    model.tripBreaker(unit, breaker, timeMs);
+    breakerTrap(unit);
+  };
+  wrapped.resetBreaker = (unit, breaker, timeMs) => {
+    model.resetBreaker(unit, breaker, timeMs);
+    breakerTrap(unit);
+  };
+  // externalSensorStateChange (traps.66): a door opened, a probe crossed a threshold.
+  wrapped.setExternal = (unit, sensor, override) => {
+    model.setExternal(unit, sensor, override);
+    sender.send(66, unitVarbinds(unit));
   };
   wrapped.setPduName = (unit, name) => {
     model.setPduName(unit, name);
