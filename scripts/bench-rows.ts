@@ -69,7 +69,7 @@ function snmpRows(r: SnmpBench): string[] {
     ...(r.hardware
       ? [
           row(
-            `SNMP requests per steady poll of a ${r.hardware.lines}-line, ${r.hardware.outlets}-outlet PDU with ${r.hardware.breakers} protectors and ${r.hardware.sensors} external sensors`,
+            `SNMP requests per steady poll of a 3-phase ${r.hardware.outlets}-outlet PDU (${r.hardware.lines} inlet poles, ${r.hardware.breakers} protectors, ${r.hardware.sensors} external sensors)`,
             `**${r.hardware.steadyRequests}** (${n(r.hardware.oids)} OIDs); layout refresh: ${r.hardware.layoutRequests}`,
             `≤ ${TARGETS.snmpRequestsHardware}`,
             verdict(r.verdict.hardwareRequests),
