@@ -39,7 +39,10 @@ describe('README', () => {
   });
 
   it('takes a later run of some benches in place of theirs, saying when it ran, and keeps the others', () => {
-    const base = readRun(readFileSync(new URL('../../docs/bench.json', import.meta.url), 'utf8'));
+    const file = readRun(readFileSync(new URL('../../docs/bench.json', import.meta.url), 'utf8'));
+    // The file as one whole run (it may hold merged benches already).
+    const base = JSON.parse(JSON.stringify(file)) as BenchRun;
+    for (const e of Object.values(base.benches)) delete e?.run;
     const later = {
       ...base,
       date: '2030-01-02T03:04:05.000Z',
