@@ -205,6 +205,7 @@ describe('the 3-phase PDU with a tripped breaker, a warm rack and alarmed outlet
       await page.waitForSelector('[data-testid=breakers-card]');
       expect(await sideScroll(page)).toBe(0);
       await page.screenshot({ path: join(SHOTS, `hardware-3phase-${width}.png`), fullPage: true });
+      await page.screenshot({ path: join(SHOTS, `hardware-3phase-${width}-top.png`) });
       // The parts this test is about, at a size one can look at (a full phone page is 5000 px tall).
       await page
         .locator('[data-testid=hardware]')
