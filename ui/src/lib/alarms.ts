@@ -21,6 +21,12 @@ export function worst(alarms: Alarms | undefined): Severity | null {
   return out;
 }
 
+/** The worst severity of several payloads (a card's breakers or sensors), or null when none is in alarm. */
+export function worstOf(all: readonly (Alarms | undefined)[]): Severity | null {
+  const levels = all.map(worst);
+  return levels.includes('critical') ? 'critical' : levels.includes('warning') ? 'warning' : null;
+}
+
 /** A PDU state as words: "above_upper_warning" → "above upper warning". */
 export const words = (state: string) => state.replaceAll('_', ' ');
 
