@@ -18,17 +18,10 @@ import { createPduReader, type PduReader } from '../bridge/snmp/reader.ts';
 import { fixturePath, fixtureSkipMessage, hasFixture } from '../support/fixtures.ts';
 import { startSnmpsim } from '../support/snmpsim.ts';
 import { EXPORTER_BIN, EXPORTER_INSTALL, type Exporter, startExporter } from './exporter.ts';
-import { forkSimAgents, median, pass, row } from './lib.ts';
-import {
-  benchTarget,
-  forkHardwareSim,
-  type HardwarePoll,
-  hardwarePoll,
-  TARGET_HARDWARE_REQUESTS,
-} from './snmp-hardware.ts';
-import { TARGETS } from './targets.ts';
+import { forkSimAgents, median } from './lib.ts';
+import { benchTarget, forkHardwareSim, hardwarePoll } from './snmp-hardware.ts';
+import { type Comparison, report } from './snmp-report.ts';
 
-const TARGET_REQUESTS = TARGETS.snmpRequests;
 const WALK = 'raritan-pdu_px3';
 
 const { values: args } = parseArgs({
@@ -42,22 +35,6 @@ const { values: args } = parseArgs({
 const runs = Number(args.runs ?? (args.quick ? 15 : 30));
 // The exporter's default is 25; 50 is what fits a 1,472-byte response, its fewest requests and best time.
 const maxRepetitions = Number(args['max-repetitions'] ?? 50);
-
-export interface Side {
-  medianMs: number;
-  /** Requests per read/scrape as the agent counted them (undefined where the agent cannot count). */
-  requests: number | undefined;
-}
-
-export interface Comparison {
-  agent: string;
-  ours: Side & { clientRequests: number };
-  exporter: Side & { samples: number; walkMs: number | undefined };
-  /** ours ÷ exporter, medians: ≤ 1 is the target. */
-  ratio: number;
-  /** ours ÷ the exporter's own walk time (its SNMP part, without HTTP and text formatting). */
-  walkRatio: number | undefined;
-}
 
 const target = benchTarget;
 
@@ -242,97 +219,12 @@ async function main() {
         }
       }
     }
-    report(poll, hardware, comparisons, notes);
+    report(poll, hardware, comparisons, notes, { json: args.json === true, runs, maxRepetitions });
   } finally {
     reader.close();
     await exporter?.stop();
     await agents.stop();
   }
-}
-
-/** What `--json` prints (scripts/readme-bench.ts renders the README's table from it). */
-export interface SnmpBench {
-  poll: {
-    outlets: number;
-    oids: number;
-    layoutRequests: number;
-    steadyRequests: number;
-    clientRequests: number;
-    maxVarbinds: number;
-  };
-  /** The 3-phase unit with protectors and external sensors (bench/snmp-hardware.ts). */
-  hardware: HardwarePoll;
-  comparisons: Comparison[];
-  notes: string[];
-  /** speed: undefined when no comparison ran (no exporter installed). */
-  verdict: { requests: boolean; hardwareRequests: boolean; speed: boolean | undefined };
-}
-
-function report(
-  poll: SnmpBench['poll'],
-  hardware: HardwarePoll,
-  comparisons: Comparison[],
-  notes: string[],
-): void {
-  const verdict = {
-    requests: poll.steadyRequests <= TARGET_REQUESTS,
-    hardwareRequests: hardware.steadyRequests <= TARGET_HARDWARE_REQUESTS,
-    // Skipped comparisons are not a pass: the verdict says so.
-    speed: comparisons.length > 0 ? comparisons.every((c) => c.ratio <= TARGETS.pollRatio) : undefined,
-  };
-  if (args.json) {
-    console.log(JSON.stringify({ poll, hardware, comparisons, notes, verdict } satisfies SnmpBench, null, 2));
-  } else {
-    console.log(
-      `SNMP benchmark: simulated ${poll.outlets}-outlet PX3-5892 (1,472-byte messages) in its own process; ` +
-        `exporter max_repetitions ${maxRepetitions}`,
-    );
-    row(
-      'requests, steady poll (agent-counted)',
-      `${poll.steadyRequests} (client says ${poll.clientRequests})`,
-    );
-    row('requests, GET per OID (OIDs a poll reads)', `${poll.oids}`);
-    row('requests, layout refresh (at start, every 5 min)', `${poll.layoutRequests}`);
-    row('varbinds per request the agent accepted', `${poll.maxVarbinds}`);
-    row(
-      `requests, steady poll, 3-phase (${hardware.lines} poles, ${hardware.breakers} protectors, ${hardware.sensors} sensors)`,
-      `${hardware.steadyRequests} (client says ${hardware.clientRequests}), ${hardware.oids} OIDs; layout ${hardware.layoutRequests}`,
-    );
-    if (hardware.steadyMs !== undefined)
-      row(
-        'poll cycle, 3-phase, raritan2mqtt steady read',
-        `${hardware.steadyMs.toFixed(2)} ms (median of ${runs})`,
-      );
-    for (const c of comparisons) {
-      const req = (n: number | undefined) => (n === undefined ? '' : `, ${n.toFixed(1)} requests`);
-      const ourReq =
-        c.ours.requests === undefined
-          ? `, ${c.ours.clientRequests.toFixed(1)} requests (client-counted)`
-          : req(c.ours.requests);
-      console.log(`  against ${c.agent}, median of ${runs} interleaved cycles:`);
-      row('  poll cycle, raritan2mqtt steady read', `${c.ours.medianMs.toFixed(2)} ms${ourReq}`);
-      row(
-        '  poll cycle, snmp_exporter 0.21 scrape',
-        `${c.exporter.medianMs.toFixed(2)} ms${req(c.exporter.requests)}, ${c.exporter.samples} samples` +
-          (c.exporter.walkMs === undefined ? '' : ` (its walk: ${c.exporter.walkMs.toFixed(2)} ms)`),
-      );
-      row(
-        '  ratio raritan2mqtt / exporter',
-        `${c.ratio.toFixed(2)} (scrape)` +
-          (c.walkRatio === undefined ? '' : `, ${c.walkRatio.toFixed(2)} (its walk alone)`),
-      );
-    }
-    for (const n of notes) console.log(`  note: ${n}`);
-    const ratios = comparisons.map((c) => c.ratio.toFixed(2)).join(', ');
-    console.log(
-      `verdict: requests ${pass(verdict.requests)} (${poll.steadyRequests} ≤ ${TARGET_REQUESTS}), ` +
-        `3-phase ${pass(verdict.hardwareRequests)} (${hardware.steadyRequests} ≤ ${TARGET_HARDWARE_REQUESTS}), ` +
-        (verdict.speed === undefined
-          ? 'poll cycle SKIPPED (no exporter)'
-          : `poll cycle ${pass(verdict.speed)} (ours/exporter ${ratios} ≤ 1)`),
-    );
-  }
-  if (!verdict.requests || !verdict.hardwareRequests || verdict.speed === false) process.exitCode = 1;
 }
 
 main().catch((err: unknown) => {

@@ -104,6 +104,8 @@ export interface OutletReading extends Metrics, ChannelEnergy {
   thresholds: FieldThresholds;
   /** The label of the overcurrent protector that feeds it (outletPowerSource), or null. */
   breaker: string | null;
+  /** outletRatedCurrent, A (the nameplate), or null when the PDU does not say. */
+  rated_current: number | null;
 }
 
 /** What the PDU topic and the API publish of the inlet. */
@@ -115,6 +117,8 @@ export interface InletMetrics extends Metrics {
 export interface InletReading extends InletMetrics, ChannelEnergy {
   /** unbalancedCurrent, %: undefined where the PDU has no such sensor (1-phase inlets), null without a reading. */
   unbalanced_current?: number | null;
+  /** inletRatedCurrent, A (per line on a multi-pole inlet), or null when the PDU does not say. */
+  rated_current: number | null;
 }
 
 export interface PduIdentity {
@@ -167,11 +171,13 @@ const NONE: Alarms = Object.freeze({});
 const NO_THRESHOLDS: FieldThresholds = Object.freeze({});
 
 /** An outlet without alarms, thresholds or known protector (hand-made and synthetic readings). */
-export const PLAIN_OUTLET: Pick<OutletReading, 'alarms' | 'thresholds' | 'breaker'> = Object.freeze({
-  alarms: NONE,
-  thresholds: NO_THRESHOLDS,
-  breaker: null,
-});
+export const PLAIN_OUTLET: Pick<OutletReading, 'alarms' | 'thresholds' | 'breaker' | 'rated_current'> =
+  Object.freeze({
+    alarms: NONE,
+    thresholds: NO_THRESHOLDS,
+    breaker: null,
+    rated_current: null,
+  });
 
 /** A unit without lines, protectors, external sensors or alarms (hand-made and synthetic readings). */
 export const PLAIN_UNIT: Pick<PduReading, 'lines' | 'breakers' | 'sensors' | 'alarms' | 'thresholds'> =
@@ -282,7 +288,10 @@ export function withDisplayName(units: PduReading[], configured: string | null |
 }
 
 /** An outlet as every consumer shows it (MQTT, HTTP, `probe --json`): the reading without internals. */
-export type OutletView = Omit<OutletReading, keyof ChannelEnergy | 'switchable' | 'thresholds' | 'breaker'>;
+export type OutletView = Omit<
+  OutletReading,
+  keyof ChannelEnergy | 'switchable' | 'thresholds' | 'breaker' | 'rated_current'
+>;
 
 export function outletView(o: OutletReading): OutletView {
   return {

@@ -113,6 +113,7 @@ export function createEnergyTracker(opts: EnergyOptions = {}): EnergyTracker {
         energy: published(s, counter),
         energy_counter: counter,
         rated_power: o.rated_power,
+        rated_current: o.rated_current,
         switchable: o.switchable,
         alarms: o.alarms,
         thresholds: o.thresholds,
@@ -139,6 +140,7 @@ export function createEnergyTracker(opts: EnergyOptions = {}): EnergyTracker {
       energy: published(s, i.energy_counter),
       energy_counter: i.energy_counter,
       rated_power: i.rated_power,
+      rated_current: i.rated_current,
       energy_step: s,
     };
     // Only where the PDU has the sensor (a 3-phase inlet): absent means "not reported", not "no reading".

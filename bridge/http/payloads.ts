@@ -19,8 +19,11 @@ import { type HardwareJson, hardwareJson } from './payloads-hardware.ts';
  * (docs/mqtt.md): W, VA, A, V, power factor 0..1, Hz, kWh; null = the PDU has no reading.
  */
 
-/** The outlet as MQTT has it, with its enabled thresholds and the protector that feeds it (its label). */
-export type OutletJson = OutletView & Pick<OutletReading, 'thresholds' | 'breaker'>;
+/**
+ * The outlet as MQTT has it, with its enabled thresholds, the protector that feeds it (its label) and its
+ * rated current (outletRatedCurrent, A, null when the PDU does not say): the panel's load bar.
+ */
+export type OutletJson = OutletView & Pick<OutletReading, 'thresholds' | 'breaker' | 'rated_current'>;
 
 export interface PollJson {
   time: number;
@@ -54,6 +57,8 @@ export interface LiveJson extends InletMetrics, HardwareJson {
   outlets_on: number;
   outlets_total: number;
   outlets: OutletJson[];
+  /** inletRatedCurrent, A (per line on a multi-pole inlet), null when the PDU does not say. */
+  rated_current: number | null;
 }
 
 /** What the history derives for a unit (null fields while it has nothing for it yet). */
@@ -87,7 +92,12 @@ export interface CurrentStatusJson {
 }
 
 export function outletJson(o: OutletReading): OutletJson {
-  return { ...outletView(o), thresholds: o.thresholds, breaker: o.breaker };
+  return {
+    ...outletView(o),
+    thresholds: o.thresholds,
+    breaker: o.breaker,
+    rated_current: o.rated_current,
+  };
 }
 
 /** Outlets in label order (the labels printed on the PDU, "1".."36"), numeric where they are numbers. */
@@ -140,6 +150,7 @@ export function liveJson(
     outlets_on: r?.outlets_on ?? 0,
     outlets_total: r?.outlets.length ?? identity?.outletsTotal ?? 0,
     outlets: r ? r.outlets.map(outletJson).sort(byLabel) : [],
+    rated_current: r?.inlet.rated_current ?? null,
     ...hardwareJson(r),
   };
 }

@@ -1,4 +1,4 @@
-import { ratedPowerW } from '../facts/rating.ts';
+import { parseRating, ratedPowerW } from '../facts/rating.ts';
 import { type OutletReading, type PduReading, PLAIN_OUTLET, PLAIN_UNIT, unitId } from '../readings.ts';
 import { SIM_RATINGS, type SimModel } from './model-types.ts';
 
@@ -62,6 +62,7 @@ export function readingsFromSim(model: SimModel, source: string): (timeMs: numbe
           energy: Math.floor(i.energyWh) / 1000,
           energy_counter: i.energyCounter,
           rated_power: INLET_RATED_W,
+          rated_current: parseRating(SIM_RATINGS.inletCurrent),
         },
         outlets,
         outlets_on: outlets.filter((o) => o.state === 'on').length,

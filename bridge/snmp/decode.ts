@@ -124,6 +124,7 @@ export function decodeReadings(
         ...m,
         energy_counter: counterWh(m.energy),
         rated_power: o.ratedPower,
+        rated_current: o.ratedCurrent,
         switchable: o.switchable,
         ...sinkResult(sink),
         breaker: o.breaker === null ? null : (labels.get(o.breaker) ?? null),
@@ -169,6 +170,7 @@ const NO_INLET: InletReading = {
   frequency: null,
   energy_counter: null,
   rated_power: null,
+  rated_current: null,
 };
 
 /**
@@ -190,6 +192,7 @@ function inletTotals(unit: UnitLayout, reader: SensorReader, sink: AlarmSink): I
         frequency: read('frequency', SensorType.frequency, sensors.get(SensorType.frequency)),
         energy_counter: counterWh(m.energy),
         rated_power: unit.inletRatedPower.get(inlet) ?? null,
+        rated_current: unit.inletRatedCurrent.get(inlet) ?? null,
       };
       const unbalanced = sensors.get(SensorType.unbalancedCurrent);
       if (unbalanced?.available)
@@ -198,7 +201,14 @@ function inletTotals(unit: UnitLayout, reader: SensorReader, sink: AlarmSink): I
     });
   if (per.length === 0) return { ...NO_INLET };
   if (per.length === 1) return per[0]!;
-  type Summed = 'power' | 'apparent_power' | 'current' | 'energy' | 'energy_counter' | 'rated_power';
+  type Summed =
+    | 'power'
+    | 'apparent_power'
+    | 'current'
+    | 'energy'
+    | 'energy_counter'
+    | 'rated_power'
+    | 'rated_current';
   const sum = (k: Summed) =>
     per.every((r) => r[k] !== null) ? per.reduce((s, r) => s + (r[k] ?? 0), 0) : null;
   const first = (k: 'voltage' | 'frequency') => per.find((r) => r[k] !== null)?.[k] ?? null;
@@ -215,6 +225,7 @@ function inletTotals(unit: UnitLayout, reader: SensorReader, sink: AlarmSink): I
     // The sum of Unsigned32 counters: a wrap of one inlet reads as a step back (docs/energy.md).
     energy_counter: sum('energy_counter'),
     rated_power: sum('rated_power'),
+    rated_current: sum('rated_current'),
     ...(per[0]!.unbalanced_current !== undefined ? { unbalanced_current: per[0]!.unbalanced_current } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { ratedPowerW } from '../facts/rating.ts';
+import { parseRating, ratedPowerW } from '../facts/rating.ts';
 import {
   type BreakerLayout,
   breakerLayouts,
@@ -59,6 +59,8 @@ export interface OutletLayout {
   switchable: boolean;
   /** Nameplate power from outletRatedVoltage × outletRatedCurrent, W, or null when the PDU does not say. */
   ratedPower: number | null;
+  /** outletRatedCurrent ("10A") in A, or null: the scale of the panel's load bar. */
+  ratedCurrent: number | null;
 }
 
 export interface UnitLayout {
@@ -74,6 +76,8 @@ export interface UnitLayout {
   inlets: Map<number, Map<number, SensorSpec>>;
   /** inlet id → nameplate power (inletRatedVoltage × inletRatedCurrent, × phases), W, or null. */
   inletRatedPower: Map<number, number | null>;
+  /** inlet id → inletRatedCurrent ("32A", per line on a multi-pole inlet) in A, or null. */
+  inletRatedCurrent: Map<number, number | null>;
   /** The first inlet's poles (L1, L2, L3, N), empty where the agent has no pole table. */
   poles: PoleLayout[];
   breakers: BreakerLayout[];
@@ -200,10 +204,12 @@ export function decodeLayout(values: ReadonlyMap<string, SnmpValue>): PduLayout 
       const ids = count === undefined ? outletIds : outletIds.filter((o) => o <= count);
       const inlets = new Map<number, Map<number, SensorSpec>>();
       const inletRatedPower = new Map<number, number | null>();
+      const inletRatedCurrent = new Map<number, number | null>();
       for (const [key, specs] of inletSensors) {
         const [pdu, inlet] = splitIndex(key);
         if (pdu !== unit) continue;
         inlets.set(inlet!, specs);
+        inletRatedCurrent.set(inlet!, parseRating(asText(inletAmps.get(key))));
         inletRatedPower.set(
           inlet!,
           ratedPowerW({
@@ -225,6 +231,7 @@ export function decodeLayout(values: ReadonlyMap<string, SnmpValue>): PduLayout 
             voltage: asText(outletVolts.get(`${unit}.${outlet}`)),
             current: asText(outletAmps.get(`${unit}.${outlet}`)),
           }),
+          ratedCurrent: parseRating(asText(outletAmps.get(`${unit}.${outlet}`))),
           hasSwitchState: switchStates.has(`${unit}.${outlet}`),
           switchable: switchable.get(`${unit}.${outlet}`) === TRUE,
         }),
@@ -243,6 +250,7 @@ export function decodeLayout(values: ReadonlyMap<string, SnmpValue>): PduLayout 
         outlets,
         inlets,
         inletRatedPower,
+        inletRatedCurrent,
         poles: poleLayouts(values, unit, poleSensors),
         breakers: breakerLayouts(values, unit, ocpSensors, fed),
         sensors: externalLayouts(values, unit, thresholdOids),

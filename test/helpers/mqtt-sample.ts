@@ -63,6 +63,7 @@ export function sampleReading(
       frequency: 50,
       energy_counter: 123_456,
       rated_power: 7680,
+      rated_current: 32,
     },
     outlets,
     outlets_on: outlets.filter((o) => o.state === 'on').length,

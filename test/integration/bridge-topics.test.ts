@@ -35,7 +35,8 @@ describe("the bridge's own topics on the simulated PDU", () => {
   /** The first message on `topic` from now on matching `pred`. */
   const next = (topic: string, pred: (p: Record<string, unknown>) => boolean = () => true) => {
     const from = w.seen.length;
-    return w.waitFor((m) => w.seen.indexOf(m) >= from && m.topic === topic && pred(json(m.payload)));
+    // Generous: on a loaded 2-core machine (a browser test beside it) a command and its re-poll take a while.
+    return w.waitFor((m) => w.seen.indexOf(m) >= from && m.topic === topic && pred(json(m.payload)), 30_000);
   };
   async function request(action: string, body: string): Promise<Record<string, unknown>> {
     const reply = next(`${ROOT}/response/${action}`);

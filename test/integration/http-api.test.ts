@@ -77,6 +77,8 @@ describe('GET /api/ports', () => {
     const body = await json<{ pdu: string; ports: OutletJson[] }>('/api/ports');
     expect(body.pdu).toBe(PDU);
     expect(body.ports).toHaveLength(36);
+    // The simulated PX3-5892's nameplate: C13 outlets at 10 A.
+    expect(body.ports[0]!.rated_current).toBe(10);
     expect(Object.keys(body.ports[0]!).sort()).toEqual(
       [
         'alarms',
@@ -89,6 +91,7 @@ describe('GET /api/ports', () => {
         'outlet',
         'power',
         'power_factor',
+        'rated_current',
         'state',
         'thresholds',
         'voltage',

@@ -111,6 +111,8 @@ describe.skipIf(!px3)('decoding the real PX3 walk (24 outlets)', () => {
     expect(rated.filter((w) => w === 10 * 240)).toHaveLength(20);
     expect(rated.filter((w) => w === 16 * 240)).toHaveLength(4);
     expect(unit.inlet.rated_power).toBe(32 * 240);
+    expect(unit.inlet.rated_current).toBe(32);
+    expect(unit.outlets.filter((o) => o.rated_current === 16)).toHaveLength(4);
   });
 
   it('polls with few OIDs: values and the states that can change', () => {
@@ -148,6 +150,7 @@ describe.skipIf(!px2)('decoding the real PX2 walk (12 outlets, current and power
     // No nameplate in this walk: the energy tracker's fallback applies.
     expect(unit.outlets[2]!.rated_power).toBeNull();
     expect(unit.inlet.rated_power).toBeNull();
+    expect(unit.inlet.rated_current).toBeNull();
     expect(unit.inlet).toMatchObject({
       current: 0.68,
       voltage: 233,

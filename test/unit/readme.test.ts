@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BENCHES, benchRows, readRun, withBenchTable } from '../../scripts/readme-bench.ts';
+import {
+  BENCHES,
+  type BenchRun,
+  benchRows,
+  benchTable,
+  mergeRuns,
+  readRun,
+  withBenchTable,
+} from '../../scripts/readme-bench.ts';
 import { withConfigReference } from '../../scripts/readme-config.ts';
 
 describe('README', () => {
@@ -29,6 +37,33 @@ describe('README', () => {
       '',
     );
     expect(outside).not.toMatch(/\d[\d,.]* ?(ms|polls\/s|core)\b|\d MB\b/);
+  });
+
+  it('takes a later run of some benches in place of theirs, saying when it ran, and keeps the others', () => {
+    const file = readRun(readFileSync(new URL('../../docs/bench.json', import.meta.url), 'utf8'));
+    // The file as one whole run (it may hold merged benches already).
+    const base = JSON.parse(JSON.stringify(file)) as BenchRun;
+    for (const e of Object.values(base.benches)) delete e?.run;
+    const later = {
+      ...base,
+      date: '2030-01-02T03:04:05.000Z',
+      commit: 'abc1234',
+      machine: { ...base.machine, load: { start: 0.25, end: 0.5 } },
+      benches: { history: base.benches.history },
+    };
+    const merged = mergeRuns(base, later);
+    expect(merged.benches.history?.run).toEqual({
+      date: later.date,
+      commit: 'abc1234',
+      load: { start: 0.25, end: 0.5 },
+    });
+    expect(merged.benches.snmp).toEqual(base.benches.snmp);
+    expect(merged.commit).toBe(base.commit);
+    const table = benchTable(merged);
+    expect(table).toContain(
+      '`history` was re-run on its own on 2030-01-02 at commit `abc1234`, load 0.25 → 0.50',
+    );
+    expect(table).not.toContain('`snmp` was re-run');
   });
 
   it('gives the quick start as two commands: the demo and the tests', () => {
