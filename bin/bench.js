@@ -42,6 +42,7 @@ const benches = [
   { name: 'stretch', file: 'scale', args: ['--stretch'] },
   { name: 'panel', file: 'panel', args: [] },
   { name: 'demo', file: 'demo', args: [] },
+  { name: 'events', file: 'events', args: [] },
 ].filter((b) => only.includes(b.name) && existsSync(join(root, 'bench', `${b.file}.ts`)));
 const say = (line) => (json ? process.stderr : process.stdout).write(`${line}\n`);
 

@@ -1,9 +1,10 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Config, hasWriteAccess, type PduConfig } from '../config/load.ts';
+import { type Config, hasWriteAccess } from '../config/load.ts';
 import { type Bus, type Consumer, createBus } from './bus.ts';
-import { type Commands, createCommands, type OutletControl, protectedOf } from './commands.ts';
+import { type Commands, createCommands } from './commands.ts';
 import { createEnergyTracker } from './facts/energy-tracker.ts';
+import { createEventFeed } from './facts/event-feed.ts';
 import { type BackfillRun, createHistoryConsumer } from './history/consumer.ts';
 import { createHistory, type History } from './history/history.ts';
 import type { MetricFamily, StatusSource } from './http/deps.ts';
@@ -11,12 +12,15 @@ import { createHttpServer } from './http/server.ts';
 import { createStatusBoard } from './http/status.ts';
 import type { Logger } from './log.ts';
 import { createMqttBridge, type MqttBridge } from './mqtt/bridge.ts';
+import { pduWebPage } from './mqtt/discovery.ts';
 import { createPoller, type Poller } from './poller.ts';
-import { unitId } from './readings.ts';
-import { createOutletControl } from './snmp/control.ts';
-import { createPduReader, type PduReader } from './snmp/reader.ts';
-import { createSnmpClient, type SnmpClient } from './snmp/session.ts';
+import { createBridgeSelf } from './self.ts';
+import { createPduReader } from './snmp/reader.ts';
+import { createSnmpClient } from './snmp/session.ts';
 import { readTarget, writeTarget } from './snmp/targets.ts';
+import { createPollScheduler } from './traps/poll-scheduler.ts';
+import { createTrapSource } from './traps/source.ts';
+import { type PduRuntime, unitControls } from './unit-controls.ts';
 
 /**
  * The controller (docs/architecture.md): one poller per PDU is a source on the bus; the consumers
@@ -70,13 +74,6 @@ export interface BridgeOptions {
   backfill?: BackfillRun;
 }
 
-interface PduRuntime {
-  pdu: PduConfig;
-  reader: PduReader;
-  writer: SnmpClient | undefined;
-  poller: Poller;
-}
-
 export function createBridge(options: BridgeOptions): Bridge {
   const { config, log, uiDir = UI_DIR, now } = options;
   const bus = createBus(log);
@@ -91,38 +88,26 @@ export function createBridge(options: BridgeOptions): Bridge {
   });
   const runtimes = new Map<string, PduRuntime>();
 
-  /** unit topic id ("pdu1", "pdu1-2") → its PDU runtime and unit number. */
-  function resolveUnit(id: string): { rt: PduRuntime; unit: number } | undefined {
-    for (const rt of runtimes.values()) {
-      const unit = rt.reader.layout?.units.find((u) => unitId(rt.pdu.id, u.unit) === id);
-      if (unit) return { rt, unit: unit.unit };
-    }
-    return undefined;
-  }
+  const { resolveUnit, control } = unitControls(runtimes);
 
-  const controls = new Map<string, OutletControl>();
-  function control(id: string): OutletControl | undefined {
-    const found = resolveUnit(id);
-    if (!found) return undefined;
-    let c = controls.get(id);
-    if (!c) {
-      const { rt, unit } = found;
-      const layout = () => rt.reader.layout?.units.find((u) => u.unit === unit);
-      c = createOutletControl({
-        unit,
-        outlets: () => layout()?.outlets.length ?? 0,
-        switchable: (n) => layout()?.outlets.find((o) => o.outlet === n)?.switchable ?? false,
-        writeClient: rt.writer,
-        readClient: rt.reader.client,
-        allowSwitching: rt.pdu.allowSwitching,
-        protectedOutlets: protectedOf(rt.pdu, unit),
-        maxNameLength: rt.pdu.maxNameLength,
-        changed: () => rt.reader.invalidate(),
-      });
-      controls.set(id, c);
-    }
-    return c;
-  }
+  // "Poll this PDU now" (a trap, Home Assistant's button, poll_now): coalesced and rate-limited per PDU.
+  const scheduler = createPollScheduler({
+    log,
+    target: (source) => {
+      const rt = runtimes.get(source);
+      return rt && { pollNow: () => rt.poller.pollNow(), invalidate: () => rt.reader.invalidate() };
+    },
+  });
+
+  // A trap from a configured PDU only ever asks for a poll of it (docs/security.md, "SNMP traps").
+  const traps = createTrapSource({
+    config,
+    log,
+    bus,
+    serialOwner: (serial) =>
+      [...runtimes.values()].find((rt) => rt.reader.layout?.units.some((u) => u.serial === serial))?.pdu.id,
+  });
+  bus.on('trap', (trap) => scheduler.request(trap.source, { layout: trap.layout }), 'poll-scheduler');
 
   const commands = createCommands({
     log,
@@ -137,6 +122,10 @@ export function createBridge(options: BridgeOptions): Bridge {
     afterChange: async (id) => {
       await resolveUnit(id)?.rt.poller.pollNow();
     },
+    sources: () => [...runtimes.keys()],
+    sourceOf: (id) => (runtimes.has(id) ? id : resolveUnit(id)?.rt.pdu.id),
+    requestPoll: (source) => scheduler.request(source),
+    republish: () => mqtt.republish(),
   });
 
   for (const [index, pdu] of config.pdus.entries()) {
@@ -169,9 +158,19 @@ export function createBridge(options: BridgeOptions): Bridge {
   const pollers = () => [...runtimes.values()].map((rt) => rt.poller);
   const status = createStatusBoard(pollers, config.pdus);
 
+  const self = createBridgeSelf({
+    config,
+    log,
+    status,
+    mqttConnected: () => mqtt.connected,
+    traps: () => traps,
+    requestedPolls: (source) => scheduler.polls.get(source) ?? 0,
+  });
+
   const mqtt = createMqttBridge({
     log,
     bus,
+    self,
     mqtt: config.mqtt,
     pdus: config.pdus.map((p) => ({
       id: p.id,
@@ -179,6 +178,7 @@ export function createBridge(options: BridgeOptions): Bridge {
       canWrite: hasWriteAccess(p),
       protectedOutlets: p.protectedOutlets,
       maxNameLength: p.maxNameLength,
+      configurationUrl: pduWebPage(p.host),
     })),
     commands,
   });
@@ -204,6 +204,7 @@ export function createBridge(options: BridgeOptions): Bridge {
         type: 'gauge',
         samples: [{ value: mqtt.connected ? 1 : 0 }],
       },
+      ...traps.metrics(),
       ...(options.metrics?.() ?? []),
     ],
   });
@@ -221,6 +222,8 @@ export function createBridge(options: BridgeOptions): Bridge {
     historyConsumer,
     mqtt,
     http,
+    // After MQTT: an event is published once the state it tells of is.
+    createEventFeed(bus),
     ...(options.consumers ?? []).map((make) => make(context)),
   ];
 
@@ -230,10 +233,13 @@ export function createBridge(options: BridgeOptions): Bridge {
       energy.restore(history.energyStates());
       for (const c of consumers) await c.start();
       for (const p of pollers()) p.start();
+      await traps.start();
       log.info({ pdus: config.pdus.map((p) => p.id), http: httpAddress }, 'bridge started');
     },
     async stop() {
       // Sources first, so the poll in flight still reaches every consumer; then consumers in reverse.
+      await traps.stop();
+      scheduler.stop();
       await Promise.all(pollers().map((p) => p.stop()));
       for (const rt of runtimes.values()) rt.writer?.close();
       for (const c of [...consumers].reverse()) await c.stop();

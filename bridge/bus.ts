@@ -1,5 +1,7 @@
+import type { BridgeEvent } from './facts/events.ts';
 import type { Logger } from './log.ts';
 import type { PollResult } from './readings.ts';
+import type { TrapSeen } from './traps/receiver.ts';
 
 /**
  * The one typed event bus between the sources (pollers) and the consumers (history, MQTT, the live
@@ -41,6 +43,10 @@ export interface BusEvents {
   availability: AvailabilityChange;
   recorded: Recorded;
   backfill: BackfillState;
+  /** What a poll or an availability decision showed changed (bridge/facts/events.ts). */
+  event: BridgeEvent;
+  /** A configured PDU sent a trap about its state: it is to be polled now (bridge/traps/). */
+  trap: TrapSeen;
 }
 
 export type BusEventName = keyof BusEvents;

@@ -50,6 +50,11 @@ export interface SwitchData {
   state: 'on' | 'off';
 }
 
+export interface PollData {
+  /** The configured PDUs asked to poll now. */
+  pdus: string[];
+}
+
 export interface Commands {
   rename(request: { pdu: unknown; outlet: unknown; name: unknown }): Promise<CommandResult<RenameData>>;
   switchOutlet(request: {
@@ -57,6 +62,13 @@ export interface Commands {
     outlet: unknown;
     action: unknown;
   }): Promise<CommandResult<SwitchData>>;
+  /**
+   * Poll one PDU (a unit id or a configured id) or, without `pdu`, every PDU now: rate-limited per PDU
+   * like a trap (bridge/traps/poll-scheduler.ts), answered once asked, not once polled.
+   */
+  pollNow(request: { pdu?: unknown }): CommandResult<PollData>;
+  /** Announce Home Assistant discovery and every state again (as on Home Assistant's birth). */
+  republishDiscovery(): CommandResult<Record<string, never>>;
 }
 
 export interface CommandsDeps {
@@ -69,6 +81,13 @@ export interface CommandsDeps {
   unavailable?: (pduId: string) => string | undefined;
   /** Re-poll the PDU so the new state reaches every consumer the normal way (docs/architecture.md). */
   afterChange: (pduId: string) => Promise<void>;
+  /** The configured PDUs, and the one a unit id belongs to (for pollNow). */
+  sources?: () => readonly string[];
+  sourceOf?: (id: string) => string | undefined;
+  /** Asks for a rate-limited poll of a configured PDU. */
+  requestPoll?: (source: string) => void;
+  /** Re-announces discovery; an error text when it cannot now (not connected, discovery off). */
+  republish?: () => string | undefined;
 }
 
 /** HA's text entity caps state at 255 characters (MAX_LENGTH_STATE_STATE); DisplayString too (RFC 2579). */
@@ -163,7 +182,16 @@ const busy = (pdu: string) =>
     kind: 'busy',
   }) as const;
 
-export function createCommands({ log, control, unavailable, afterChange }: CommandsDeps): Commands {
+export function createCommands({
+  log,
+  control,
+  unavailable,
+  afterChange,
+  sources = () => [],
+  sourceOf = () => undefined,
+  requestPoll,
+  republish,
+}: CommandsDeps): Commands {
   // One command at a time per PDU: a SET and its read-back must not interleave with another's.
   const queues = new Map<string, { tail: Promise<unknown>; pending: number }>();
   function serialize<T>(pdu: string, task: () => Promise<T>): Promise<T | ReturnType<typeof busy>> {
@@ -252,6 +280,27 @@ export function createCommands({ log, control, unavailable, afterChange }: Comma
         log.info({ pdu, outlet, action, state }, 'outlet switched');
         return { status: 'ok', data: { pdu, outlet, state } } as const;
       });
+    },
+
+    pollNow(request) {
+      if (!requestPoll) return fail('polling on request is not available');
+      const { pdu } = request;
+      if (pdu !== undefined && (typeof pdu !== 'string' || pdu === ''))
+        return fail('pdu must be a non-empty string (or left out: every PDU)');
+      const targets = pdu === undefined ? [...sources()] : [sourceOf(pdu)].filter((s) => s !== undefined);
+      if (targets.length === 0)
+        return fail(
+          pdu === undefined ? 'no PDU is configured' : `unknown pdu ${JSON.stringify(pdu.slice(0, 64))}`,
+        );
+      for (const source of targets) requestPoll(source);
+      return { status: 'ok', data: { pdus: targets } };
+    },
+
+    republishDiscovery() {
+      const why = republish ? republish() : 'discovery cannot be republished here';
+      if (why) return fail(why);
+      log.info('discovery and state to be announced again (republish_discovery)');
+      return { status: 'ok', data: {} };
     },
   };
 }

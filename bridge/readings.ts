@@ -130,6 +130,8 @@ export interface PduIdentity {
   model: string;
   serial: string;
   firmware: string;
+  /** pxMACAddress, `aa:bb:cc:dd:ee:ff`, where the PDU serves it (Home Assistant's device connections). */
+  mac?: string;
 }
 
 /**

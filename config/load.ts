@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import JSON5 from 'json5';
+import { BRIDGE_TOPIC_NAMES } from '../bridge/mqtt/topics.ts';
 import { merge } from './convict.ts';
 import { CONFIG_FILE_ENV, ENV_OF_KEY, unknownVariables } from './env.ts';
 import { ConfigError, type ConfigIssue } from './errors.ts';
@@ -90,6 +91,13 @@ function crossIssues(values: ConfigValues): ConfigIssue[] {
       ' (the embedded broker would refuse every client, the bridge included)',
     );
   else if (!urlHasPassword(url)) pair('mqtt', 'username', 'password');
+  const { bridgeId } = values.mqtt;
+  if ((BRIDGE_TOPIC_NAMES as readonly string[]).includes(bridgeId)) {
+    issues.push({
+      key: 'mqtt.bridgeId',
+      reason: `"${bridgeId}" is reserved (a topic of the bridge itself: ${BRIDGE_TOPIC_NAMES.join(', ')})`,
+    });
+  }
   if (ca !== '' && !existsSync(ca)) issues.push({ key: 'mqtt.ca', reason: `file not found: ${ca}` });
   return issues;
 }

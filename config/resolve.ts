@@ -1,3 +1,4 @@
+import { defaultBridgeId } from '../bridge/mqtt/topics.ts';
 import type { ConfigIssue } from './errors.ts';
 import { isPlainObject, resolveValue } from './formats.ts';
 import { withSessions } from './pdus.ts';
@@ -49,7 +50,7 @@ export function build(values: ConfigValues, file: string | null, warnings: Confi
       ...mqtt,
       // Empty: loopback without credentials, all interfaces with them, as Mosquitto 2 (docs/security.md).
       host: mqtt.host || (mqtt.username !== null && mqtt.password !== null ? '0.0.0.0' : '127.0.0.1'),
-      bridgeId: mqtt.bridgeId || mqtt.baseTopic.replace(/[^A-Za-z0-9_-]+/g, '_'),
+      bridgeId: mqtt.bridgeId || defaultBridgeId(mqtt.baseTopic),
     },
     file,
     warnings,

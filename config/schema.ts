@@ -68,6 +68,30 @@ export const schema = {
       default: 60,
       env: 'R2M_SNMP_MAX_VARBINDS',
     },
+    trapPort: {
+      doc: "UDP port for the PDUs' SNMP traps (1162: 162 needs privileges); 0 = no trap receiver. A trap from a configured PDU only makes it be polled at once, rate-limited (docs/security.md).",
+      format: 'r2m-int',
+      min: 0,
+      max: 65535,
+      unset: 0,
+      default: 1162,
+      env: 'R2M_SNMP_TRAP_PORT',
+    },
+    trapHost: {
+      doc: 'Bind address of the trap receiver (0.0.0.0: all IPv4 interfaces; :: for IPv6).',
+      format: 'r2m-host',
+      default: '0.0.0.0',
+      env: 'R2M_SNMP_TRAP_HOST',
+    },
+    trapCommunity: {
+      doc: "Community the PDUs send v1/v2c traps with; empty = each PDU's read community. v3 traps come from each PDU's v3 user.",
+      format: 'r2m-string',
+      optional: true,
+      sensitive: true,
+      unset: '',
+      default: '',
+      env: 'R2M_SNMP_TRAP_COMMUNITY',
+    },
   },
   mqtt: {
     url: {

@@ -59,6 +59,14 @@ export async function demo(opts: { days: number }): Promise<void> {
   });
   const log = createLogger(config.log.level);
   buildPanelIfMissing(log);
+  // The simulated PDU sends its traps to the bridge's receiver, as a PDU given a trap destination does:
+  // a switch on it shows up everywhere within a second.
+  if (config.snmp.trapPort !== null) {
+    const host = config.snmp.trapHost;
+    // The sim sends over IPv4: a receiver on every interface (0.0.0.0, or :: dual-stack) hears loopback.
+    const to = host === '0.0.0.0' || host.includes(':') ? '127.0.0.1' : host;
+    agent.sendTrapsTo({ host: to, port: config.snmp.trapPort, community: 'public' });
+  }
 
   // The bridge serves at once; the year of history fills in behind it, while live polls wait for it
   // (bridge/history/consumer.ts): progress in the log and in /api/current-status.

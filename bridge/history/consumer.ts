@@ -123,6 +123,7 @@ export function createHistoryConsumer({
           },
           'history',
         ),
+        bus.on('event', (e) => history.recordEvent(e), 'history'),
       );
       if (backfill) run(backfill);
     },

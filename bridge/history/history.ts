@@ -1,11 +1,13 @@
 import type { Writable } from 'node:stream';
 import type { SavedEnergy } from '../facts/energy-tracker.ts';
+import type { BridgeEvent } from '../facts/events.ts';
 import type { Logger } from '../log.ts';
 import type { PduReading } from '../readings.ts';
 import { type Cards, createCards, type OutletInfo, type PduInfo, type Peak } from './cards.ts';
 import { type CsvQuery, csvChunks, writeCsv } from './csv.ts';
 import { type Db, openDb, scheduleCheckpoints } from './db.ts';
 import { createEnergyStore } from './energy-store.ts';
+import { createEventLog, type EventJson, type EventQuery } from './events.ts';
 import { migrations } from './migrations.ts';
 import type { RangeQuery } from './range.ts';
 import { createRecorder } from './recorder.ts';
@@ -45,6 +47,10 @@ export interface History {
   recordMany(polls: Iterable<readonly PduReading[]>): RecordResult;
   /** The PDU did not answer: a gap in the charts (never zeros). */
   recordOffline(id: string, timeMs: number): void;
+  /** One of the bridge's events (bridge/facts/events.ts). Never throws. */
+  recordEvent(e: BridgeEvent): void;
+  /** The latest events, newest first. */
+  events(q?: EventQuery): EventJson[];
   /** The energy tracker's saved state of every channel, to restore it from at start. */
   energyStates(): SavedEnergy[];
   /** Prune now, in batches; resolves with the rows deleted. */
@@ -74,6 +80,7 @@ export function createHistory(opts: HistoryOptions): History {
     recorder: ReturnType<typeof createRecorder>;
     cards: ReturnType<typeof createCards>;
     pruner: ReturnType<typeof createPruner>;
+    events: ReturnType<typeof createEventLog>;
     scanner: Scanner;
     meta: Map<number, Map<number, OutletMeta>>;
     timer?: NodeJS.Timeout;
@@ -148,6 +155,7 @@ export function createHistory(opts: HistoryOptions): History {
         recorder: createRecorder(db),
         cards: createCards(db),
         pruner: createPruner(db),
+        events: createEventLog(db),
         scanner: createScanner(db),
         meta: new Map(),
       };
@@ -184,6 +192,14 @@ export function createHistory(opts: HistoryOptions): History {
     recordOffline(id, timeMs) {
       s().db.transaction(() => s().recorder.markOffline(id, Math.floor(timeMs / 1000)))();
     },
+    recordEvent(e) {
+      try {
+        s().events.record(e);
+      } catch (err) {
+        log.error({ type: e.type, err: String(err) }, 'recording an event failed');
+      }
+    },
+    events: (q) => s().events.latest(q),
     energyStates: () => createEnergyStore(s().db).load(),
     prune,
     pdus: () => s().cards.pdus(),

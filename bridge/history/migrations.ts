@@ -122,4 +122,21 @@ export const migrations: readonly Migration[] = [
     version: 5,
     up: PACK_ENERGY_STATE,
   },
+  {
+    // The bridge's events (bridge/history/events.ts): the panel's events list. `data` is the JSON of
+    // bridge/event's data; `pdu` the unit, for the list of one PDU.
+    version: 6,
+    up: `
+      CREATE TABLE bridge_event (
+        id INTEGER PRIMARY KEY,
+        ts_ms INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        pdu TEXT NOT NULL,
+        type TEXT NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX bridge_event_pdu_ts ON bridge_event (pdu, ts_ms);
+      CREATE INDEX bridge_event_ts ON bridge_event (ts_ms);
+    `,
+  },
 ];

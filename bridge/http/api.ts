@@ -13,7 +13,9 @@ import {
   powerSeriesJson,
 } from './payloads.ts';
 import {
+  type EventLogQuery,
   type ExportQueryString,
+  eventLogQuery,
   exportQuery,
   type PduQuery,
   pduQuery,
@@ -103,6 +105,15 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
     { schema: { querystring: pduQuery } },
     async (req): Promise<CurrentStatusJson> =>
       currentStatus(ctx, req.query.pdu === undefined ? undefined : resolvePdu(ctx, req.query.pdu)),
+  );
+
+  app.get<{ Querystring: EventLogQuery }>(
+    '/api/event-log',
+    { schema: { querystring: eventLogQuery } },
+    async (req) => {
+      const pdu = req.query.pdu === undefined ? undefined : resolvePdu(ctx, req.query.pdu);
+      return { events: deps.history.events({ ...(pdu ? { pdu } : {}), limit: req.query.limit ?? 50 }) };
+    },
   );
 
   app.get<{ Querystring: PduQuery }>('/api/ports', { schema: { querystring: pduQuery } }, async (req) => {

@@ -52,7 +52,10 @@ export interface MetricFamily {
 }
 
 /** The history queries the API serves (bridge/history). */
-export type HistoryQueries = Pick<History, 'cards' | 'powerSeries' | 'energySeries' | 'exportCsv' | 'pdus'>;
+export type HistoryQueries = Pick<
+  History,
+  'cards' | 'powerSeries' | 'energySeries' | 'exportCsv' | 'pdus' | 'events'
+>;
 
 export interface HttpDeps {
   log: Logger;

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { eventPayload } from '../facts/events.ts';
 import type { PduReading } from '../readings.ts';
 import { type ApiContext, cardsOf, currentStatus } from './api.ts';
 import type { PduStatus } from './deps.ts';
@@ -14,6 +15,7 @@ import { cardsJson, liveJson, pollJson } from './payloads.ts';
  *   event: cards         data: { pdus: CardsJson[] }  after the history committed a poll
  *   event: history       data: { backfill: { done, total } | null }  while the history's past is
  *                                                      filled in (each percent), null once it has ended
+ *   event: bridge-event  data: { type, data }         one of the bridge's events, as on bridge/event
  *   event: heartbeat     data: { time: number }       every 15 s: proxies keep the stream, the panel
  *                                                      knows the bridge is alive between slow polls
  * A connecting client first gets one `reading` with the whole current state: the CurrentStatusJson of
@@ -77,6 +79,7 @@ export function registerEvents(app: FastifyInstance, ctx: ApiContext): EventHub 
       (a) => send('availability', () => ({ pdus: a.units, online: a.online, time: a.time })),
       'http-live',
     ),
+    bus.on('event', (e) => send('bridge-event', () => eventPayload(e)), 'http-live'),
     bus.on(
       'recorded',
       (e) => {

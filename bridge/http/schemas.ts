@@ -11,6 +11,17 @@ const period = { type: 'string', enum: PERIODS } as const;
 /** ms since the epoch: 2000-01-01 .. 2100-01-01. */
 const time = { type: 'integer', minimum: 946_684_800_000, maximum: 4_102_444_800_000 } as const;
 
+/** GET /api/event-log: the latest events, of one unit or all. */
+export const eventLogQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { pdu, limit: { type: 'integer', minimum: 1, maximum: 500 } },
+} as const;
+export interface EventLogQuery {
+  pdu?: string;
+  limit?: number;
+}
+
 export const pduQuery = {
   type: 'object',
   additionalProperties: false,

@@ -18,7 +18,7 @@ import type { Topics } from './topics.ts';
 export interface AnnouncerDeps {
   log: Logger;
   topics: Topics;
-  options: { baseTopic: string; discoveryPrefix: string; bridgeId: string };
+  options: { baseTopic: string; discoveryPrefix: string; bridgeId: string; viaDevice?: string };
   pdus: ReadonlyArray<MqttPduOptions>;
   outbox: Outbox;
 }
@@ -88,6 +88,7 @@ export function createAnnouncer({ log, topics: t, options, pdus, outbox }: Annou
       canWrite: p?.canWrite ?? false,
       protectedOutlets: p ? protectedOf(p, r.unit) : new Set(),
       maxNameLength: p?.maxNameLength ?? 64,
+      ...(p?.configurationUrl ? { configurationUrl: p.configurationUrl } : {}),
     };
   }
 

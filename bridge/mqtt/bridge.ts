@@ -1,20 +1,28 @@
 import { randomBytes } from 'node:crypto';
-import type { MqttConfig, PduConfig } from '../../config/types.ts';
-import type { AvailabilityChange, Bus } from '../bus.ts';
-import type { Commands } from '../commands.ts';
-import type { Logger } from '../log.ts';
-import type { PduReading, PollResult } from '../readings.ts';
+import type { AvailabilityChange } from '../bus.ts';
+import type { PduReading } from '../readings.ts';
 import { createAnnouncer } from './announcer.ts';
 import { createCoalescer } from './birth.ts';
+import type { MqttBridge, MqttBridgeDeps, PollMeta } from './bridge-types.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { type Connection, openConnection, redactUrl } from './client.ts';
+import { bridgeDeviceKey } from './discovery.ts';
 import { createOutbox } from './outbox.ts';
+import { createOwnTopics } from './own-topics.ts';
 import { diagnosticsPayload, outletPayload, pduPayload } from './payloads.ts';
 import { breakerPayload, sensorPayload } from './payloads-hardware.ts';
 import { handleCommandMessage, retainedCommandLog } from './requests.ts';
-import { createRestoreGuard } from './restore-guard.ts';
 import { collectRetainedConfigs } from './retained.ts';
+import { type BridgeSurface, createBridgeSurface } from './surface.ts';
 import { slug, topics } from './topics.ts';
+
+export type {
+  MqttBridge,
+  MqttBridgeDeps,
+  MqttBridgeOptions,
+  MqttPduOptions,
+  PollMeta,
+} from './bridge-types.ts';
 
 /**
  * The MQTT side of the bridge, a consumer of the bus: retained state after every good poll (only what
@@ -25,55 +33,6 @@ import { slug, topics } from './topics.ts';
  * its own value back.
  */
 
-/**
- * The Config's mqtt section as it is (an unset url, credential or CA is null; wsPort null is "none").
- * The embedded broker's keys may be left out by a caller that brings its own broker.
- */
-export type MqttBridgeOptions = Pick<
-  MqttConfig,
-  'port' | 'baseTopic' | 'discoveryPrefix' | 'discovery' | 'refreshInterval' | 'bridgeId'
-> &
-  Partial<Pick<MqttConfig, 'url' | 'wsPort' | 'host' | 'username' | 'password' | 'ca'>>;
-
-/** What MQTT needs of a configured PDU; `canWrite` is hasWriteAccess. */
-export type MqttPduOptions = Pick<
-  PduConfig,
-  'id' | 'allowSwitching' | 'protectedOutlets' | 'maxNameLength'
-> & {
-  canWrite: boolean;
-};
-
-export interface MqttBridgeDeps {
-  log: Logger;
-  mqtt: MqttBridgeOptions;
-  pdus: MqttPduOptions[];
-  commands: Commands;
-  /** Polls and availability changes arrive here; without a bus, call publishPoll/publishAvailability. */
-  bus?: Bus;
-  /** How long start() waits for the first connection before going on without it, ms (10 s). */
-  startWaitMs?: number;
-  /** How long an overwrite of one of the bridge's own retained topics stands before it is restored, ms. */
-  restoreDelayMs?: number;
-}
-
-export interface PollMeta {
-  durationMs: number;
-  requests: number;
-}
-
-export interface MqttBridge {
-  readonly name: 'mqtt';
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  publishReading(reading: PduReading, meta: PollMeta): void;
-  publishAvailability(id: string, online: boolean): void;
-  /** A whole good poll: every unit's reading and the sweep of linked units gone. A failed poll changes nothing. */
-  publishPoll(result: PollResult): void;
-  readonly connected: boolean;
-  /** The broker URL in use once started (the embedded broker's, with its real port), without credentials. */
-  readonly url: string | undefined;
-}
-
 export function createMqttBridge({
   log,
   mqtt,
@@ -82,6 +41,8 @@ export function createMqttBridge({
   bus,
   startWaitMs = 10_000,
   restoreDelayMs = 1000,
+  self,
+  healthMs,
 }: MqttBridgeDeps): MqttBridge {
   const t = topics(mqtt);
   const unitTopics = new Map<string, Set<string>>(); // unit id -> its state topics
@@ -102,8 +63,25 @@ export function createMqttBridge({
       }),
   });
   const { sync, clear } = outbox;
-  const announcer = createAnnouncer({ log, topics: t, options: mqtt, pdus, outbox });
-  const restores = createRestoreGuard();
+  // With the bridge's own device announced (surface.ts), every PDU device hangs under it.
+  const options = self ? { ...mqtt, viaDevice: bridgeDeviceKey(mqtt.bridgeId) } : mqtt;
+  const announcer = createAnnouncer({ log, topics: t, options, pdus, outbox });
+  const own = createOwnTopics({ log, topics: t, options: mqtt, outbox, online, delayMs: restoreDelayMs });
+  const surface: BridgeSurface | undefined =
+    self &&
+    createBridgeSurface({
+      log,
+      topics: t,
+      options: mqtt,
+      outbox,
+      self,
+      healthMs,
+      publish: (topic, payload) => {
+        if (!online() || !conn) return false;
+        conn.client.publish(topic, payload, { qos: 1, retain: false });
+        return true;
+      },
+    });
 
   // The bridge's own state is an outbox topic like the others, so it is restored when overwritten; the
   // broker publishes the last will ('offline') when the connection dies.
@@ -119,11 +97,14 @@ export function createMqttBridge({
       const found = await collectRetainedConfigs({ client: conn.client, log, ...mqtt });
       swept = true;
       announcer.adopt(found);
+      const legacy = own.legacyState(found);
+      if (legacy) conn.client.publish(legacy, '', { qos: 1, retain: true });
     }
+    surface?.connected();
     flushAll(true);
     // Watching its own retained topics starts after the sweep (which subscribes to and leaves the
     // discovery filter) and after the flush, so what arrives first is the bridge's own values.
-    conn?.client.subscribe(ownFilters, { qos: 1 });
+    conn?.client.subscribe([...own.filters], { qos: 1 });
   }
 
   const births = createCoalescer({
@@ -135,8 +116,8 @@ export function createMqttBridge({
 
   const onRetained = retainedCommandLog(log);
   async function onMessage(topic: string, payload: Buffer, retain: boolean): Promise<void> {
-    if (isOwnRetained(topic)) {
-      if (online() && outbox.overwritten(topic, payload)) scheduleRestore(topic, payload);
+    if (own.handles(topic)) {
+      own.received(topic, payload);
       return;
     }
     if (topic === t.haStatus) {
@@ -145,10 +126,12 @@ export function createMqttBridge({
       if (payload.toString() === 'online' && mqtt.discovery) births.request();
       return;
     }
-    const reply = await handleCommandMessage(mqtt.baseTopic, topic, payload, commands, {
+    const reply = await handleCommandMessage(mqtt, topic, payload, commands, {
       retain,
       onRetained,
+      ...(self ? { self } : {}),
     });
+    if (reply?.action === 'options' && reply.response.status === 'ok') surface?.infoChanged();
     if (!reply || !conn?.connected) return;
     conn.client.publish(t.response(reply.action), JSON.stringify(reply.response), { qos: 1, retain: false });
   }
@@ -178,41 +161,6 @@ export function createMqttBridge({
     sync(t.availability(id));
   }
 
-  /** The retained topics the bridge restores at once when another client overwrites them. */
-  function isOwnRetained(topic: string): boolean {
-    if (topic === t.bridgeState) return true;
-    if (topic.endsWith('/availability')) return topic.startsWith(`${mqtt.baseTopic}/`);
-    return mqtt.discovery && topic.startsWith(`${mqtt.discoveryPrefix}/device/`);
-  }
-  const ownFilters = [
-    t.bridgeState,
-    `${mqtt.baseTopic}/+/availability`,
-    ...(mqtt.discovery ? [t.deviceConfigFilter] : []),
-  ];
-
-  // A restore waits a moment: a burst of overwrites is answered once, and a broker going down (which
-  // may hand the bridge its own last will on the way out) gets no publish into a closing connection.
-  const pendingRestores = new Map<string, NodeJS.Timeout>();
-  function scheduleRestore(topic: string, payload: Buffer): void {
-    if (pendingRestores.has(topic)) return;
-    const timer = setTimeout(() => {
-      pendingRestores.delete(topic);
-      if (!online() || !outbox.overwritten(topic, payload)) return;
-      const verdict = restores.allow(topic);
-      if (verdict === 'restore') {
-        log.warn({ topic }, "another client overwrote one of the bridge's retained topics: restored");
-        outbox.sync(topic, true);
-      } else if (verdict === 'give-up') {
-        log.error(
-          { topic },
-          'another publisher keeps overwriting this topic (two bridges with the same mqtt.bridgeId and base topic?): no longer restoring it',
-        );
-      }
-    }, restoreDelayMs);
-    timer.unref();
-    pendingRestores.set(topic, timer);
-  }
-
   function onAvailability(change: AvailabilityChange): void {
     for (const id of change.units) publishAvailability(id, change.online);
   }
@@ -235,7 +183,11 @@ export function createMqttBridge({
           log,
           ...mqtt,
           wsPort: mqtt.wsPort || null,
-          bridgeTopics: { baseTopic: mqtt.baseTopic, discoveryPrefix: mqtt.discoveryPrefix },
+          bridgeTopics: {
+            baseTopic: mqtt.baseTopic,
+            discoveryPrefix: mqtt.discoveryPrefix,
+            bridgeId: mqtt.bridgeId,
+          },
         });
         const { port, host } = await broker.start();
         const to =
@@ -279,14 +231,16 @@ export function createMqttBridge({
           bus.on('poll', (result) => this.publishPoll(result), 'mqtt'),
           bus.on('availability', onAvailability, 'mqtt'),
         );
+        if (surface) unsubscribe.push(bus.on('event', (e) => surface.event(e), 'mqtt'));
       }
+      surface?.start();
       await ready;
     },
 
     async stop() {
       for (const off of unsubscribe.splice(0)) off();
-      for (const timer of pendingRestores.values()) clearTimeout(timer);
-      pendingRestores.clear();
+      own.stop();
+      surface?.stop();
       stopping = true;
       births.stop();
       await conn?.close({ topic: t.bridgeState, payload: 'offline' });
@@ -298,10 +252,18 @@ export function createMqttBridge({
     publishReading,
     publishAvailability,
 
+    republish() {
+      if (!mqtt.discovery) return 'Home Assistant discovery is off (mqtt.discovery)';
+      if (!online()) return 'not connected to the MQTT broker: discovery is announced again on reconnect';
+      births.request();
+      return undefined;
+    },
+
     publishPoll(result) {
       // Availability is the poller's (bus 'availability'): a failed poll publishes nothing here.
       if (!result.ok) return;
       for (const unit of result.units) publishReading(unit, result);
+      surface?.infoChanged();
       if (mqtt.discovery)
         announcer.unitsSeen(
           result.source,

@@ -69,13 +69,14 @@ export function createBridgeLogin(): { username: string; password: string } {
 
 /**
  * Whether a client other than the bridge may publish to `topic`: under the bridge's base topic only
- * the command topics (`<base>/<pdu>/outlet/<n>/set`, `…/name/set`, `<base>/bridge/request/…`), under
+ * the command topics (`<base>/<pdu>/outlet/<n>/set`, `…/name/set`, and the requests under the
+ * bridge's root, `<base>/bridge/request/…` or `<base>/bridge/<bridgeId>/request/…`), under
  * the discovery prefix only Home Assistant's birth and will (`<prefix>/status`); anything else
  * outside both. So nobody replaces the bridge's retained state, availability or discovery configs.
  */
 export function othersMayPublish(topic: string, t: TopicOptions): boolean {
   const under = (prefix: string) => topic === prefix || topic.startsWith(`${prefix}/`);
-  if (under(t.baseTopic)) return parseCommandTopic(t.baseTopic, topic).kind !== 'other';
+  if (under(t.baseTopic)) return parseCommandTopic(t, topic).kind !== 'other';
   if (under(t.discoveryPrefix)) return topic === `${t.discoveryPrefix}/status`;
   return true;
 }

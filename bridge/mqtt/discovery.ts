@@ -19,8 +19,12 @@ import { slug, topics } from './topics.ts';
 export interface DiscoveryOptions {
   baseTopic: string;
   discoveryPrefix: string;
+  /** The PDU's own web page (`configuration_url`, "Visit" in Home Assistant), when known. */
+  configurationUrl?: string;
   /** Owner mark: prefix of every discovery node id this bridge publishes. */
   bridgeId: string;
+  /** The bridge's own device (bridge-device.ts), when it is announced: every PDU is `via_device` it. */
+  viaDevice?: string;
   swVersion: string;
   supportUrl?: string;
   allowSwitching: boolean;
@@ -80,6 +84,11 @@ export const DEFAULT_SUPPORT_URL = 'https://github.com/raritan2mqtt/raritan2mqtt
 /** HA's text entity refuses max > 255 (MAX_LENGTH_STATE_STATE, homeassistant/components/mqtt/text.py). */
 const TEXT_MAX = 255;
 
+/** The bridge device's identifier (bridge-device.ts). */
+export function bridgeDeviceKey(bridgeId: string): string {
+  return `raritan2mqtt_bridge_${slug(bridgeId)}`;
+}
+
 export function nodeId(bridgeId: string, pdu: string, outlet?: number): string {
   const base = `${slug(bridgeId)}_${slug(pdu)}`;
   return outlet === undefined ? base : `${base}_outlet_${outlet}`;
@@ -134,8 +143,19 @@ export function pduDeviceName(r: PduReading): string {
   return r.identity.name.trim() !== '' ? r.identity.name : `Raritan ${r.identity.model || 'PDU'} (${r.id})`;
 }
 
+/**
+ * An outlet device carries its PDU's name: two PDUs with the same outlet names (the A and B feeds of a
+ * rack) stay apart in Home Assistant, whose entity names start with the device's.
+ */
 export function outletDeviceName(r: PduReading, o: OutletReading): string {
-  return o.name.trim() !== '' ? o.name : `${r.id} outlet ${o.label || o.outlet}`;
+  // The PDU's name (pdus[].name, else its own), else its id: "Rack A: NAS", "pdu1 outlet 2".
+  const pdu = r.identity.name.trim() || r.id;
+  return o.name.trim() !== '' ? `${pdu}: ${o.name.trim()}` : `${pdu} outlet ${o.label || o.outlet}`;
+}
+
+/** The PDU's web page: Raritan PDUs serve it over HTTPS (HTTP redirects there). */
+export function pduWebPage(host: string): string {
+  return `https://${host.includes(':') ? `[${host}]` : host}`;
 }
 
 export function pduDiscovery(r: PduReading, o: DiscoveryOptions): DiscoveryMessage {
@@ -157,6 +177,10 @@ export function pduDiscovery(r: PduReading, o: DiscoveryOptions): DiscoveryMessa
   };
   if (r.identity.serial) device.serial_number = r.identity.serial;
   if (r.identity.firmware) device.sw_version = r.identity.firmware;
+  // Home Assistant's device registry keys connections by lowercase, colon-separated MAC (format_mac).
+  if (r.identity.mac) device.connections = [['mac', r.identity.mac.toLowerCase()]];
+  if (o.configurationUrl) device.configuration_url = o.configurationUrl;
+  if (o.viaDevice) device.via_device = o.viaDevice;
   const id = nodeId(o.bridgeId, r.id);
   const payload = {
     device,

@@ -1,6 +1,7 @@
 import type { CommandResult, Commands } from '../commands.ts';
 import type { Logger } from '../log.ts';
-import { parseCommandTopic } from './topics.ts';
+import type { BridgeSelf } from '../self.ts';
+import { parseCommandTopic, type TopicOptions } from './topics.ts';
 
 /**
  * MQTT's side of the command module: turns a message on a command topic into a call of
@@ -92,19 +93,28 @@ export interface CommandMessageMeta {
   retain?: boolean;
   /** Told about every retained command message, which is never executed. */
   onRetained?: (topic: string) => void;
+  /** The bridge's own health and options (health_check, options); without it they are unknown. */
+  self?: Pick<BridgeSelf, 'health' | 'setOptions'>;
 }
 
-/** The requests `bridge/request/<action>` understands. */
-export const REQUEST_ACTIONS = ['outlet/rename', 'outlet/switch'] as const;
+/** The requests `bridge/request/<action>` understands (docs/mqtt.md, "Requests"). */
+export const REQUEST_ACTIONS = [
+  'outlet/rename',
+  'outlet/switch',
+  'poll_now',
+  'republish_discovery',
+  'health_check',
+  'options',
+] as const;
 
 export async function handleCommandMessage(
-  baseTopic: string,
+  at: Pick<TopicOptions, 'baseTopic' | 'bridgeId'>,
   topic: string,
   payload: Buffer,
   commands: Commands,
   meta: CommandMessageMeta = {},
 ): Promise<RequestReply | undefined> {
-  const parsed = parseCommandTopic(baseTopic, topic);
+  const parsed = parseCommandTopic(at, topic);
   // No response either: one would repeat on every reconnect, for a command nobody sent just now.
   if (parsed.kind !== 'other' && meta.retain) {
     meta.onRetained?.(topic);
@@ -140,7 +150,8 @@ export async function handleCommandMessage(
       let body: Record<string, unknown> = {};
       let bodyError: string | undefined;
       if (!text.ok) bodyError = text.error;
-      else {
+      // An empty request (zigbee2mqtt's health_check is often sent so) is `{}`.
+      else if (text.text.trim() !== '') {
         try {
           const json: unknown = JSON.parse(text.text);
           if (typeof json === 'object' && json !== null && !Array.isArray(json))
@@ -153,6 +164,18 @@ export async function handleCommandMessage(
       const transaction = transactionOf(body);
       if (!action) return error(parsed.action, `unknown request ${parsed.action}`, transaction);
       if (bodyError) return error(action, bodyError, transaction);
+      switch (action) {
+        case 'poll_now':
+          return reply(action, commands.pollNow({ pdu: body.pdu }), transaction);
+        case 'republish_discovery':
+          return reply(action, commands.republishDiscovery(), transaction);
+        case 'health_check':
+          if (!meta.self) return error(action, 'health_check is not available here', transaction);
+          return reply(action, { status: 'ok', data: meta.self.health() }, transaction);
+        case 'options':
+          if (!meta.self) return error(action, 'options are not available here', transaction);
+          return reply(action, meta.self.setOptions(body), transaction);
+      }
       if (action === 'outlet/rename') {
         return reply(
           action,

@@ -1,16 +1,63 @@
 /**
  * Topic names of the contract (docs/mqtt.md). Everything here is retained except the
- * command topics (`…/set`, `bridge/request/…`), which are never retained.
+ * command topics (`…/set`, `…/request/…`) and the bridge's events, which are never retained.
  */
 
 export interface TopicOptions {
   baseTopic: string;
   discoveryPrefix: string;
+  /**
+   * The bridge's id (`mqtt.bridgeId`): the bridge's own topics live under `<base>/bridge/<id>/` unless
+   * it is the default id (none configured), which keeps `<base>/bridge/` (bridgeRoot).
+   */
+  bridgeId?: string;
 }
 
-export function topics({ baseTopic, discoveryPrefix }: TopicOptions) {
+/** The bridge id when `mqtt.bridgeId` is not set: the base topic, as an id. */
+export function defaultBridgeId(baseTopic: string): string {
+  return baseTopic.replace(/[^A-Za-z0-9_-]+/g, '_');
+}
+
+/**
+ * The levels right under `<base>/bridge/` that the default bridge uses: a bridge id must not be one of
+ * them, or its root `<base>/bridge/<id>/` would overlap the default bridge's own topics.
+ */
+export const BRIDGE_TOPIC_NAMES = [
+  'state',
+  'info',
+  'health',
+  'event',
+  'request',
+  'response',
+  'sync',
+] as const;
+
+/**
+ * Where a bridge's own topics live (its state and last will, info, health, events, requests and
+ * responses). Several bridges may share a base topic, each with its own `mqtt.bridgeId`: each then has
+ * its own root, so one bridge's `offline` never lands on another's state topic (docs/mqtt.md). A bridge
+ * with the default id keeps zigbee2mqtt's layout, `<base>/bridge/…`.
+ */
+export function bridgeRoot({ baseTopic, bridgeId }: Pick<TopicOptions, 'baseTopic' | 'bridgeId'>): string {
+  return bridgeId === undefined || bridgeId === defaultBridgeId(baseTopic)
+    ? `${baseTopic}/bridge`
+    : `${baseTopic}/bridge/${bridgeId}`;
+}
+
+export function topics(o: TopicOptions) {
+  const { baseTopic, discoveryPrefix } = o;
+  const root = bridgeRoot(o);
   return {
-    bridgeState: `${baseTopic}/bridge/state`,
+    bridgeRoot: root,
+    bridgeState: `${root}/state`,
+    /** Retained: version, PDUs, config without secrets, log level (bridge/mqtt/bridge-info.ts). */
+    bridgeInfo: `${root}/info`,
+    /** Retained, refreshed: uptime, memory, per-PDU polls. */
+    bridgeHealth: `${root}/health`,
+    /** Not retained: `{ type, data }` for every event the polls observe. */
+    bridgeEvent: `${root}/event`,
+    /** What every bridge published its state on before bridge roots (the migration clears it). */
+    legacyBridgeState: `${baseTopic}/bridge/state`,
     pdu: (pdu: string) => `${baseTopic}/${pdu}`,
     availability: (pdu: string) => `${baseTopic}/${pdu}/availability`,
     /** Not in the section 3 list: poll diagnostics (duration, requests) for the PDU's diagnostic entity. */
@@ -22,14 +69,10 @@ export function topics({ baseTopic, discoveryPrefix }: TopicOptions) {
     breaker: (pdu: string, label: string) => `${baseTopic}/${pdu}/breaker/${topicLevel(label)}`,
     /** An external sensor, by its stable id (docs/snmp.md). */
     sensor: (pdu: string, id: string) => `${baseTopic}/${pdu}/sensor/${topicLevel(id)}`,
-    request: (action: string) => `${baseTopic}/bridge/request/${action}`,
-    response: (action: string) => `${baseTopic}/bridge/response/${action}`,
+    request: (action: string) => `${root}/request/${action}`,
+    response: (action: string) => `${root}/response/${action}`,
     /** Subscriptions of the command side. */
-    commandFilters: [
-      `${baseTopic}/+/outlet/+/name/set`,
-      `${baseTopic}/+/outlet/+/set`,
-      `${baseTopic}/bridge/request/#`,
-    ],
+    commandFilters: [`${baseTopic}/+/outlet/+/name/set`, `${baseTopic}/+/outlet/+/set`, `${root}/request/#`],
     haStatus: `${discoveryPrefix}/status`,
     deviceConfig: (id: string) => `${discoveryPrefix}/device/${id}/config`,
     deviceConfigFilter: `${discoveryPrefix}/device/+/config`,
@@ -44,15 +87,24 @@ export type CommandTopic =
   | { kind: 'request'; action: string }
   | { kind: 'other' };
 
-/** Classifies an incoming command topic. Outlet numbers stay strings: the command module validates them. */
-export function parseCommandTopic(baseTopic: string, topic: string): CommandTopic {
+/**
+ * Classifies an incoming command topic: the outlets' command topics under the base topic, and the
+ * requests under this bridge's root. Outlet numbers stay strings: the command module validates them.
+ */
+export function parseCommandTopic(
+  o: Pick<TopicOptions, 'baseTopic' | 'bridgeId'>,
+  topic: string,
+): CommandTopic {
+  const { baseTopic } = o;
   if (!topic.startsWith(`${baseTopic}/`)) return { kind: 'other' };
-  const rest = topic.slice(baseTopic.length + 1).split('/');
-  if (rest[0] === 'bridge' && rest[1] === 'request' && rest.length > 2) {
-    return { kind: 'request', action: rest.slice(2).join('/') };
+  const requests = `${bridgeRoot(o)}/request/`;
+  if (topic.startsWith(requests) && topic.length > requests.length) {
+    return { kind: 'request', action: topic.slice(requests.length) };
   }
+  const rest = topic.slice(baseTopic.length + 1).split('/');
   const [pdu, outletWord, outlet, a, b] = rest;
-  if (pdu === undefined || outletWord !== 'outlet' || outlet === undefined) return { kind: 'other' };
+  if (pdu === undefined || pdu === 'bridge' || outletWord !== 'outlet' || outlet === undefined)
+    return { kind: 'other' };
   if (rest.length === 5 && a === 'name' && b === 'set') return { kind: 'name', pdu, outlet };
   if (rest.length === 4 && a === 'set') return { kind: 'switch', pdu, outlet };
   return { kind: 'other' };

@@ -9,6 +9,7 @@ import { createSimModel } from './model.ts';
 import type { SimModel, SimModelOptions } from './model-types.ts';
 import { createPduBackend } from './pdu-backend.ts';
 import type { SimStats } from './responder.ts';
+import { type SimTrapTarget, withTraps } from './traps.ts';
 
 export type { SimCommunities, SimV3User } from './endpoint.ts';
 export type { SimStats } from './responder.ts';
@@ -29,6 +30,8 @@ export interface SimAgentOptions {
   /** Time the values are computed at; default Date.now. */
   clock?: () => number;
   log?: Logger;
+  /** Send the PDU's traps (sim/traps.ts) to this receiver when the model changes. */
+  traps?: SimTrapTarget;
 }
 
 export interface SimAgent {
@@ -42,6 +45,8 @@ export interface SimAgent {
   /** Stop answering (requests are dropped, as by an unreachable PDU) until resume(). */
   pause(): void;
   resume(): void;
+  /** Send the PDU's traps to this receiver from now on (undefined: stop sending). */
+  sendTrapsTo(target: SimTrapTarget | undefined): void;
   stop(): Promise<void>;
 }
 
@@ -49,7 +54,12 @@ const isModel = (m: SimModel | SimModelOptions | undefined): m is SimModel =>
   typeof (m as SimModel | undefined)?.sample === 'function';
 
 export async function startSimAgent(options: SimAgentOptions = {}): Promise<SimAgent> {
-  const model = isModel(options.model) ? options.model : createSimModel(options.model);
+  const plain = isModel(options.model) ? options.model : createSimModel(options.model);
+  // Every change, an SNMP SET or a call on agent.model, sends the PDU's traps once they have a destination.
+  const model = withTraps(plain);
+  const trapsTo = (target: SimTrapTarget | undefined) =>
+    model.sendTrapsTo(target && { ...target, log: target.log ?? options.log });
+  trapsTo(options.traps);
   const server = await startSnmpServer({
     backend: createPduBackend(model),
     port: options.port,
@@ -74,6 +84,10 @@ export async function startSimAgent(options: SimAgentOptions = {}): Promise<SimA
     resetStats: server.resetStats,
     pause: () => model.pause(),
     resume: () => model.resume(),
-    stop: server.stop,
+    sendTrapsTo: trapsTo,
+    stop: async () => {
+      model.stopTraps();
+      await server.stop();
+    },
   };
 }

@@ -3,9 +3,10 @@
  * users, maximum message size, pause hook and request counters. Shared by the simulated PDU
  * (agent.ts) and the walk replayer (replay.ts).
  */
-import dgram from 'node:dgram';
+import type dgram from 'node:dgram';
 import snmp from 'net-snmp';
 import type { Logger } from '../log.ts';
+import { dgramBindingTo, listening } from '../snmp/dgram.ts';
 import { type NsAgent, type NsMessage, VERSION_3 } from './netsnmp.ts';
 import { attachResponder, type Backend, newStats, type SimStats } from './responder.ts';
 
@@ -56,19 +57,6 @@ export interface SnmpServer {
 }
 
 export const DEFAULT_MAX_MSG_SIZE = 1472;
-
-/** net-snmp turns port 0 into 161; this dgram shim binds the port we actually asked for. */
-function dgramBindingTo(port: number, onSocket: (s: dgram.Socket) => void) {
-  return {
-    createSocket(type: dgram.SocketType): dgram.Socket {
-      const socket = dgram.createSocket(type);
-      const bind = socket.bind.bind(socket);
-      socket.bind = ((_port: number, address?: string) => bind(port, address)) as typeof socket.bind;
-      onSocket(socket);
-      return socket;
-    },
-  };
-}
 
 export async function startSnmpServer(options: SnmpServerOptions): Promise<SnmpServer> {
   const host = options.host ?? '127.0.0.1';
@@ -131,14 +119,7 @@ export async function startSnmpServer(options: SnmpServerOptions): Promise<SnmpS
 
   const bound = socket;
   if (!bound) throw new Error('net-snmp created no socket');
-  const port = await new Promise<number>((resolve, reject) => {
-    const onError = (err: Error) => reject(err);
-    bound.once('error', onError);
-    bound.once('listening', () => {
-      bound.off('error', onError);
-      resolve(bound.address().port);
-    });
-  }).catch((err: Error) => {
+  const port = await listening(bound).catch((err: Error) => {
     agent.close();
     throw new Error(`sim agent cannot listen on ${host}:${options.port ?? 0}: ${err.message}`);
   });

@@ -39,6 +39,7 @@ export type Column =
   | 'inletCount'
   | 'outletCount'
   | 'pduName'
+  | 'macAddress'
   | 'outletLabel'
   | 'outletName'
   | 'outletRatedVoltage'
@@ -153,6 +154,7 @@ export function pduLayout(units: number, outlets: number, extras: ExtraShape = N
     add(`${UNIT_CONFIG.inletCount}.${u}`, 'inletCount', u);
     add(`${UNIT_CONFIG.outletCount}.${u}`, 'outletCount', u);
     add(`${UNIT_CONFIG.pduName}.${u}`, 'pduName', u);
+    add(`${UNIT_CONFIG.macAddress}.${u}`, 'macAddress', u);
     add(`${INLET_CONFIG.poleCount}.${u}.1`, 'inletPoleCount', u);
     add(`${INLET_CONFIG.ratedVoltage}.${u}.1`, 'inletRatedVoltage', u);
     add(`${INLET_CONFIG.ratedCurrent}.${u}.1`, 'inletRatedCurrent', u);

@@ -96,6 +96,8 @@ export interface UnitIdentity {
   model: string;
   serial: string;
   firmware: string;
+  /** pxMACAddress: a locally administered address (02:…) derived from the seed. */
+  mac: string;
   sysDescr: string;
 }
 

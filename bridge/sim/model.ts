@@ -81,11 +81,21 @@ export function createSimModel(options: SimModelOptions = {}): SimModel {
     const model = options.model ?? DEFAULT_MODEL;
     const firmware = options.firmware ?? DEFAULT_FIRMWARE;
     const serial = `SIM${String(Math.floor(rng(seed, u, 0x5e1)() * 1e7)).padStart(7, '0')}`;
+    const macRng = rng(seed, u, 0x3ac);
+    const mac = [
+      '02',
+      ...Array.from({ length: 5 }, () =>
+        Math.floor(macRng() * 256)
+          .toString(16)
+          .padStart(2, '0'),
+      ),
+    ].join(':');
     identities[u] = {
       manufacturer: 'Raritan',
       model,
       serial,
       firmware,
+      mac,
       // The real PX3's sysDescr, e.g. "Raritan PDU, MD:PX3-5493U-K2 HW:0x10 FW:4.2.0.5-50274".
       sysDescr: `Raritan PDU, MD:${model} HW:0x10 FW:${firmware}`,
     };

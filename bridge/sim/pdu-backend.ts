@@ -150,6 +150,16 @@ export function createPduBackend(model: SimModel): Backend {
           return int(model.state.outletCounts.get(unit) ?? model.outlets);
         case 'pduName':
           return str(model.pduName(unit));
+        case 'macAddress':
+          return {
+            type: ObjectType.OctetString,
+            value: Buffer.from(
+              model
+                .identity(unit)
+                .mac.split(':')
+                .map((h) => Number.parseInt(h, 16)),
+            ),
+          };
         case 'outletLabel':
           return str(String(outlet));
         case 'outletName':

@@ -68,6 +68,8 @@ export interface UnitLayout {
   model: string;
   serial: string;
   name: string;
+  /** pxMACAddress, `aa:bb:cc:dd:ee:ff`; '' when the PDU does not serve it. */
+  mac: string;
   /** Empty on an inlet-metered unit. */
   outlets: OutletLayout[];
   /** inlet id → sensors. */
@@ -102,6 +104,7 @@ export const LAYOUT_COLUMNS = [
   NAMEPLATE.serial,
   UNIT_CONFIG.outletCount,
   UNIT_CONFIG.pduName,
+  UNIT_CONFIG.macAddress,
   OUTLET_CONFIG.label,
   OUTLET_CONFIG.name,
   OUTLET_SENSOR_CONFIG.units,
@@ -160,6 +163,7 @@ export function decodeLayout(values: ReadonlyMap<string, SnmpValue>): PduLayout 
   const models = columnRows(values, NAMEPLATE.model);
   const serials = columnRows(values, NAMEPLATE.serial);
   const pduNames = columnRows(values, UNIT_CONFIG.pduName);
+  const macs = columnRows(values, UNIT_CONFIG.macAddress);
   const outletCounts = columnRows(values, UNIT_CONFIG.outletCount);
   const switchStates = columnRows(values, OUTLET_SWITCH.state);
   const outletVolts = columnRows(values, OUTLET_RATING.voltage);
@@ -240,6 +244,9 @@ export function decodeLayout(values: ReadonlyMap<string, SnmpValue>): PduLayout 
         model: asText(models.get(String(unit))) || (unit === 1 ? modelFromSysDescr(sysDescr) : ''),
         serial: asText(serials.get(String(unit))),
         name: asText(pduNames.get(String(unit))),
+        mac: /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(asText(macs.get(String(unit))))
+          ? asText(macs.get(String(unit)))
+          : '',
         outlets,
         inlets,
         inletRatedPower,

@@ -26,6 +26,8 @@ export const UNIT_CONFIG = {
   inletCount: `${RARITAN}.3.2.2.1.2`,
   outletCount: `${RARITAN}.3.2.2.1.4`,
   pduName: `${RARITAN}.3.2.2.1.13`,
+  /** pxMACAddress: MacAddress, six raw bytes (deprecated in PDU2-MIB, still served by PX2/PX3). */
+  macAddress: `${RARITAN}.3.2.2.1.11`,
   /** globalOutletPowerCyclingPowerOffPeriod: Unsigned32 seconds 1..3600, read-write. */
   globalPowerOffPeriod: `${RARITAN}.3.2.2.1.37`,
 } as const;

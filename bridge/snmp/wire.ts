@@ -1,4 +1,5 @@
 import snmp from 'net-snmp';
+import { UNIT_CONFIG } from './mib.ts';
 import type { SnmpTarget, SnmpValue } from './session.ts';
 
 /**
@@ -44,6 +45,9 @@ export function toValue(vb: snmp.Varbind): SnmpValue | undefined {
   const v: unknown = vb.value;
   switch (vb.type) {
     case snmp.ObjectType.OctetString:
+      // pxMACAddress is a MacAddress (six raw bytes), not text: `aa:bb:cc:dd:ee:ff`.
+      if (Buffer.isBuffer(v) && v.length === 6 && vb.oid.startsWith(`${UNIT_CONFIG.macAddress}.`))
+        return [...v].map((b) => b.toString(16).padStart(2, '0')).join(':');
       return Buffer.isBuffer(v) ? octetText(v) : String(v);
     case snmp.ObjectType.Counter64:
       return Buffer.isBuffer(v) ? BigInt(`0x${v.toString('hex') || '0'}`) : BigInt(v as number);

@@ -5,6 +5,7 @@ import { expect } from 'vitest';
 import { createCommands } from '../../bridge/commands.ts';
 import { type Logger, silentLogger } from '../../bridge/log.ts';
 import { createMqttBridge, type MqttBridge, type MqttBridgeOptions } from '../../bridge/mqtt/bridge.ts';
+import { bridgeRoot } from '../../bridge/mqtt/topics.ts';
 import type { PduReading, PollResult } from '../../bridge/readings.ts';
 import { type CapturedLog, type LogEntry, WARN } from './log-capture.ts';
 import { retained } from './mqtt-client.ts';
@@ -91,7 +92,7 @@ export async function stateArrives(
   let got = new Map<string, string>();
   while (!got.has(`${baseTopic}/pdu1/outlet/4`) && Date.now() < deadline)
     got = await retained(url, [`${baseTopic}/#`], options);
-  expect(got.get(`${baseTopic}/bridge/state`)).toBe('online');
+  expect(got.get(`${bridgeRoot({ baseTopic, bridgeId: 'r2m' })}/state`)).toBe('online');
   expect(got.get(`${baseTopic}/pdu1/availability`)).toBe('online');
   expect(JSON.parse(got.get(`${baseTopic}/pdu1`) ?? '{}')).toMatchObject({ serial: 'QV12345678' });
   expect(JSON.parse(got.get(`${baseTopic}/pdu1/outlet/4`) ?? '{}')).toHaveProperty('state');

@@ -172,6 +172,23 @@ export function validateDiscovery({ discoveryPrefix, configs, states }: Validati
       for (const k of ['name', 'manufacturer', 'model', 'sw_version', 'serial_number', 'via_device']) {
         if (k in device && typeof device[k] !== 'string') at(`device.${k} must be a string`);
       }
+      // MQTT_ENTITY_DEVICE_INFO_SCHEMA: connections are [type, value] pairs; configuration_url is a
+      // URL (cv.configuration_url: http(s) or homeassistant://).
+      const conns = device.connections;
+      if (conns !== undefined) {
+        const pairs =
+          Array.isArray(conns) &&
+          conns.every((c) => Array.isArray(c) && c.length === 2 && c.every((x) => typeof x === 'string'));
+        if (!pairs) at('device.connections must be a list of [type, value] pairs');
+      }
+      const url = device.configuration_url;
+      if (url !== undefined) {
+        let ok = false;
+        try {
+          ok = ['http:', 'https:', 'homeassistant:'].includes(new URL(String(url)).protocol);
+        } catch {}
+        if (!ok) at(`device.configuration_url ${String(url)} is not an http(s) or homeassistant:// URL`);
+      }
     }
     const origin = p.origin as Record<string, unknown> | undefined;
     if (!origin || typeof origin.name !== 'string' || origin.name === '') at('origin.name is required');

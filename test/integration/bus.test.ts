@@ -81,7 +81,7 @@ describe('the bus: every consumer gets every poll', () => {
   });
 
   it('lists the consumers the daemon runs, the added one last', () => {
-    expect(bridge.consumers.map((c) => c.name)).toEqual(['history', 'mqtt', 'http', 'probe']);
+    expect(bridge.consumers.map((c) => c.name)).toEqual(['history', 'mqtt', 'http', 'events', 'probe']);
     expect(lifecycle).toEqual(['start']);
   });
 

@@ -6,6 +6,7 @@ import { silentLogger } from '../../bridge/log.ts';
 import { createMqttBridge, type MqttBridge, type MqttBridgeOptions } from '../../bridge/mqtt/bridge.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from '../../bridge/mqtt/broker.ts';
 import { buildDiscovery } from '../../bridge/mqtt/discovery.ts';
+import { topics } from '../../bridge/mqtt/topics.ts';
 import type { PduReading, PollResult } from '../../bridge/readings.ts';
 import { hasMosquitto, mosquittoSkipMessage, startMosquitto } from '../../support/mosquitto.ts';
 import { freeTcpPort } from '../../support/ports.ts';
@@ -125,7 +126,7 @@ for (const [name, start, available] of brokers) {
       await w.close();
 
       const late = await retained(broker.url, [`${o.baseTopic}/#`, `${o.discoveryPrefix}/#`]);
-      expect(late.get(`${o.baseTopic}/bridge/state`)).toBe('online');
+      expect(late.get(topics(o).bridgeState)).toBe('online');
       expect(late.get(`${o.baseTopic}/pdu1/availability`)).toBe('online');
       const pdu = JSON.parse(late.get(`${o.baseTopic}/pdu1`) ?? '{}');
       expect(Object.keys(pdu)).toEqual([
@@ -203,12 +204,12 @@ for (const [name, start, available] of brokers) {
       const o = options();
       const b = await startBridge(o);
       await b.stop();
-      expect(
-        (await retained(broker.url, [`${o.baseTopic}/bridge/state`])).get(`${o.baseTopic}/bridge/state`),
-      ).toBe('offline');
+      expect((await retained(broker.url, [topics(o).bridgeState])).get(topics(o).bridgeState)).toBe(
+        'offline',
+      );
 
       const k = options();
-      const w = await watch(broker.url, [`${k.baseTopic}/bridge/state`]);
+      const w = await watch(broker.url, [topics(k).bridgeState]);
       const root = resolve(import.meta.dirname, '../..');
       const code = `
         import { createMqttBridge } from '${root}/bridge/mqtt/bridge.ts';
@@ -230,14 +231,14 @@ for (const [name, start, available] of brokers) {
         await w.waitFor((m) => m.payload === 'online');
         child.kill('SIGKILL');
         const will = await w.waitFor((m) => m.payload === 'offline');
-        expect(will.topic).toBe(`${k.baseTopic}/bridge/state`);
+        expect(will.topic).toBe(topics(k).bridgeState);
       } finally {
         child.kill('SIGKILL');
         await w.close();
       }
-      expect(
-        (await retained(broker.url, [`${k.baseTopic}/bridge/state`])).get(`${k.baseTopic}/bridge/state`),
-      ).toBe('offline');
+      expect((await retained(broker.url, [topics(k).bridgeState])).get(topics(k).bridgeState)).toBe(
+        'offline',
+      );
     });
 
     it("re-announces discovery and state on Home Assistant's birth message", async () => {
@@ -330,7 +331,8 @@ for (const [name, start, available] of brokers) {
       const state = await w.waitFor((m) => m.topic.endsWith('/outlet/1'), 20_000);
       expect(JSON.parse(state.payload).name).toBe('while away');
       const config = await w.waitFor((m) => m.topic.endsWith('/config'));
-      expect(JSON.parse(config.payload).device.name).toBe('while away');
+      // The outlet device carries its PDU's name (here none: its id) before the outlet's.
+      expect(JSON.parse(config.payload).device.name).toBe('pdu1: while away');
       await w.close();
       expect(b.connected).toBe(true);
     });

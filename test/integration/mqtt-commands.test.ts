@@ -6,6 +6,7 @@ import { createCommands, type OutletControl } from '../../bridge/commands.ts';
 import { silentLogger } from '../../bridge/log.ts';
 import { createMqttBridge, type MqttBridge } from '../../bridge/mqtt/bridge.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from '../../bridge/mqtt/broker.ts';
+import { bridgeRoot } from '../../bridge/mqtt/topics.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
 import { createOutletControl } from '../../bridge/snmp/control.ts';
 import { OUTLET_CONFIG, OUTLET_SWITCH } from '../../bridge/snmp/mib.ts';
@@ -24,6 +25,8 @@ import { goodPoll, publishGoodPoll } from '../helpers/mqtt-sample.ts';
 const SNMPGET = '/usr/bin/snmpget';
 const run = promisify(execFile);
 const BASE = 'cmd';
+/** The bridge's own id ('r2m', not the default): its requests and responses live under its root. */
+const ROOT = bridgeRoot({ baseTopic: BASE, bridgeId: 'r2m' });
 const PREFIX = 'homeassistant';
 
 interface Pdu {
@@ -72,7 +75,7 @@ async function command(
   const from = w.seen.length;
   await w.client.publishAsync(topic, payload, { qos: 1 });
   const reply = await w.waitFor(
-    (m) => m.topic === `${BASE}/bridge/response/${action}` && w.seen.indexOf(m) >= from,
+    (m) => m.topic === `${ROOT}/response/${action}` && w.seen.indexOf(m) >= from,
     15_000,
   );
   return JSON.parse(reply.payload) as Record<string, unknown>;
@@ -162,14 +165,15 @@ describe.skipIf(!existsSync(SNMPGET))('MQTT commands against the simulated PDU',
     expect(await snmpget(`${OUTLET_CONFIG.name}.1.3`)).toBe('Backup NAS');
     const after = await retained(url, [`${BASE}/pdu1/outlet/3`, `${PREFIX}/device/r2m_pdu1_outlet_3/config`]);
     expect(JSON.parse(after.get(`${BASE}/pdu1/outlet/3`) ?? '{}').name).toBe('Backup NAS');
+    // The outlet device carries its PDU's name (the simulator's is empty: its id) before the outlet's.
     expect(JSON.parse(after.get(`${PREFIX}/device/r2m_pdu1_outlet_3/config`) ?? '{}').device.name).toBe(
-      'Backup NAS',
+      'pdu1: Backup NAS',
     );
   });
 
   it('renames from bridge/request/outlet/rename with the transaction echoed', async () => {
     const reply = await command(
-      `${BASE}/bridge/request/outlet/rename`,
+      `${ROOT}/request/outlet/rename`,
       JSON.stringify({ pdu: 'pdu1', outlet: 4, name: 'Switch 24p', transaction: 'tx-1' }),
       'outlet/rename',
     );
@@ -196,20 +200,15 @@ describe.skipIf(!existsSync(SNMPGET))('MQTT commands against the simulated PDU',
       [`${BASE}/pdu1/outlet/1/name/set`, 'n'.repeat(65), 'outlet/rename', /too long/],
       [`${BASE}/pdu1/outlet/99/name/set`, 'x', 'outlet/rename', /unknown outlet 99/],
       [`${BASE}/nope/outlet/1/name/set`, 'x', 'outlet/rename', /unknown pdu/],
+      [`${ROOT}/request/outlet/rename`, '{"pdu":"pdu1","outlet":1,', 'outlet/rename', /not valid JSON/],
+      [`${ROOT}/request/outlet/rename`, '"just a string"', 'outlet/rename', /JSON object/],
       [
-        `${BASE}/bridge/request/outlet/rename`,
-        '{"pdu":"pdu1","outlet":1,',
-        'outlet/rename',
-        /not valid JSON/,
-      ],
-      [`${BASE}/bridge/request/outlet/rename`, '"just a string"', 'outlet/rename', /JSON object/],
-      [
-        `${BASE}/bridge/request/outlet/rename`,
+        `${ROOT}/request/outlet/rename`,
         '{"pdu":"pdu1","outlet":"one","name":"x"}',
         'outlet/rename',
         /integer/,
       ],
-      [`${BASE}/bridge/request/outlet/frobnicate`, '{}', 'outlet/frobnicate', /unknown request/],
+      [`${ROOT}/request/outlet/frobnicate`, '{}', 'outlet/frobnicate', /unknown request/],
       [`${BASE}/ro/outlet/1/name/set`, 'Router', 'outlet/rename', /no write credentials/],
       [`${BASE}/pdu1/outlet/1/set`, 'OFF', 'outlet/switch', /switching is disabled/],
       [`${BASE}/sw/outlet/1/set`, 'TOGGLE', 'outlet/switch', /on, off, cycle/],
@@ -265,7 +264,7 @@ describe.skipIf(!existsSync(SNMPGET))('MQTT commands against the simulated PDU',
     expect(JSON.parse((await retained(url, [topic])).get(topic) ?? '{}').state).toBe('off');
 
     const back = await command(
-      `${BASE}/bridge/request/outlet/switch`,
+      `${ROOT}/request/outlet/switch`,
       JSON.stringify({ pdu: 'sw', outlet: on, action: 'on', transaction: 2 }),
       'outlet/switch',
     );
@@ -309,7 +308,7 @@ describe.skipIf(!existsSync(SNMPGET))('MQTT commands against the simulated PDU',
         error: `outlet ${PROTECTED} of sw is protected (protectedOutlets): it is never switched`,
       });
       const u = await command(
-        `${BASE}/bridge/request/outlet/switch`,
+        `${ROOT}/request/outlet/switch`,
         JSON.stringify({
           pdu: 'sw',
           outlet: UNSWITCHABLE,

@@ -69,21 +69,28 @@ describe.skipIf(!hasMosquitto)('restoring the bridge’s own retained topics (Mo
 
     await publishRetained(mosquitto.url, [
       ['raritan2mqtt/lab/availability', 'offline'],
-      ['raritan2mqtt/bridge/state', 'garbage'],
+      ['raritan2mqtt/bridge/restore/state', 'garbage'],
       [config, '{"broken":true}'],
     ]);
 
     expect(await settlesTo('raritan2mqtt/lab/availability', (p) => p === 'online')).toBe('online');
-    expect(await settlesTo('raritan2mqtt/bridge/state', (p) => p === 'online')).toBe('online');
+    expect(await settlesTo('raritan2mqtt/bridge/restore/state', (p) => p === 'online')).toBe('online');
     expect(await settlesTo(config, (p) => p === original)).toBe(original);
   });
 
-  it('leaves alone what is not its own (another bridge’s PDU on the same base topic)', async () => {
-    await publishRetained(mosquitto.url, [['raritan2mqtt/other/availability', 'offline']]);
+  it('leaves alone what is not its own (another bridge’s PDU and state on the same base topic)', async () => {
+    await publishRetained(mosquitto.url, [
+      ['raritan2mqtt/other/availability', 'offline'],
+      ['raritan2mqtt/bridge/state', 'offline'],
+      ['raritan2mqtt/bridge/rack_b/state', 'offline'],
+    ]);
     // Give the bridge every chance to (wrongly) react, then look.
     await bridge.pollers[0]!.pollNow();
-    const got = await retained(mosquitto.url, ['raritan2mqtt/other/availability']);
+    const got = await retained(mosquitto.url, ['raritan2mqtt/other/availability', 'raritan2mqtt/bridge/#']);
     expect(got.get('raritan2mqtt/other/availability')).toBe('offline');
+    expect(got.get('raritan2mqtt/bridge/state')).toBe('offline');
+    expect(got.get('raritan2mqtt/bridge/rack_b/state')).toBe('offline');
+    expect(got.get('raritan2mqtt/bridge/restore/state')).toBe('online');
   });
 });
 

@@ -74,11 +74,10 @@ describe('pdus[].name and a PDU that never answered', () => {
   it('the MQTT PDU payload and the Home Assistant device carry the configured name', async () => {
     const payload = await watcher.waitFor((m) => m.topic === 'raritan2mqtt/lab');
     expect(JSON.parse(payload.payload).name).toBe('Lab rack');
-    const device = await watcher.waitFor((m) => {
-      if (!m.topic.startsWith('homeassistant/device/') || m.payload === '') return false;
-      const c = JSON.parse(m.payload) as { device?: { name?: string; via_device?: string } };
-      return c.device?.via_device === undefined;
-    });
+    // The PDU's own device config (node id <bridgeId>_<pdu>), not an outlet's nor the bridge's.
+    const device = await watcher.waitFor(
+      (m) => m.topic === 'homeassistant/device/raritan2mqtt_lab/config' && m.payload !== '',
+    );
     expect(JSON.parse(device.payload).device.name).toBe('Lab rack');
     // Nothing the bridge published names the PDU by its own name any more.
     expect(watcher.seen.filter((m) => m.payload.includes('px3-own-name'))).toEqual([]);

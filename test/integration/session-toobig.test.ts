@@ -6,7 +6,7 @@ import { LAYOUT_COLUMNS, LAYOUT_SCALARS } from '../../bridge/snmp/layout.ts';
 import { OUTLET_CONFIG, OUTLET_MEASUREMENT, SYS_DESCR } from '../../bridge/snmp/mib.ts';
 import { createPduReader } from '../../bridge/snmp/reader.ts';
 import { createSnmpClient, SnmpError, type SnmpTarget, type SnmpValue } from '../../bridge/snmp/session.ts';
-import { octetText } from '../../bridge/snmp/wire.ts';
+import { toValue } from '../../bridge/snmp/wire.ts';
 
 /**
  * tooBig narrowing against our simulator at message sizes from a PX3's 1,472 bytes down to the 484
@@ -44,8 +44,10 @@ function served(agent: SimAgent, oids: Iterable<string>): Map<string, SnmpValue>
   for (const oid of oids) {
     const i = backend.space.indexOf(oid);
     if (i < 0) continue;
-    const { value } = read(i);
-    out.set(oid, Buffer.isBuffer(value) ? octetText(value) : (value as SnmpValue));
+    // Decoded as the client decodes a varbind (a MacAddress is not text).
+    const { type, value } = read(i);
+    const decoded = toValue({ oid, type, value } as Parameters<typeof toValue>[0]);
+    if (decoded !== undefined) out.set(oid, decoded);
   }
   return out;
 }

@@ -18,10 +18,15 @@ const SECRETS = {
   token: 'secret-http-token',
   httpUser: 'secret-http-user',
   httpPassword: 'secret-http-password',
+  trapCommunity: 'secret-trap-community',
 };
 
 const config = loadConfig({
-  env: { R2M_MQTT_PASSWORD: SECRETS.mqttPassword, R2M_HTTP_TOKEN: SECRETS.token },
+  env: {
+    R2M_MQTT_PASSWORD: SECRETS.mqttPassword,
+    R2M_HTTP_TOKEN: SECRETS.token,
+    R2M_SNMP_TRAP_COMMUNITY: SECRETS.trapCommunity,
+  },
   overrides: {
     pdus: [
       { id: 'a', host: '10.0.0.1', community: SECRETS.community, writeCommunity: SECRETS.writeCommunity },

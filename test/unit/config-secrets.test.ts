@@ -57,6 +57,7 @@ const PDU = sensitiveKeys(pduSchema);
 describe('config errors never echo a secret', () => {
   it('knows every secret key (a key losing its flag would fail here)', () => {
     expect(TOP.map((k) => k.join('.'))).toEqual([
+      'snmp.trapCommunity',
       'mqtt.password',
       'http.token',
       'http.username',

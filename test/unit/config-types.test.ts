@@ -25,6 +25,9 @@ describe('the Config type derived from the schema', () => {
       readonly namesRefresh: number;
       readonly offlineAfter: number;
       readonly maxVarbinds: number;
+      readonly trapPort: number | null;
+      readonly trapHost: string;
+      readonly trapCommunity: string | null;
     }>();
     expectTypeOf<Config['mqtt']>().toEqualTypeOf<{
       readonly url: string | null;

@@ -21,6 +21,9 @@ describe('loadConfig defaults', () => {
       namesRefresh: 300,
       offlineAfter: 3,
       maxVarbinds: 60,
+      trapPort: 1162,
+      trapHost: '0.0.0.0',
+      trapCommunity: null,
     });
     expect(config.mqtt).toEqual({
       url: null,
@@ -284,5 +287,14 @@ describe('PDU details', () => {
     );
     const [pdu] = requirePdus(loadConfig({ file, env: {} }));
     expect([pdu.port, pdu.allowSwitching]).toEqual([1161, true]);
+  });
+});
+
+describe('mqtt.bridgeId', () => {
+  it('refuses the names of the bridge’s own topics: its root would overlap the default bridge’s', () => {
+    for (const id of ['state', 'request', 'info']) {
+      expect(() => loadConfig({ env: { R2M_BRIDGE_ID: id } })).toThrow(/mqtt\.bridgeId.*reserved/);
+    }
+    expect(loadConfig({ env: { R2M_BRIDGE_ID: 'rack_b' } }).mqtt.bridgeId).toBe('rack_b');
   });
 });

@@ -62,11 +62,22 @@ describe('device-based discovery', () => {
     expect(b?.unique_id).toBe(a?.unique_id);
   });
 
-  it('names the outlet device after the outlet name (a rename renames the device)', () => {
-    expect(byOutlet(1)?.payload.device.name).toBe('NAS');
+  it('names the outlet device after its PDU and the outlet name (a rename renames the device)', () => {
+    // The PDU's name (here none: its id) keeps two PDUs with the same outlet names apart.
+    expect(byOutlet(1)?.payload.device.name).toBe('pdu1: NAS');
     expect(byOutlet(2)?.payload.device.name).toBe('pdu1 outlet 2');
     expect(messages[0]?.payload.device.identifiers).toEqual(['raritan_qv12345678']);
     expect(byOutlet(2)?.payload.device.via_device).toBe('raritan_qv12345678');
+  });
+
+  it('keeps the outlets of two PDUs with the same outlet names apart (A and B feeds)', () => {
+    const feed = (id: string, name: string) => {
+      const base = sampleReading({ names: ['NAS', '', '', ''] });
+      const reading = { ...base, id, identity: { ...base.identity, name, serial: `S-${id}` } };
+      return buildDiscovery(reading, opts).find((m) => m.outlet === 1);
+    };
+    expect(feed('pdua', 'Rack 4 A')?.payload.device.name).toBe('Rack 4 A: NAS');
+    expect(feed('pdub', 'Rack 4 B')?.payload.device.name).toBe('Rack 4 B: NAS');
   });
 
   it('sets default_entity_id and never object_id', () => {

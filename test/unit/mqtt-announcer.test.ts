@@ -37,7 +37,7 @@ describe('announcer', () => {
       ...s.sent.slice(0, 5).map(([t]) => t),
       'ha/device/b_pdu1_outlet_2/config',
     ]);
-    expect(JSON.parse(s.sent.at(-1)?.[1] ?? '{}').device.name).toBe('Printer');
+    expect(JSON.parse(s.sent.at(-1)?.[1] ?? '{}').device.name).toBe('pdu1: Printer');
   });
 
   it('clears the configs and state topics of a PDU removed from the config, at adoption', () => {

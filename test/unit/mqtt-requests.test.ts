@@ -30,7 +30,7 @@ function setup() {
   const retained: string[] = [];
   const send = (topic: string, payload: string | Buffer, retain = false) =>
     handleCommandMessage(
-      'r2m',
+      { baseTopic: 'r2m' },
       topic,
       typeof payload === 'string' ? Buffer.from(payload) : payload,
       commands,
@@ -39,24 +39,45 @@ function setup() {
   return { names, send, retained };
 }
 
+const R2M = { baseTopic: 'r2m' };
+
 describe('command topics', () => {
   it('classifies topics', () => {
-    expect(parseCommandTopic('r2m', 'r2m/pdu1/outlet/3/name/set')).toEqual({
+    expect(parseCommandTopic(R2M, 'r2m/pdu1/outlet/3/name/set')).toEqual({
       kind: 'name',
       pdu: 'pdu1',
       outlet: '3',
     });
-    expect(parseCommandTopic('r2m', 'r2m/pdu1/outlet/3/set')).toEqual({
+    expect(parseCommandTopic(R2M, 'r2m/pdu1/outlet/3/set')).toEqual({
       kind: 'switch',
       pdu: 'pdu1',
       outlet: '3',
     });
-    expect(parseCommandTopic('r2m', 'r2m/bridge/request/outlet/rename')).toEqual({
+    expect(parseCommandTopic(R2M, 'r2m/bridge/request/outlet/rename')).toEqual({
       kind: 'request',
       action: 'outlet/rename',
     });
-    expect(parseCommandTopic('r2m', 'r2m/pdu1/outlet/3')).toEqual({ kind: 'other' });
-    expect(parseCommandTopic('r2m', 'other/pdu1/outlet/3/set')).toEqual({ kind: 'other' });
+    expect(parseCommandTopic(R2M, 'r2m/pdu1/outlet/3')).toEqual({ kind: 'other' });
+    expect(parseCommandTopic(R2M, 'other/pdu1/outlet/3/set')).toEqual({ kind: 'other' });
+  });
+
+  it('takes requests under its own bridge root only', () => {
+    const rack = { baseTopic: 'r2m', bridgeId: 'rack_b' };
+    expect(parseCommandTopic(rack, 'r2m/bridge/rack_b/request/health_check')).toEqual({
+      kind: 'request',
+      action: 'health_check',
+    });
+    // Another bridge's requests (the default bridge's, or rack_a's) are not this one's.
+    expect(parseCommandTopic(rack, 'r2m/bridge/request/health_check')).toEqual({ kind: 'other' });
+    expect(parseCommandTopic(rack, 'r2m/bridge/rack_a/request/health_check')).toEqual({ kind: 'other' });
+    expect(parseCommandTopic(R2M, 'r2m/bridge/rack_b/request/health_check')).toEqual({ kind: 'other' });
+    // The default id (the base topic) keeps the zigbee2mqtt layout.
+    expect(parseCommandTopic({ baseTopic: 'r2m', bridgeId: 'r2m' }, 'r2m/bridge/request/x')).toEqual({
+      kind: 'request',
+      action: 'x',
+    });
+    // Outlet command topics are the same for every bridge (PDU ids are unique across bridges).
+    expect(parseCommandTopic(rack, 'r2m/pdu1/outlet/3/set')).toMatchObject({ kind: 'switch' });
   });
 
   it('renames from the text entity topic and answers on bridge/response/outlet/rename', async () => {

@@ -1,4 +1,5 @@
 import { PERIODS, type Period, type View } from '../../../bridge/facts/periods.ts';
+import type { EventJson } from '../../../bridge/history/events.ts';
 import type {
   CurrentStatusJson,
   EnergySeriesJson as EnergySeries,
@@ -56,6 +57,10 @@ export function rangeParams(range: Range): string {
 }
 
 export const fetchStatus = () => getJson<CurrentStatusJson>('api/current-status');
+
+/** The latest events of one unit, newest first (GET /api/event-log). */
+export const fetchEvents = (pdu: string, limit = 20, signal?: AbortSignal) =>
+  getJson<{ events: EventJson[] }>(`api/event-log?pdu=${encodeURIComponent(pdu)}&limit=${limit}`, signal);
 
 export function fetchSeries<K extends 'power' | 'energy'>(
   kind: K,

@@ -2,6 +2,7 @@ import { isStale } from '../../../bridge/facts/freshness.ts';
 import type { CardsJson, LiveJson } from '../../../bridge/http/payloads.ts';
 import { type CurrentStatusJson, fetchStatus, type PduJson } from './api.ts';
 import { noteLoadError, noteStatus } from './auth.svelte.ts';
+import type { EventJson } from './events.ts';
 
 /**
  * The panel's shared state (svelte-devtools style: one $state object in a .svelte.ts module).
@@ -31,6 +32,8 @@ export const app = $state({
   stream: 'connecting' as 'connecting' | 'open' | 'error',
   /** Bumped on every reading of the selected PDU: charts of short periods refresh on it. */
   readings: 0,
+  /** The bridge's events from the live stream since the page opened, newest first (at most 200). */
+  events: [] as EventJson[],
   now: Date.now(),
   theme: (document.documentElement.dataset.theme === 'light' ? 'light' : 'dark') as Theme,
 });
@@ -154,6 +157,9 @@ export function connect(): () => void {
   es.addEventListener('availability', (e) => {
     const a = data<{ pdus: string[]; online: boolean }>(e);
     for (const p of app.status?.pdus ?? []) if (a.pdus.includes(p.id)) p.online = a.online;
+  });
+  es.addEventListener('bridge-event', (e) => {
+    app.events = [data<EventJson>(e), ...app.events].slice(0, 200);
   });
   es.addEventListener('history', (e) => {
     if (app.status) app.status.backfill = data<Pick<CurrentStatusJson, 'backfill'>>(e).backfill;
