@@ -37,5 +37,6 @@ EXPOSE 5000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.R2M_HTTP_PORT||5000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
 # The bundle itself, as PID 1: SIGTERM from `docker stop` reaches the bridge (no npm or shell between).
-ENTRYPOINT ["node", "dist/raritan2mqtt.mjs"]
+# Node flags: bin/code.js (nodeFlags) says why.
+ENTRYPOINT ["node", "--max-semi-space-size=4", "dist/raritan2mqtt.mjs"]
 CMD ["run"]

@@ -1,5 +1,5 @@
 /**
- * The real daemon as a user runs it (`node bin/raritan2mqtt.js run -c <file>`), measured from outside:
+ * The real daemon as a user runs it (`node <nodeFlags> bin/raritan2mqtt.js run -c <file>` (bin/code.js)), measured from outside:
  * CPU and memory from /proc/<pid>, poll counters from its /metrics. Nothing of the benchmark's own
  * process (tsx, test helpers, the harness) is counted against the bridge.
  */
@@ -8,7 +8,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { whichCode } from '../bin/code.js';
+import { nodeFlags, whichCode } from '../bin/code.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -71,11 +71,15 @@ export function spawnDaemon(configFile: string): Daemon {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith('R2M_') || k === 'R2M_BUNDLE'),
   );
-  const child: ChildProcess = spawn(process.execPath, ['bin/raritan2mqtt.js', 'run', '-c', configFile], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...nodeFlags, 'bin/raritan2mqtt.js', 'run', '-c', configFile],
+    {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   if (child.pid === undefined) throw new Error('could not spawn bin/raritan2mqtt.js');
   const lines: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {

@@ -1,5 +1,6 @@
 /** The scale benchmark's MQTT subscriber and its report (table + verdict line, or JSON). */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { nodeFlags } from '../bin/code.js';
 import { pass, row } from './lib.ts';
 
 export interface Diagnostics {
@@ -134,7 +135,7 @@ export function report(r: ScaleResult, json: boolean): void {
   } else {
     console.log(
       `scale benchmark${r.stretch ? ' (stretch)' : ''}: ${r.pdus} simulated PX3-5892 (${r.outlets} outlets) every ${r.interval} s, one daemon ` +
-        `(node bin/raritan2mqtt.js run, ${r.code}, pid ${r.pid}), ${r.broker === 'embedded' ? 'embedded broker' : 'external Mosquitto'}, ` +
+        `(node ${nodeFlags.join(' ')} bin/raritan2mqtt.js run, ${r.code}, pid ${r.pid}), ${r.broker === 'embedded' ? 'embedded broker' : 'external Mosquitto'}, ` +
         `${r.cycles} cycles measured from /proc and /metrics`,
     );
     row('daemon up (HTTP answers)', `${r.up.s.toFixed(1)} s, ${r.up.cpuS.toFixed(1)} s CPU`);

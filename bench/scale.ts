@@ -1,6 +1,6 @@
 /**
  * Scale benchmark (targets in bench/targets.ts): 200 simulated PX3-5892s (7,200 outlets) polled every 10 s by
- * ONE bridge, the real daemon as a user runs it: `node bin/raritan2mqtt.js run -c <file>`, with SNMP,
+ * ONE bridge, the real daemon as a user runs it: `node <nodeFlags> bin/raritan2mqtt.js run -c <file>` (bin/code.js), with SNMP,
  * energy tracking, history in SQLite, MQTT publishing (embedded broker, or an external Mosquitto with
  * --broker mosquitto) to a subscriber, and the HTTP server.
  *   npx tsx bench/scale.ts [--json] [--quick] [--seconds 60] [--count 200] [--interval 10]

@@ -11,6 +11,7 @@ import { type Bridge, createBridge } from '../bridge.ts';
 import type { BackfillRun } from '../history/consumer.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { startupMessage } from '../startup.ts';
+import { tuneHeap } from './heap.ts';
 
 /**
  * `raritan2mqtt run` (`npm start`): the bridge for the PDUs in the config file or the env overrides,
@@ -74,6 +75,7 @@ export async function startBridge(
 ): Promise<Bridge> {
   for (const { key, reason } of config.warnings) log.warn(`config: ${key}: ${reason}`);
   log.debug({ config: redactConfig(config) }, 'configuration');
+  if (!tuneHeap()) log.debug("V8's heap growing factor left as given on node's command line");
   const bridge = createBridge({ config, log, ...(opts.backfill ? { backfill: opts.backfill } : {}) });
   try {
     await bridge.start();

@@ -138,22 +138,28 @@ export function createMqttBridge({
 
   function publishReading(r: PduReading, meta: PollMeta): void {
     const id = r.id;
-    const mine = new Set<string>();
+    const topics: string[] = [];
     const set = (topic: string, payload: unknown) => {
       outbox.setState(topic, JSON.stringify(payload));
-      mine.add(topic);
+      topics.push(topic);
     };
     set(t.pdu(id), pduPayload(r));
     for (const o of r.outlets) set(t.outlet(id, o.outlet), outletPayload(o));
     for (const b of r.breakers) set(t.breaker(id, b.label), breakerPayload(b));
     for (const s of r.sensors) set(t.sensor(id, s.id), sensorPayload(s));
     set(t.diagnostics(id), diagnosticsPayload(r.time, meta));
-    // Outlets, protectors and sensors that vanished at run time (a re-read outlet count, a probe
-    // unplugged) leave no retained ghost.
-    for (const topic of unitTopics.get(id) ?? []) if (!mine.has(topic)) clear(topic);
-    unitTopics.set(id, mine);
+    // The unit's topic set is replaced only when it changed: a new one every poll would live a whole
+    // cycle and be promoted, topic strings and all (docs/architecture.md, "Memory").
+    const last = unitTopics.get(id);
+    if (last === undefined || last.size !== topics.length || !topics.every((topic) => last.has(topic))) {
+      const mine = new Set(topics);
+      // Outlets, protectors and sensors that vanished at run time (a re-read outlet count, a probe
+      // unplugged) leave no retained ghost.
+      for (const topic of last ?? []) if (!mine.has(topic)) clear(topic);
+      unitTopics.set(id, mine);
+    }
     if (mqtt.discovery) announcer.announce(r);
-    for (const topic of mine) sync(topic);
+    for (const topic of topics) sync(topic);
   }
 
   function publishAvailability(id: string, isOnline: boolean): void {

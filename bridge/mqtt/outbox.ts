@@ -61,13 +61,23 @@ export function createOutbox({ refreshMs, online, send, now = Date.now }: Outbox
     const last = sent.get(topic);
     const due = current !== undefined && last !== undefined && now() - last.at >= refreshMs;
     if (force || last?.payload !== payload || due) {
-      sent.set(topic, { payload, at: now() });
+      // Updated in place: a record made per publish would live a whole cycle, so be promoted and
+      // wait for a full GC (7,200 of them every 10 s at 200 PDUs; docs/architecture.md, "Memory").
+      if (last === undefined) sent.set(topic, { payload, at: now() });
+      else {
+        last.payload = payload;
+        last.at = now();
+      }
       send(topic, current ?? inflate(payload));
     }
   }
 
   return {
-    setState: (topic, payload) => void state.set(topic, payload),
+    setState(topic, payload) {
+      // An unchanged payload keeps the string already held: the new one then dies young instead of
+      // replacing it in the old generation (an idle outlet's state is the same poll after poll).
+      if (state.get(topic) !== payload) state.set(topic, payload);
+    },
     setDiscovery: (topic, payload) => void discovery.set(topic, deflate(payload)),
     discovery: (topic) => {
       const stored = discovery.get(topic);
