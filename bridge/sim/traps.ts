@@ -3,6 +3,7 @@ import type { Logger } from '../log.ts';
 import { NAMEPLATE, OUTLET_CONFIG, OUTLET_MEASUREMENT, OUTLET_SWITCH, UNIT_CONFIG } from '../snmp/mib.ts';
 import { notificationOid } from '../traps/notifications.ts';
 import type { SimModel } from './model-types.ts';
+import { type TrapWatch, watchForTraps } from './trap-watch.ts';
 
 /**
  * The simulated PDU's SNMP traps, as a PX3 sends them to a configured trap destination (v2c):
@@ -10,7 +11,8 @@ import type { SimModel } from './model-types.ts';
  * (traps.63) for the outlet's onOff sensor each time the outlet really goes on or off (after the PDU's
  * switching delay, and twice for a cycle), overCurrentProtectorSensorStateChange (traps.65) for a
  * protector tripped or reset, externalSensorStateChange (traps.66) for an external sensor's change,
- * deviceIdentificationChanged (traps.79) for a new pduName.
+ * deviceIdentificationChanged (traps.79) for a new pduName; what changes by itself (a load past a
+ * threshold, an overload trip, a door) is watched for (trap-watch.ts).
  * PDU2-MIB has no notification for an outlet rename: a real PDU tells nothing, and the bridge sees
  * the name on its next names refresh. `withTraps` wraps a model so that whatever changes it (an SNMP
  * SET, the demo, a test) sends the traps.
@@ -95,10 +97,18 @@ export function withTraps(model: SimModel): TrappingModel {
   const relayState = (unit: number, outlet: number, on: boolean) =>
     int(`${OUTLET_MEASUREMENT.state}.${unit}.${outlet}.${ON_OFF}`, sensorState(on));
 
+  let watch: TrapWatch | undefined;
   const wrapped: TrappingModel = Object.create(model);
   wrapped.sendTrapsTo = (target) => {
     current?.close();
+    watch?.stop();
     current = target && createTrapSender(target);
+    // What changes by itself (a load past a threshold, an overload trip, a door) is watched for.
+    watch = target
+      ? watchForTraps(model, (n, unit, outlet) =>
+          sender.send(n, outlet === undefined ? unitVarbinds(unit) : outletVarbinds(unit, outlet)),
+        )
+      : undefined;
   };
   wrapped.switchOutlet = (unit, outlet, op, timeMs) => {
     const was = model.isOn(unit, outlet, timeMs);
@@ -146,6 +156,8 @@ export function withTraps(model: SimModel): TrappingModel {
     sender.send(79, unitVarbinds(unit));
   };
   wrapped.stopTraps = () => {
+    watch?.stop();
+    watch = undefined;
     for (const t of timers) clearTimeout(t);
     timers.clear();
     current?.close();

@@ -89,4 +89,18 @@ describe('breaker events on the 3-phase simulator', () => {
     await until(() => events.some((e) => e.type === 'breaker_closed'));
     expect(events.filter((e) => e.type === 'breaker_closed').map((e) => e.data.breaker)).toEqual([label]);
   });
+
+  it('tells an alarm the PDU raises on its own, from the poll its trap asks for', async () => {
+    events.length = 0;
+    // Outlet 1's current past its 6.5 A warning with nobody calling the model: the simulator notices
+    // (as a PX does) and sends outletSensorStateChange; the bridge polls (its own interval is an hour).
+    agent.model.addLoad(1, 1, 1800, Date.now());
+    await until(() => events.some((e) => e.type === 'alarm_raised' && e.data.outlet === 1));
+    expect(events.find((e) => e.type === 'alarm_raised' && e.data.outlet === 1)?.data).toEqual(
+      expect.objectContaining({ pdu: 'px', outlet: 1, field: 'current' }),
+    );
+    // Extra loads add up: this takes it off again.
+    agent.model.addLoad(1, 1, -1800, Date.now());
+    await until(() => events.some((e) => e.type === 'alarm_cleared' && e.data.outlet === 1));
+  });
 });
