@@ -29,4 +29,6 @@ export const TARGETS = {
   panelDrawnMs: 1000,
   /** `npm run demo` on a fresh clone to /api/ports with 36 live outlets, s. */
   demoS: 15,
+  /** A change on the PDU to the new state on MQTT with SNMP traps, ms (every change). */
+  trapToMqttMs: 1000,
 } as const;

@@ -5,7 +5,7 @@
 // exits 1 when any target was missed or a bench broke.
 // --quick: the scale run lasts 20 s instead of 60 s, the stretch one cycle instead of three, and the SNMP
 // comparison does fewer cycles. `stretch` is the scale bench with --stretch: 1,000 PDUs every 60 s.
-// --only: these benchmarks only (snmp, history, scale, stretch, panel, demo).
+// --only: these benchmarks only (snmp, history, scale, stretch, panel, demo, events).
 // --json: one JSON document on stdout ({ date, commit, machine, benches: { name: { exitCode, seconds,
 //         result } }, passed }); the progress and the summary go to stderr. The README's table is made
 //         from it: `npm run -s bench -- --json > docs/bench.json && npm run docs`.
@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ALL = ['snmp', 'history', 'scale', 'stretch', 'panel', 'demo'];
+const ALL = ['snmp', 'history', 'scale', 'stretch', 'panel', 'demo', 'events'];
 const argv = process.argv.slice(2);
 const json = argv.includes('--json');
 const quick = argv.includes('--quick');

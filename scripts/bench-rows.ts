@@ -4,6 +4,7 @@
  * makes the table from them.
  */
 import type { DemoBench } from '../bench/demo.ts';
+import type { EventsBench } from '../bench/events.ts';
 import type { HistoryBench } from '../bench/history.ts';
 import type { PanelBench } from '../bench/panel.ts';
 import type { ScaleBench } from '../bench/scale-report.ts';
@@ -44,12 +45,21 @@ export interface BenchRun {
     stretch?: Entry<ScaleBench>;
     panel?: Entry<PanelBench>;
     demo?: Entry<DemoBench>;
+    events?: Entry<EventsBench>;
   };
   passed: boolean;
 }
 
 export type BenchName = keyof BenchRun['benches'];
-export const BENCHES: readonly BenchName[] = ['snmp', 'history', 'scale', 'stretch', 'panel', 'demo'];
+export const BENCHES: readonly BenchName[] = [
+  'snmp',
+  'history',
+  'scale',
+  'stretch',
+  'panel',
+  'demo',
+  'events',
+];
 
 export const n = (x: number, digits = 0) =>
   x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -185,6 +195,18 @@ function demoRows(r: DemoBench): string[] {
   ];
 }
 
+function eventsRows(r: EventsBench): string[] {
+  const ms = (x: number) => `${n(x)} ms`;
+  return [
+    row(
+      `a change on the PDU to the new state on MQTT (${r.withTraps.n} changes, scheduled poll every ${r.pollIntervalS} s)`,
+      `with traps median **${ms(r.withTraps.median)}**, max ${ms(r.withTraps.max)}; without traps median ${ms(r.withoutTraps.median)}, max ${ms(r.withoutTraps.max)}`,
+      `< ${TARGETS.trapToMqttMs} ms with traps`,
+      verdict(r.verdict.traps),
+    ),
+  ];
+}
+
 /** The table rows of one benchmark, or one row saying why there are none. */
 export function benchRows(run: BenchRun, name: BenchName): string[] {
   const e = run.benches[name];
@@ -202,5 +224,7 @@ export function benchRows(run: BenchRun, name: BenchName): string[] {
       return panelRows(e.result as PanelBench);
     case 'demo':
       return demoRows(e.result as DemoBench);
+    case 'events':
+      return eventsRows(e.result as EventsBench);
   }
 }
