@@ -71,6 +71,9 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
   const app = Fastify({
     logger: false,
     bodyLimit: 16 * 1024,
+    // Stopping closes every connection, not only the idle ones: a live stream, or a client that stopped
+    // reading a large response (/metrics, a CSV), must not hold the bridge's stop open.
+    forceCloseConnections: true,
     // Unknown query parameters are errors, not silently dropped; numbers arrive as strings.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
   });
