@@ -80,23 +80,27 @@ export function simThresholds(model: SimModel, e: LayoutEntry): SimThresholds | 
 
 const THRESHOLD_ORDER = ['lower_critical', 'lower_warning', 'upper_critical', 'upper_warning'] as const;
 
-function poleValue(s: PoleSample, type: number): number | null {
-  switch (type) {
-    case SensorType.rmsCurrent:
-      return s.current;
-    case SensorType.rmsVoltage:
-      return s.voltage;
-    case ExtraSensorType.rmsVoltageLN:
-      return s.voltageLN;
-    case SensorType.activePower:
-      return s.power;
-    case SensorType.apparentPower:
-      return s.apparentPower;
-    case SensorType.powerFactor:
-      return s.powerFactor;
-    default:
-      return null;
-  }
+/**
+ * Which field of a sample a PDU2-MIB sensor type reads: one table for outlets, the inlet and its poles,
+ * so a sensor type means the same quantity wherever the simulator serves it.
+ */
+const SAMPLE_FIELD: Record<number, string> = {
+  [SensorType.rmsCurrent]: 'current',
+  [SensorType.rmsVoltage]: 'voltage',
+  [ExtraSensorType.rmsVoltageLN]: 'voltageLN',
+  [SensorType.activePower]: 'power',
+  [SensorType.apparentPower]: 'apparentPower',
+  [SensorType.powerFactor]: 'powerFactor',
+  [SensorType.frequency]: 'frequency',
+  [SensorType.unbalancedCurrent]: 'unbalancedCurrent',
+};
+
+/** The physical value a sensor of this type reads from the sample; null where the sample has none. */
+export function sampleValue(s: OutletSample | InletSample | PoleSample, sensorType: number): number | null {
+  const field = SAMPLE_FIELD[sensorType];
+  if (field === undefined) return null;
+  const v: unknown = (s as unknown as Record<string, unknown>)[field];
+  return typeof v === 'number' ? v : null;
 }
 
 export interface ExtraContext {
@@ -120,7 +124,7 @@ function measured(ctx: ExtraContext, e: LayoutEntry): { state: number; value: nu
   if (e.table === 'pole') {
     const s = model.poleSample(e.unit, e.outlet, now, cached);
     if (t === SensorType.activeEnergy) return { state: SensorState.normal, value: s.energyCounter };
-    const x = poleValue(s, t);
+    const x = sampleValue(s, t);
     if (x === null) return { state: SensorState.unavailable, value: 0 };
     return { state: derivedState(ctx, e, x), value: scaled(t, x) };
   }

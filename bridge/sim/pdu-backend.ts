@@ -13,7 +13,14 @@ import {
   SwitchOperation,
   TRUE,
 } from '../snmp/mib.ts';
-import { derivedState, SENSOR_DECIMALS, SENSOR_UNITS, scaled, serveExtra } from './backend-extras.ts';
+import {
+  derivedState,
+  SENSOR_DECIMALS,
+  SENSOR_UNITS,
+  sampleValue,
+  scaled,
+  serveExtra,
+} from './backend-extras.ts';
 import { type Layout, pduLayout } from './instances.ts';
 
 export { SENSOR_DECIMALS, scaled };
@@ -38,27 +45,6 @@ export interface Measurement {
   signedValue: number;
 }
 
-function physical(s: OutletSample | InletSample, sensorType: number): number | null {
-  switch (sensorType) {
-    case SensorType.rmsCurrent:
-      return s.current;
-    case SensorType.rmsVoltage:
-      return s.voltage;
-    case SensorType.activePower:
-      return s.power;
-    case SensorType.apparentPower:
-      return s.apparentPower;
-    case SensorType.powerFactor:
-      return s.powerFactor;
-    case SensorType.frequency:
-      return 'frequency' in s ? s.frequency : null;
-    case SensorType.unbalancedCurrent:
-      return 'unbalancedCurrent' in s ? s.unbalancedCurrent : null;
-    default:
-      return null;
-  }
-}
-
 /** One sensor's four measurement columns, as the PX3 walk shows them. */
 export function measurement(
   s: OutletSample | InletSample,
@@ -73,7 +59,7 @@ export function measurement(
   // The real PX3 serves the energy counter in the unsigned column only; its signed column reads 0.
   if (sensorType === SensorType.activeEnergy)
     return { available: true, state: SensorState.normal, value: s.energyCounter, signedValue: 0 };
-  const x = physical(s, sensorType);
+  const x = sampleValue(s, sensorType);
   // e.g. the power factor of an idle outlet: available, but state unavailable(-1), value 0.
   if (x === null) return { available: true, state: SensorState.unavailable, value: 0, signedValue: 0 };
   const v = scaled(sensorType, x);
@@ -184,7 +170,7 @@ export function createPduBackend(model: SimModel): Backend {
           return int(measure(unit, outlet, t).available ? TRUE : FALSE);
         case 'state': {
           const m = measure(unit, outlet, t);
-          const x = physical(sampleOf(unit, outlet), t);
+          const x = sampleValue(sampleOf(unit, outlet), t);
           // The sensor's thresholds, as the PX evaluates them (thresholds.ts).
           return int(m.state === SensorState.normal && x !== null ? derivedState(ctx, e, x) : m.state);
         }
