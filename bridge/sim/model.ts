@@ -5,8 +5,10 @@
  * the tests and a history backfill all see the very same numbers.
  */
 import { COUNTER_MODULUS } from '../snmp/mib.ts';
+import { createControls } from './controls.ts';
 import { createHardware } from './hardware.ts';
 import { createHardwareState } from './hardware-state.ts';
+import { unitIdentity } from './identity.ts';
 import type { InletSample, OutletSample, SimModel, SimModelOptions, UnitIdentity } from './model-types.ts';
 import {
   demoName,
@@ -21,7 +23,6 @@ import {
   outletRoles,
   powerAt,
   powerFactorAt,
-  rng,
 } from './profile.ts';
 import { createSimState } from './state.ts';
 import {
@@ -36,9 +37,8 @@ import {
 /** An inlet-metered unit serves no outlets; its inlet carries this many hidden loads. */
 const HIDDEN_LOADS = 24;
 
+export { MAX_NAME_LENGTH } from './controls.ts';
 export type { InletSample, OutletSample, SimModel, SimModelOptions, UnitIdentity } from './model-types.ts';
-
-export const MAX_NAME_LENGTH = 64;
 
 export const DEFAULT_MODEL = 'PX3-5892';
 export const DEFAULT_FIRMWARE = '4.2.0.5-50274';
@@ -78,27 +78,12 @@ export function createSimModel(options: SimModelOptions = {}): SimModel {
       if (options.presetNames !== false && p.kind !== 'idle' && p.initiallyOn)
         names.set(`${u}.${o}`, demoName(seed, u, o, p.kind));
     }
-    const model = options.model ?? DEFAULT_MODEL;
-    const firmware = options.firmware ?? DEFAULT_FIRMWARE;
-    const serial = `SIM${String(Math.floor(rng(seed, u, 0x5e1)() * 1e7)).padStart(7, '0')}`;
-    const macRng = rng(seed, u, 0x3ac);
-    const mac = [
-      '02',
-      ...Array.from({ length: 5 }, () =>
-        Math.floor(macRng() * 256)
-          .toString(16)
-          .padStart(2, '0'),
-      ),
-    ].join(':');
-    identities[u] = {
-      manufacturer: 'Raritan',
-      model,
-      serial,
-      firmware,
-      mac,
-      // The real PX3's sysDescr, e.g. "Raritan PDU, MD:PX3-5493U-K2 HW:0x10 FW:4.2.0.5-50274".
-      sysDescr: `Raritan PDU, MD:${model} HW:0x10 FW:${firmware}`,
-    };
+    identities[u] = unitIdentity(
+      seed,
+      u,
+      options.model ?? DEFAULT_MODEL,
+      options.firmware ?? DEFAULT_FIRMWARE,
+    );
   }
   const offPeriod = options.powerOffPeriod ?? 10;
   if (!Number.isInteger(offPeriod) || offPeriod < 1 || offPeriod > 3600)
@@ -268,78 +253,6 @@ export function createSimModel(options: SimModelOptions = {}): SimModel {
     profile,
     sample,
     inletSample,
-    isOn: (unit, outlet, timeMs) => state.isOn(unit, outlet, timeMs, profile(unit, outlet).initiallyOn),
-    isSensorAvailable: (unit, outlet, type) =>
-      !state.unavailable.has(`${unit}.${outlet}.${type}`) && !state.unavailable.has(`${unit}.${outlet}.*`),
-    outletName: (unit, outlet) => {
-      profile(unit, outlet);
-      return state.outletName(unit, outlet);
-    },
-    setOutletName(unit, outlet, name) {
-      profile(unit, outlet);
-      if (name.length > MAX_NAME_LENGTH) throw new RangeError(`outlet name longer than ${MAX_NAME_LENGTH}`);
-      state.setOutletName(unit, outlet, name);
-    },
-    pduName: (unit) => {
-      checkUnit(unit);
-      return state.pduNames.get(unit) ?? '';
-    },
-    setPduName(unit, name) {
-      checkUnit(unit);
-      if (name.length > MAX_NAME_LENGTH) throw new RangeError(`PDU name longer than ${MAX_NAME_LENGTH}`);
-      state.pduNames.set(unit, name);
-    },
-    switchOutlet(unit, outlet, op, timeMs) {
-      profile(unit, outlet);
-      if (state.unswitchable.has(`${unit}.${outlet}`))
-        throw new RangeError(`outlet ${outlet} of unit ${unit} is not switchable`);
-      state.addSwitch(unit, outlet, op, timeMs);
-    },
-    isSwitchable: (unit, outlet) => {
-      profile(unit, outlet);
-      return !state.unswitchable.has(`${unit}.${outlet}`);
-    },
-    setSwitchable(unit, outlet, switchable) {
-      profile(unit, outlet);
-      if (switchable) state.unswitchable.delete(`${unit}.${outlet}`);
-      else state.unswitchable.add(`${unit}.${outlet}`);
-    },
-    resetEnergy: (unit, outlet, timeMs) => setEnergyCounter(unit, outlet, 0, timeMs),
-    setEnergyCounter,
-    stepEnergy(unit, outlet, deltaWh, timeMs) {
-      if (outlet === 0) checkUnit(unit);
-      else profile(unit, outlet);
-      state.addEnergyAdjustment(unit, outlet, timeMs, deltaWh);
-    },
-    serveValue(unit, outlet, sensorType, value, opts = {}) {
-      if (outlet === 0) checkUnit(unit);
-      else profile(unit, outlet);
-      const reads = opts.reads ?? 1;
-      if (!(reads > 0)) throw new RangeError(`reads must be > 0, got ${reads}`);
-      state.overrides.set(`${unit}.${outlet}.${sensorType}`, { value, type: opts.type ?? 'gauge', reads });
-    },
-    clearValue: (unit, outlet, sensorType) => {
-      state.overrides.delete(`${unit}.${outlet}.${sensorType}`);
-    },
-    setOutletCount(unit, count) {
-      checkUnit(unit);
-      if (count === null) state.outletCounts.delete(unit);
-      else if (!Number.isInteger(count) || count < 0 || count > outlets)
-        throw new RangeError(`outlet count must be 0..${outlets}, got ${count}`);
-      else state.outletCounts.set(unit, count);
-    },
-    setSensorAvailable(unit, outlet, type, available) {
-      if (outlet === 0) checkUnit(unit);
-      else profile(unit, outlet);
-      const k = `${unit}.${outlet}.${type}`;
-      if (available) state.unavailable.delete(k);
-      else state.unavailable.add(k);
-    },
-    pause() {
-      state.paused = true;
-    },
-    resume() {
-      state.paused = false;
-    },
+    ...createControls({ state, outlets, checkUnit, profile, setEnergyCounter }),
   };
 }
