@@ -1,3 +1,10 @@
+import {
+  parseAction,
+  parseOutlet,
+  type SwitchAction,
+  switchRefusal,
+  validateName,
+} from './facts/outlet-rules.ts';
 import type { Logger } from './log.ts';
 
 /**
@@ -27,8 +34,6 @@ export interface OutletControl {
   /** SET switchingOperation, read outletSwitchingState back. */
   switchOutlet(outlet: number, action: SwitchAction): Promise<'on' | 'off'>;
 }
-
-export type SwitchAction = 'on' | 'off' | 'cycle';
 
 /**
  * `kind`, for a refusal the same request may overcome later: 'busy', the PDU's command queue is full;
@@ -90,84 +95,12 @@ export interface CommandsDeps {
   republish?: () => string | undefined;
 }
 
-/** HA's text entity caps state at 255 characters (MAX_LENGTH_STATE_STATE); DisplayString too (RFC 2579). */
-export const NAME_HARD_LIMIT = 255;
-
-// Printable: letters, marks, numbers, punctuation, symbols and plain spaces. Excludes control (Cc),
-// format (Cf, e.g. bidi overrides), surrogates, private use, unassigned and line/paragraph separators.
-const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]*$/u;
-
-/** Validates a new outlet name. Returns the (trimmed) name or an error message. */
-export function validateName(
-  name: unknown,
-  maxLength: number,
-): { ok: true; name: string } | { ok: false; error: string } {
-  if (typeof name !== 'string') return { ok: false, error: 'name must be a string' };
-  // Empty clears the name: an empty outletName is the PDU's own "no name" (the outlet then goes by its
-  // label), and what Home Assistant's text entity sends when a user deletes the text.
-  const trimmed = name.trim();
-  if (!PRINTABLE.test(trimmed)) return { ok: false, error: 'name must contain printable characters only' };
-  const limit = Math.min(maxLength, NAME_HARD_LIMIT);
-  // outletName is an OCTET STRING on the wire: the PDU counts bytes, not characters.
-  const bytes = Buffer.byteLength(trimmed, 'utf8');
-  if (bytes > limit) return { ok: false, error: `name is too long (${bytes} bytes, at most ${limit})` };
-  return { ok: true, name: trimmed };
-}
-
-/** What decides whether an outlet may be switched: the PDU's config and what the PDU reports. */
-export interface SwitchPolicy {
-  allowSwitching: boolean;
-  canWrite: boolean;
-  protectedOutlets: ReadonlySet<number>;
-}
-
-/**
- * Why outlet `outlet` of `pdu` must not be switched, or undefined when it may. The one rule: Home
- * Assistant gets a switch and a cycle entity exactly where this says yes (bridge/mqtt/discovery.ts),
- * and every switch command, from MQTT or HTTP, is refused where it says no (docs/commands.md).
- */
-export function switchRefusal(
-  pdu: string,
-  policy: SwitchPolicy,
-  outlet: number,
-  switchable: boolean,
-): string | undefined {
-  if (!policy.allowSwitching) return `switching is disabled for ${pdu} (allowSwitching is off)`;
-  if (policy.protectedOutlets.has(outlet))
-    return `outlet ${outlet} of ${pdu} is protected (protectedOutlets): it is never switched`;
-  if (!switchable)
-    return `outlet ${outlet} of ${pdu} is not switchable: the PDU does not report it so (outletSwitchable)`;
-  if (!policy.canWrite) return `no write credentials configured for ${pdu}: the outlet was not switched`;
-  return undefined;
-}
-
-/** The outlets of one unit that the PDU's protectedOutlets list names. */
-export function protectedOf(
-  pdu: { protectedOutlets: readonly { unit: number; outlet: number }[] },
-  unit: number,
-): ReadonlySet<number> {
-  return new Set(pdu.protectedOutlets.filter((p) => p.unit === unit).map((p) => p.outlet));
-}
-
 /**
  * Commands accepted per PDU and not finished yet, the one being written included. SETs to one PDU run
  * one at a time (a cycle takes its off-period and more); past this a command is refused at once with
  * "busy" instead of piling up minutes of SETs (docs/commands.md).
  */
 export const MAX_PENDING_COMMANDS = 8;
-
-function parseOutlet(outlet: unknown, count: number): number | string {
-  const n = typeof outlet === 'string' && /^\d{1,4}$/.test(outlet) ? Number(outlet) : outlet;
-  if (typeof n !== 'number' || !Number.isInteger(n)) return 'outlet must be an integer';
-  if (n < 1 || n > count) return `unknown outlet ${n} (the PDU has outlets 1..${count})`;
-  return n;
-}
-
-function parseAction(action: unknown): SwitchAction | undefined {
-  if (typeof action !== 'string') return undefined;
-  const a = action.trim().toLowerCase();
-  return a === 'on' || a === 'off' || a === 'cycle' ? a : undefined;
-}
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const fail = (error: string) => ({ status: 'error', error }) as const;

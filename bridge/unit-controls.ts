@@ -1,5 +1,6 @@
 import type { PduConfig } from '../config/load.ts';
-import { type OutletControl, protectedOf } from './commands.ts';
+import type { OutletControl } from './commands.ts';
+import { protectedOf } from './facts/outlet-rules.ts';
 import type { Poller } from './poller.ts';
 import { unitId } from './readings.ts';
 import { createOutletControl } from './snmp/control.ts';

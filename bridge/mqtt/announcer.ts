@@ -1,4 +1,4 @@
-import { protectedOf } from '../commands.ts';
+import { protectedOf } from '../facts/outlet-rules.ts';
 import type { Logger } from '../log.ts';
 import { type PduReading, sourceOfUnit } from '../readings.ts';
 import { VERSION } from '../version.ts';

@@ -1,4 +1,4 @@
-import { switchRefusal } from '../commands.ts';
+import { switchRefusal } from '../facts/outlet-rules.ts';
 import type { OutletReading, PduReading } from '../readings.ts';
 import {
   type ComponentContext,

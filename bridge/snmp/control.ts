@@ -1,4 +1,5 @@
-import { type OutletControl, type SwitchAction, switchRefusal } from '../commands.ts';
+import type { OutletControl } from '../commands.ts';
+import { type SwitchAction, switchRefusal } from '../facts/outlet-rules.ts';
 import { prepareCycle } from './cycle.ts';
 import { OUTLET_CONFIG, OUTLET_SWITCH, SensorState, SwitchOperation } from './mib.ts';
 import { type SnmpClient, SnmpError } from './session.ts';

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createCommands,
-  MAX_PENDING_COMMANDS,
-  type OutletControl,
-  type SwitchAction,
-  switchRefusal,
-  validateName,
-} from '../../bridge/commands.ts';
+import { createCommands, MAX_PENDING_COMMANDS, type OutletControl } from '../../bridge/commands.ts';
+import { type SwitchAction, switchRefusal, validateName } from '../../bridge/facts/outlet-rules.ts';
 import { silentLogger } from '../../bridge/log.ts';
 
 /** An in-memory OutletControl: a test double of our own interface, standing in for a PDU agent. */
