@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bridge, createBridge } from '../../bridge/bridge.ts';
+import { hardwareValues } from '../../bridge/history/hardware-channels.ts';
 import { hardwareScanSql } from '../../bridge/history/hardware-scan.ts';
 import type { SensorDataJson } from '../../bridge/http/hardware.ts';
 import { silentLogger } from '../../bridge/log.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
+import { withSimHardware } from '../../bridge/sim/history-hardware.ts';
+import { readingsFromSim } from '../../bridge/sim/history-readings.ts';
 import { loadConfig } from '../../config/load.ts';
 import { type Watcher, watch } from '../helpers/mqtt-client.ts';
 
@@ -118,6 +121,14 @@ describe('hardware history on the 3-phase simulator', () => {
     expect(rows).toHaveLength(7);
     const c1 = latest('raritan2mqtt/ph3/breaker/C1').current as number;
     expect(rows[1]).toBe(`${new Date(t).toISOString()},ph3,breaker,C1,,current,A,${c1},${c1},${c1},1`);
+  });
+
+  it('is backfilled by the demo with the series a live poll records, and the same values at the same time', async () => {
+    const t = await poll();
+    const live = hardwareValues(bridge.pollers[0]!.last[0]!);
+    const past = hardwareValues(withSimHardware(agent.model, readingsFromSim(agent.model, 'ph3'))(t)[0]!);
+    expect(live.length).toBe(3 * 4 + 1 + 6 + 2);
+    expect(past).toEqual(live);
   });
 
   it('reads each range by a primary-key range of the packed rows, no sort', () => {
