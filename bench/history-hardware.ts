@@ -2,13 +2,18 @@
  * The history's live path with and without the hardware series: 3,000 tracked 1-minute polls of a
  * 36-outlet PDU, one transaction each, as the bridge records them; once as a plain 1-phase unit, once
  * with 3 lines and a neutral, 6 protectors and 4 external sensors (2 numeric) beside its outlets.
+ * Then a year of them (one poll a minute for the last 2 days, hourly before: the year's rollup rows are
+ * those of a year of 1-minute polls) and the panel's sensor and line queries per period, median and
+ * worst of 9, and the year's CSV of the lines at 15 minutes.
  *   npx tsx bench/history-hardware.ts
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEnergyTracker } from '../bridge/facts/energy-tracker.ts';
+import { backfill } from '../bridge/history/backfill.ts';
 import { createHistory } from '../bridge/history/history.ts';
+import type { Period } from '../bridge/history/range.ts';
 import { silentLogger } from '../bridge/log.ts';
 import type { BreakerReading, ExternalSensorReading, LineReading, PduReading } from '../bridge/readings.ts';
 import { syntheticPdu } from '../bridge/sim/synthetic.ts';
@@ -94,4 +99,36 @@ for (let i = 0; i < 3; i++) {
 }
 console.log(`µs per poll, 36 outlets, plain unit: ${plain.join(', ')}`);
 console.log(`µs per poll, 36 outlets + 3 lines, N, 6 protectors, 4 sensors: ${hw.join(', ')}`);
+
+const DAY = 86_400_000;
+const h = createHistory({ path: join(dir, 'year.db'), log: silentLogger, now: () => end });
+h.start();
+const synthetic = syntheticPdu({ outlets: 36 });
+const model = (t: number) => synthetic(t).map(withHardware);
+for (const [from, to, step] of [
+  [end - 366 * DAY, end - 2 * DAY, 60 * MIN],
+  [end - 2 * DAY, end + 1, MIN],
+] as const) {
+  const r = backfill({ history: h, model, from, to, stepMs: step });
+  if (r.error) throw new Error(r.error);
+}
+for (const kind of ['sensor', 'line'] as const)
+  for (const period of ['hour', 'day', 'week', 'month', 'year'] as Period[]) {
+    const ms: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const t = performance.now();
+      h.hardwareSeries({ pdu: 'pdu1', period, kind, maxPoints: 699 });
+      if (i > 0) ms.push(performance.now() - t);
+    }
+    ms.sort((a, b) => a - b);
+    console.log(`${kind} ${period}: median ${ms[4]!.toFixed(2)} ms, worst ${ms[8]!.toFixed(2)} ms`);
+  }
+const t = performance.now();
+let bytes = 0;
+for await (const c of h.exportHardwareCsv({ pdu: 'pdu1', period: 'year', kind: 'line', resolution: '15m' }))
+  bytes += c.length;
+console.log(
+  `CSV, lines, a year at 15 min: ${((performance.now() - t) / 1000).toFixed(2)} s, ${(bytes / 1e6).toFixed(1)} MB`,
+);
+await h.stop();
 rmSync(dir, { recursive: true, force: true });

@@ -34,9 +34,12 @@ export interface HardwareValue extends HardwareChannel {
 
 export const SCALE = 1000;
 
-/** A series' identity inside a unit (kind, key, field): its name may change, its channel does not. */
-export const channelKey = (c: Pick<HardwareChannel, 'kind' | 'key' | 'field'>) =>
-  `${c.kind}\u0000${c.key}\u0000${c.field}`;
+/**
+ * A series' identity inside a unit (kind, key, field, unit): its name may change, its channel does not.
+ * A probe switched from °C to °F starts a new series: one series never mixes units.
+ */
+export const channelKey = (c: Pick<HardwareChannel, 'kind' | 'key' | 'field' | 'unit'>) =>
+  `${c.kind}\u0000${c.key}\u0000${c.field}\u0000${c.unit}`;
 
 const LINE_FIELDS = [
   ['current', 'A'],

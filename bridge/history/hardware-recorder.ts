@@ -66,7 +66,7 @@ export function createHardwareRecorder(db: Db): HardwareRecorder {
       const chs = values.map((v) => {
         const key = channelKey(v);
         let c = u.byKey.get(key);
-        if (!c || c.name !== v.name || c.unit !== v.unit) {
+        if (!c || c.name !== v.name) {
           c = { ch: c?.ch ?? u.next++, kind: v.kind, key: v.key, field: v.field, unit: v.unit, name: v.name };
           q.putChannel.run(pdu, c.ch, c.kind, c.key, c.field, c.unit, c.name);
           u.byKey.set(key, c);

@@ -28,7 +28,7 @@ export const HARDWARE_SCHEMA = `
     name TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (pdu, ch)
   ) WITHOUT ROWID;
-  CREATE UNIQUE INDEX hw_channel_key ON hw_channel (pdu, kind, key, field);
+  CREATE UNIQUE INDEX hw_channel_key ON hw_channel (pdu, kind, key, field, unit);
   CREATE TABLE ${HW_SAMPLE_TABLE} (
     pdu INTEGER NOT NULL,
     ts INTEGER NOT NULL,

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { Statement } from 'better-sqlite3';
 import type { SavedEnergy } from '../facts/energy-tracker.ts';
 import type { BridgeEvent } from '../facts/events.ts';
 import type { Logger } from '../log.ts';
@@ -91,6 +92,7 @@ export function createHistory(opts: HistoryOptions): History {
     events: ReturnType<typeof createEventLog>;
     scanner: Scanner;
     hwScanner: HardwareScanner;
+    hwChannels: Statement<[number], StoredChannel>;
     meta: Map<number, Map<number, OutletMeta>>;
     timer?: NodeJS.Timeout;
     first?: NodeJS.Timeout;
@@ -150,12 +152,7 @@ export function createHistory(opts: HistoryOptions): History {
   const hwCtx = () => ({
     scan: s().hwScanner.scan,
     pduId: (key: string) => s().recorder.pduId(key),
-    channels: (pdu: number) =>
-      s()
-        .db.prepare<[number], StoredChannel>(
-          'SELECT ch, kind, key, field, unit, name FROM hw_channel WHERE pdu = ? ORDER BY ch',
-        )
-        .all(pdu),
+    channels: (pdu: number) => s().hwChannels.all(pdu),
     nowMs: now(),
     rawFrom: rawFrom(),
   });
@@ -180,6 +177,9 @@ export function createHistory(opts: HistoryOptions): History {
         events: createEventLog(db),
         scanner: createScanner(db),
         hwScanner: createHardwareScanner(db),
+        hwChannels: db.prepare<[number], StoredChannel>(
+          'SELECT ch, kind, key, field, unit, name FROM hw_channel WHERE pdu = ? ORDER BY ch',
+        ),
         meta: new Map(),
       };
       const st = state;

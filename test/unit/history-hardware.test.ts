@@ -161,6 +161,16 @@ describe('hardware series in the history', () => {
     expect(chans).toContainEqual({ ch: 6, key: 'C1', field: 'current' });
     expect(chans).toContainEqual({ ch: 7, key: 'T1', field: 'temperature' });
     expect(chans).toContainEqual({ ch: 8, key: 'H1', field: 'humidity' });
+    // The probe set to °F: a series of its own, the °C one's rows untouched.
+    h.record(poll(15, { sensors: [{ ...sensor('T1', 'temperature', 70), unit: '°F' }] }));
+    const units = h
+      .hardwareSeries({ pdu: 'px3', period: 'day', kind: 'sensor' })
+      .series.map((x) => [x.key, x.unit]);
+    expect(units).toEqual([
+      ['T1', '°C'],
+      ['H1', '%'],
+      ['T1', '°F'],
+    ]);
     await h.stop();
   });
 
