@@ -1,7 +1,7 @@
 import type { BreakerReading, ExternalSensorReading, LineId, LineReading, PduReading } from '../readings.ts';
 import { stableSensorIds } from '../snmp/layout-extras.ts';
 import { externalType, UNIT_TEXT } from '../snmp/mib-extras.ts';
-import type { SimModel } from './model-types.ts';
+import type { OutletSample, SimModel } from './model-types.ts';
 import { BREAKER_RATED_A } from './wiring.ts';
 
 /**
@@ -41,10 +41,20 @@ export function withSimHardware(
   return (timeMs) =>
     readings(timeMs).map((r) => {
       const u = r.unit;
+      // Every pole and protector sums outlet samples: each outlet sampled once for all of them.
+      const samples: (OutletSample | undefined)[] = [];
+      const sampleOf = (unit: number, o: number) => {
+        let x = samples[o];
+        if (!x) {
+          x = model.sample(unit, o, timeMs);
+          samples[o] = x;
+        }
+        return x;
+      };
       const lines: Partial<Record<LineId, LineReading>> = {};
       if (model.wiring.phases === 3)
         LINES.forEach((l, i) => {
-          const p = model.poleSample(u, i + 1, timeMs);
+          const p = model.poleSample(u, i + 1, timeMs, sampleOf);
           lines[l] = {
             current: round(p.current, 3),
             voltage: l === 'N' ? null : round(p.voltage, 0),
@@ -57,7 +67,7 @@ export function withSimHardware(
         });
       const breakers: BreakerReading[] = [];
       for (let b = 1; b <= model.wiring.breakers; b++) {
-        const s = model.breakerSample(u, b, timeMs);
+        const s = model.breakerSample(u, b, timeMs, sampleOf);
         breakers.push({
           index: b,
           label: `C${b}`,

@@ -83,6 +83,11 @@ describe('the sensor and line history on the 3-phase simulator', () => {
       for (const y of d.ys) expect(y).toBeGreaterThan(5);
     });
     await expect(page.locator('[data-testid=sensor-line]').count()).resolves.toBe(temps.length);
+    // Its CSV link: the same series, as text.
+    const href = await page.getAttribute('[data-testid=sensor-csv]', 'href');
+    const csv = await (await fetch(`${stack.url}/${href}`)).text();
+    expect(csv.split('\n')[0]).toBe('time,pdu,kind,id,name,field,unit,avg,min,max,samples');
+    expect(csv).toContain(`,${RACK},sensor,${temps[0]!.key},`);
   });
 
   it('switches to humidity by its button, and back to temperature by a click on a probe in the environment card', async () => {

@@ -91,6 +91,11 @@ export function exportUrl(q: { pdu: string; range: Range; view: View }): string 
   return `api/export-data?pdu=${encodeURIComponent(q.pdu)}&${rangeParams(q.range)}&view=${q.view}&format=csv`;
 }
 
+/** The CSV of a unit's sensors' or lines' series over a range (kind= on GET /api/export-data). */
+export function hardwareExportUrl(q: { pdu: string; range: Range; kind: 'sensor' | 'line' }): string {
+  return `api/export-data?pdu=${encodeURIComponent(q.pdu)}&${rangeParams(q.range)}&kind=${q.kind}&format=csv`;
+}
+
 export type RenameAnswer =
   | { ok: true; name: string }
   | { ok: false; status: number; error: string; auth?: AuthInfo | undefined };
