@@ -6,6 +6,7 @@ import type { BackfillRun } from '../bridge/history/consumer.ts';
 import { backfillDemo, createHistory } from '../bridge/history/index.ts';
 import { type Logger, silentLogger } from '../bridge/log.ts';
 import { type SimAgent, startSimAgent } from '../bridge/sim/agent.ts';
+import { withSimHardware } from '../bridge/sim/history-hardware.ts';
 import { readingsFromSim } from '../bridge/sim/history-readings.ts';
 import type { SimModelOptions } from '../bridge/sim/model-types.ts';
 import { loadConfig } from '../config/load.ts';
@@ -106,13 +107,13 @@ export async function startBridgeStack(
   if (dbPath !== ':memory:' && opts.days !== 0 && !opts.fill) {
     const history = createHistory({ path: dbPath, log: silentLogger });
     history.start();
+    const models = answering.flatMap((sim) => {
+      const a = agentOf(sim);
+      return a ? [withSimHardware(a.model, readingsFromSim(a.model, sim.id))] : [];
+    });
     const r = backfillDemo({
       history,
-      model: (t) =>
-        answering.flatMap((sim) => {
-          const a = agentOf(sim);
-          return a ? readingsFromSim(a.model, sim.id)(t) : [];
-        }),
+      model: (t) => models.flatMap((m) => m(t)),
       ids: answering.map((sim) => sim.id),
       now: Date.now(),
       days: opts.days ?? 400,

@@ -6,6 +6,7 @@ import { UI_DIR } from '../bridge.ts';
 import { fillDemo } from '../history/index.ts';
 import { createLogger } from '../log.ts';
 import { startSimAgent } from '../sim/agent.ts';
+import { withSimHardware } from '../sim/history-hardware.ts';
 import { readingsFromSim } from '../sim/history-readings.ts';
 import { loadOrExit, startBridge } from './run.ts';
 
@@ -70,7 +71,8 @@ export async function demo(opts: { days: number }): Promise<void> {
 
   // The bridge serves at once; the year of history fills in behind it, while live polls wait for it
   // (bridge/history/consumer.ts): progress in the log and in /api/current-status.
-  const model = readingsFromSim(agent.model, DEMO_ID);
+  // With the lines, protectors and probes: a year of temperature and humidity to chart.
+  const model = withSimHardware(agent.model, readingsFromSim(agent.model, DEMO_ID));
   // Up to the start: the first live poll comes after it (the backfill itself starts after that poll).
   const now = Date.now();
   const bridge = await startBridge(config, log, {

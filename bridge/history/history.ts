@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { Statement } from 'better-sqlite3';
 import type { SavedEnergy } from '../facts/energy-tracker.ts';
 import type { BridgeEvent } from '../facts/events.ts';
 import type { Logger } from '../log.ts';
@@ -8,6 +9,10 @@ import { type CsvQuery, csvChunks, writeCsv } from './csv.ts';
 import { type Db, openDb, scheduleCheckpoints } from './db.ts';
 import { createEnergyStore } from './energy-store.ts';
 import { createEventLog, type EventJson, type EventQuery } from './events.ts';
+import { type HardwareCsvQuery, hardwareCsvChunks } from './hardware-csv.ts';
+import type { StoredChannel } from './hardware-recorder.ts';
+import { createHardwareScanner, type HardwareScanner } from './hardware-scan.ts';
+import { type HardwareQuery, type HardwareSeries, hardwareSeries } from './hardware-series.ts';
 import { migrations } from './migrations.ts';
 import type { RangeQuery } from './range.ts';
 import { createRecorder } from './recorder.ts';
@@ -61,6 +66,10 @@ export interface History {
   peaks(q: RangeQuery): Peak | null;
   powerSeries(q: SeriesQuery): PowerSeries;
   energySeries(q: SeriesQuery): EnergySeries;
+  /** Lines', protectors' or external sensors' series (hardware-series.ts). */
+  hardwareSeries(q: HardwareQuery): HardwareSeries;
+  /** Their CSV; throws RangeError on bad parameters before the first chunk. */
+  exportHardwareCsv(q: HardwareCsvQuery): AsyncGenerator<Buffer>;
   /** Throws RangeError on bad parameters before the first chunk; then yields the CSV in pages. */
   exportCsv(q: CsvQuery): AsyncGenerator<Buffer>;
   exportCsvTo(q: CsvQuery, out: Writable): Promise<number>;
@@ -82,6 +91,8 @@ export function createHistory(opts: HistoryOptions): History {
     pruner: ReturnType<typeof createPruner>;
     events: ReturnType<typeof createEventLog>;
     scanner: Scanner;
+    hwScanner: HardwareScanner;
+    hwChannels: Statement<[number], StoredChannel>;
     meta: Map<number, Map<number, OutletMeta>>;
     timer?: NodeJS.Timeout;
     first?: NodeJS.Timeout;
@@ -138,6 +149,14 @@ export function createHistory(opts: HistoryOptions): History {
     rawFrom: rawFrom(),
   });
 
+  const hwCtx = () => ({
+    scan: s().hwScanner.scan,
+    pduId: (key: string) => s().recorder.pduId(key),
+    channels: (pdu: number) => s().hwChannels.all(pdu),
+    nowMs: now(),
+    rawFrom: rawFrom(),
+  });
+
   const prune = () => {
     const st = s();
     st.pruning ??= pruneAll(st.pruner, cutoffs(policy, Math.floor(now() / 1000))).finally(() => {
@@ -157,6 +176,10 @@ export function createHistory(opts: HistoryOptions): History {
         pruner: createPruner(db),
         events: createEventLog(db),
         scanner: createScanner(db),
+        hwScanner: createHardwareScanner(db),
+        hwChannels: db.prepare<[number], StoredChannel>(
+          'SELECT ch, kind, key, field, unit, name FROM hw_channel WHERE pdu = ? ORDER BY ch',
+        ),
         meta: new Map(),
       };
       const st = state;
@@ -208,6 +231,8 @@ export function createHistory(opts: HistoryOptions): History {
     peaks: (q) => s().cards.peaks(q, now()),
     powerSeries: (q) => powerSeries(ctx(), q),
     energySeries: (q) => energySeries(ctx(), q),
+    hardwareSeries: (q) => hardwareSeries(hwCtx(), q),
+    exportHardwareCsv: (q) => hardwareCsvChunks(hwCtx(), q),
     exportCsv: (q) => csvChunks(ctx(), q),
     exportCsvTo: (q, out) => writeCsv(csvChunks(ctx(), q), out),
     db: () => s().db,

@@ -8,7 +8,8 @@ import { emptyAgg, encodeOutlets, F_E, F_EST, F_HAS, F_N, F_PN, F_PS, F_PX, FIEL
  * It runs inside the migration's transaction: an interrupted upgrade leaves the database as it was.
  */
 
-const DDL = (table: string) => `
+/** A rollup table: the outlets' (migration 4) and the hardware series' (migration 7) alike. */
+export const DDL = (table: string) => `
   CREATE TABLE ${table} (
     pdu INTEGER NOT NULL,
     ts INTEGER NOT NULL,              -- bucket start, s

@@ -1,5 +1,6 @@
 import type { Migration } from './db.ts';
 import { PACK_ENERGY_STATE } from './energy-store.ts';
+import { HARDWARE_SCHEMA } from './hardware-schema.ts';
 import { packRollups } from './migrate-packed.ts';
 
 /**
@@ -138,5 +139,11 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX bridge_event_pdu_ts ON bridge_event (pdu, ts_ms);
       CREATE INDEX bridge_event_ts ON bridge_event (ts_ms);
     `,
+  },
+  {
+    // Lines, overcurrent protectors and numeric external sensors (hardware-schema.ts): their series
+    // numbered per unit, raw samples and rollups one packed row per unit and time, like the outlets'.
+    version: 7,
+    up: HARDWARE_SCHEMA,
   },
 ];

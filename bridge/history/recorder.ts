@@ -8,6 +8,7 @@ import {
 } from '../readings.ts';
 import type { Db } from './db.ts';
 import { createEnergyStore } from './energy-store.ts';
+import { createHardwareRecorder } from './hardware-recorder.ts';
 import { createRollupBuffer } from './rollup.ts';
 
 /**
@@ -106,6 +107,7 @@ export function createRecorder(db: Db): Recorder {
     ),
   };
   const rollups = createRollupBuffer(db);
+  const hardware = createHardwareRecorder(db);
   let pdus = new Map<string, PduCache>();
   const touched = new Set<PduCache>();
 
@@ -210,6 +212,7 @@ export function createRecorder(db: Db): Recorder {
       }
       channel(c, ts, o.outlet, o, o.power, o.energy_counter, o.energy_step, null, sw, raw);
     }
+    hardware.ingest(c.id, ts, r, raw);
     c.lastTs = ts;
     c.lastMs = r.time;
     touched.add(c);
@@ -220,6 +223,7 @@ export function createRecorder(db: Db): Recorder {
     ingest: (units, raw) => units.reduce((n, u) => n + ingestUnit(u, raw), 0),
     flush: () => {
       rollups.flush();
+      hardware.flush();
       for (const c of touched) {
         q.touchPdu.run(c.lastTs, c.lastTs, c.id);
         if (c.energyDirty) energy.save(c.id, c.energy);
@@ -237,6 +241,7 @@ export function createRecorder(db: Db): Recorder {
       pdus = new Map();
       touched.clear();
       rollups.clear();
+      hardware.clear();
     },
     pduId: (key) => pdus.get(key)?.id ?? q.pduByKey.get(key)?.id,
   };

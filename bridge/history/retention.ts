@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import { HW_LEVEL_TABLE, HW_SAMPLE_TABLE } from './hardware-schema.ts';
 import { LEVEL_TABLE } from './time.ts';
 
 /**
@@ -32,6 +33,11 @@ const TABLES: readonly [string, keyof PruneCutoffs][] = [
   [LEVEL_TABLE['1h'], 'rollup'],
   [LEVEL_TABLE['1d'], 'rollup'],
   ['switch_event', 'rollup'],
+  // The hardware series (lines, protectors, external sensors) are kept exactly as long as the outlets'.
+  [HW_SAMPLE_TABLE, 'raw'],
+  [HW_LEVEL_TABLE['15m'], 'rollup'],
+  [HW_LEVEL_TABLE['1h'], 'rollup'],
+  [HW_LEVEL_TABLE['1d'], 'rollup'],
 ];
 
 export interface Pruner {

@@ -13,7 +13,7 @@ import {
   FIELDS,
   growAgg,
 } from './packed.ts';
-import { createDayBucketer, LEVEL_TABLE, LEVELS } from './time.ts';
+import { createDayBucketer, LEVEL_TABLE, LEVELS, type Level } from './time.ts';
 
 /**
  * Incremental rollups: one row per unit and bucket in each of the 15-minute, hourly and daily tables,
@@ -60,11 +60,15 @@ interface UnitLevel {
 
 const COLS = 'n, ps, pn, px, e, est, outlets';
 
-export function createRollupBuffer(db: Db): RollupBuffer {
+/**
+ * `tables`: the outlets' rollup tables by default; the hardware series (hardware-recorder.ts) are rolled
+ * up by this same buffer into their own tables of the same columns.
+ */
+export function createRollupBuffer(db: Db, tables: Record<Level, string> = LEVEL_TABLE): RollupBuffer {
   const dayOf = createDayBucketer();
   const bucketOf = [(ts: number) => ts - (ts % 900), (ts: number) => ts - (ts % 3600), dayOf];
   const stmts = LEVELS.map((l) => {
-    const t = LEVEL_TABLE[l];
+    const t = tables[l];
     return {
       get: db.prepare<
         [number, number],

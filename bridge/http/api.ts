@@ -55,7 +55,7 @@ export function statusPayload(ctx: ApiContext, only?: string | ReadonlySet<strin
     .map((s) => pduJson(s, cardsOf(ctx.deps, s.id, now), now));
 }
 
-function resolvePdu(ctx: ApiContext, pdu: string | undefined): string {
+export function resolvePdu(ctx: ApiContext, pdu: string | undefined): string {
   const known = ctx.deps.status.pdus().map((s) => s.id);
   if (pdu === undefined) {
     const first = known[0];
@@ -66,7 +66,7 @@ function resolvePdu(ctx: ApiContext, pdu: string | undefined): string {
   return pdu;
 }
 
-function range(q: { period?: string; from?: number; to?: number }) {
+export function range(q: { period?: string; from?: number; to?: number }) {
   if (q.period !== undefined) {
     if (q.from !== undefined || q.to !== undefined)
       throw new BadRequest('give a period or from/to, not both');
@@ -83,7 +83,7 @@ const DEFAULT_POINTS = 500;
  * The history's grid aligns its first cell to the step, which can add one cell to the count it
  * was given: ask for one fewer so a chart never gets more points than it said it can show.
  */
-const maxPoints = (points: number | undefined) => (points ?? DEFAULT_POINTS) - 1;
+export const maxPoints = (points: number | undefined) => (points ?? DEFAULT_POINTS) - 1;
 
 /** GET /api/current-status, and the live stream's first event: the whole state, or one unit's. */
 export function currentStatus(ctx: ApiContext, only?: string): CurrentStatusJson {
@@ -163,17 +163,19 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
       const q = req.query;
       const pdu = resolvePdu(ctx, q.pdu);
       const r = range(q);
-      // exportCsv validates before its first chunk (RangeError → 400 by the error handler).
-      const chunks = deps.history.exportCsv({
-        pdu,
-        ...r,
-        view: q.view ?? 'total',
-        ...(q.resolution ? { resolution: q.resolution } : {}),
-      });
+      if (q.kind !== undefined && q.view !== undefined)
+        throw new BadRequest('give a view or a kind, not both');
+      const resolution = q.resolution ? { resolution: q.resolution } : {};
+      // Both exports validate before their first chunk (RangeError → 400 by the error handler).
+      const chunks =
+        q.kind === undefined
+          ? deps.history.exportCsv({ pdu, ...r, view: q.view ?? 'total', ...resolution })
+          : deps.history.exportHardwareCsv({ pdu, ...r, kind: q.kind, ...resolution });
       const span = 'period' in r ? r.period : `${isoDay(r.from)}_${isoDay(r.to)}`;
+      const what = q.kind ?? q.view ?? 'total';
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${pdu}-${span}-${q.view ?? 'total'}.csv"`)
+        .header('content-disposition', `attachment; filename="${pdu}-${span}-${what}.csv"`)
         .send(Readable.from(chunks));
     },
   );

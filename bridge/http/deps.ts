@@ -54,7 +54,14 @@ export interface MetricFamily {
 /** The history queries the API serves (bridge/history). */
 export type HistoryQueries = Pick<
   History,
-  'cards' | 'powerSeries' | 'energySeries' | 'exportCsv' | 'pdus' | 'events'
+  | 'cards'
+  | 'powerSeries'
+  | 'energySeries'
+  | 'exportCsv'
+  | 'hardwareSeries'
+  | 'exportHardwareCsv'
+  | 'pdus'
+  | 'events'
 >;
 
 export interface HttpDeps {

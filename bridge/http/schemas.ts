@@ -28,18 +28,20 @@ export const pduQuery = {
   properties: { pdu },
 } as const;
 
+/** A unit and a range: what every series query takes (the hardware series' too, http/hardware.ts). */
+export const pduQueryProps = {
+  pdu,
+  period,
+  from: time,
+  to: time,
+  /** The chart's width in points: the server never sends more (downsampling). */
+  points: { type: 'integer', minimum: 10, maximum: 2000 },
+} as const;
+
 export const seriesQuery = {
   type: 'object',
   additionalProperties: false,
-  properties: {
-    pdu,
-    period,
-    from: time,
-    to: time,
-    view: { type: 'string', enum: VIEWS },
-    /** The chart's width in points: the server never sends more (downsampling). */
-    points: { type: 'integer', minimum: 10, maximum: 2000 },
-  },
+  properties: { ...pduQueryProps, view: { type: 'string', enum: VIEWS } },
 } as const;
 
 export const exportQuery = {
@@ -52,6 +54,8 @@ export const exportQuery = {
     to: time,
     view: { type: 'string', enum: [...VIEWS, 'all'] },
     format: { type: 'string', enum: ['csv'] },
+    /** The lines', protectors' or external sensors' series instead of the outlets' (http/hardware.ts). */
+    kind: { type: 'string', enum: ['line', 'breaker', 'sensor'] },
     resolution: { type: 'string', enum: ['raw', '15m', '1h', '1d'] },
   },
 } as const;
@@ -87,6 +91,7 @@ export interface ExportQueryString extends PduQuery {
   to?: number;
   view?: View | 'all';
   format?: 'csv';
+  kind?: 'line' | 'breaker' | 'sensor';
   resolution?: 'raw' | '15m' | '1h' | '1d';
 }
 

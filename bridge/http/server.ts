@@ -13,6 +13,7 @@ import { createAuth } from './auth.ts';
 import type { HttpDeps, HttpServer } from './deps.ts';
 import { describeValidation, errorBody } from './errors.ts';
 import { type EventHub, registerEvents } from './events.ts';
+import { registerHardwareApi } from './hardware.ts';
 import { bridgeFamilies, renderFamilies } from './metrics.ts';
 import { loadOrCreateToken, tokenFileFor } from './token.ts';
 
@@ -127,6 +128,7 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
   const ready = (async () => {
     await app.register(compress, { global: true, threshold: 1024 });
     registerApi(app, ctx);
+    registerHardwareApi(app, ctx);
     hub = registerEvents(app, ctx);
 
     app.get('/metrics', async (_req, reply) => {

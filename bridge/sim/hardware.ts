@@ -49,6 +49,7 @@ type Extras = Pick<
   | 'breakerSample'
   | 'sensors'
   | 'externalSample'
+  | 'externalValue'
   | 'tripBreaker'
   | 'resetBreaker'
   | 'checkTrips'
@@ -135,6 +136,17 @@ export function createHardware(d: HardwareDeps): Extras {
     return { current, peakCurrent: current * 1.08, tripped: hw.isTripped(unit, b, t) };
   }
 
+  /** A numeric sensor's value at `t` (an override wins), without touching the thresholds' memory. */
+  function valueAt(unit: number, id: number, t: number): number {
+    const s = sensorOf(unit, id);
+    return (
+      hw.override(unit, id)?.value ??
+      (s.type === ExtraSensorType.humidity
+        ? humidityAt(d.seed, unit, t, d.tzMs)
+        : temperatureAt(d.seed, unit, t, d.tzMs))
+    );
+  }
+
   function externalSample(unit: number, id: number, t: number): ExternalSample {
     const s = sensorOf(unit, id);
     const o = hw.override(unit, id);
@@ -146,11 +158,7 @@ export function createHardware(d: HardwareDeps): Extras {
       case ExtraSensorType.waterDetection:
         return { value: 0, state: o?.active ? SensorState.alarmed : SensorState.normal };
       default: {
-        const x =
-          o?.value ??
-          (s.type === ExtraSensorType.humidity
-            ? humidityAt(d.seed, unit, t, d.tzMs)
-            : temperatureAt(d.seed, unit, t, d.tzMs));
+        const x = valueAt(unit, id, t);
         const state = s.thresholds
           ? hw.memory.state(`${unit}.ext.${id}`, x, s.thresholds)
           : SensorState.normal;
@@ -167,6 +175,10 @@ export function createHardware(d: HardwareDeps): Extras {
       return (sensors[unit] ?? []).filter((s) => !hw.isUnplugged(unit, s.id));
     },
     externalSample,
+    externalValue: (unit, id, t) => {
+      const s = sensorOf(unit, id);
+      return Math.round(valueAt(unit, id, t) * 10 ** s.decimals);
+    },
     tripBreaker(unit, b, t) {
       d.checkUnit(unit);
       checkBreaker(unit, b);

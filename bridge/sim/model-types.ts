@@ -129,6 +129,11 @@ export interface SimModel {
   /** The unit's external sensors that are plugged in. */
   sensors(unit: number): readonly SimExternalSensor[];
   externalSample(unit: number, sensor: number, timeMs: number): ExternalSample;
+  /**
+   * A numeric sensor's raw value at a time (as externalSample serves it) without updating the state's
+   * hysteresis: what the backfill reads for past times (history-hardware.ts) while live polls go on.
+   */
+  externalValue(unit: number, sensor: number, timeMs: number): number;
   /** A protector trips (by overload: checkTrips) or a test trips it; reset closes it again. */
   tripBreaker(unit: number, breaker: number, timeMs: number): void;
   resetBreaker(unit: number, breaker: number, timeMs: number): void;

@@ -1,5 +1,6 @@
 import { PERIODS, type Period, type View } from '../../../bridge/facts/periods.ts';
 import type { EventJson } from '../../../bridge/history/events.ts';
+import type { SensorDataJson as SensorData } from '../../../bridge/http/hardware.ts';
 import type {
   CurrentStatusJson,
   EnergySeriesJson as EnergySeries,
@@ -10,7 +11,7 @@ import type {
 
 /** The bridge's API (docs/http.md), relative to the page's origin. */
 
-export type { CurrentStatusJson, EnergySeries, OutletJson, PduJson, PowerSeries };
+export type { CurrentStatusJson, EnergySeries, OutletJson, PduJson, PowerSeries, SensorData };
 export { PERIODS, type Period, type View };
 /** A period, or a custom range in ms. */
 export type Range = { period: Period } | { from: number; to: number };
@@ -74,8 +75,25 @@ export function fetchSeries<K extends 'power' | 'energy'>(
   );
 }
 
+/** The history of a unit's external sensors or lines (GET /api/sensor-data). */
+export function fetchSensorData(
+  q: { pdu: string; range: Range; kind: 'sensor' | 'line'; points: number },
+  signal?: AbortSignal,
+): Promise<SensorData> {
+  const points = Math.max(10, Math.min(2000, Math.round(q.points)));
+  return getJson(
+    `api/sensor-data?pdu=${encodeURIComponent(q.pdu)}&${rangeParams(q.range)}&kind=${q.kind}&points=${points}`,
+    signal,
+  );
+}
+
 export function exportUrl(q: { pdu: string; range: Range; view: View }): string {
   return `api/export-data?pdu=${encodeURIComponent(q.pdu)}&${rangeParams(q.range)}&view=${q.view}&format=csv`;
+}
+
+/** The CSV of a unit's sensors' or lines' series over a range (kind= on GET /api/export-data). */
+export function hardwareExportUrl(q: { pdu: string; range: Range; kind: 'sensor' | 'line' }): string {
+  return `api/export-data?pdu=${encodeURIComponent(q.pdu)}&${rangeParams(q.range)}&kind=${q.kind}&format=csv`;
 }
 
 export type RenameAnswer =

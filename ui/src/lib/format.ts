@@ -50,7 +50,7 @@ export function clock(ms: number | null | undefined, now = Date.now()): string {
 export const fullTime = (ms: number) => full.format(ms);
 
 /** Decimals that tell ticks `step` apart (0.005 apart: three), never more than four. */
-const decimalsFor = (step: number) =>
+export const decimalsFor = (step: number) =>
   step > 0 ? Math.min(4, Math.max(0, -Math.floor(Math.log10(step) + 1e-9))) : 0;
 
 /** An axis tick with its unit, as precise as the step; kW on an axis that reaches 1000 W. */

@@ -5,7 +5,7 @@ import type { Chart } from 'chart.js';
  * (navigator.webdriver), so a test can check what Chart.js draws (a dataset hidden by the legend)
  * rather than the panel's own idea of it. A browser not driven by automation never gets it.
  */
-export function exposeChart(kind: 'power' | 'energy', chart: Chart | undefined): void {
+export function exposeChart(kind: string, chart: Chart | undefined): void {
   if (!navigator.webdriver) return;
   const w = window as unknown as { r2mCharts?: Record<string, Chart | undefined> };
   w.r2mCharts ??= {};
@@ -13,7 +13,7 @@ export function exposeChart(kind: 'power' | 'energy', chart: Chart | undefined):
 }
 
 /** Drop `chart` from window.r2mCharts, unless a newer chart of that kind has replaced it already. */
-export function forgetChart(kind: 'power' | 'energy', chart: Chart | undefined): void {
+export function forgetChart(kind: string, chart: Chart | undefined): void {
   const w = window as unknown as { r2mCharts?: Record<string, Chart | undefined> };
   const charts = w.r2mCharts;
   if (charts && charts[kind] === chart) charts[kind] = undefined;
