@@ -102,7 +102,7 @@ export function report(
         `3-phase ${pass(verdict.hardwareRequests)} (${hardware.steadyRequests} ≤ ${TARGET_HARDWARE_REQUESTS}), ` +
         (verdict.speed === undefined
           ? 'poll cycle SKIPPED (no exporter)'
-          : `poll cycle ${pass(verdict.speed)} (ours/exporter ${ratios} ≤ 1)`),
+          : `poll cycle ${pass(verdict.speed)} (ours/exporter ${ratios} ≤ ${TARGETS.pollRatio})`),
     );
   }
   if (!verdict.requests || !verdict.hardwareRequests || verdict.speed === false) process.exitCode = 1;

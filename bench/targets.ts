@@ -7,8 +7,8 @@ export const TARGETS = {
   snmpRequests: 8,
   /** …of a 36-outlet 3-phase PDU with 6 overcurrent protectors and 4 external sensors, alarm states included. */
   snmpRequestsHardware: 10,
-  /** Our poll cycle ÷ prometheus-snmp-exporter's scrape of the same columns, same agent: no slower. */
-  pollRatio: 1,
+  /** Our poll cycle ÷ prometheus-snmp-exporter's scrape of the same columns on the same agent. */
+  pollRatio: 0.25,
   /** 200 simulated PDUs polled every 10 s by one bridge with the embedded broker: CPU, fraction of a core. */
   scaleCpu: 1 / 3,
   /** …and its resident memory, MB. */

@@ -15,6 +15,8 @@ export interface BatchSize {
   tooBig(size: number, oid: string): void;
   /** A request of `size` varbinds was answered. */
   ok(size: number): void;
+  /** No probing left to do: never a tooBig, or the largest size that worked is next to one that failed. */
+  readonly settled: boolean;
 }
 
 export function createBatchSize(start: number): BatchSize {
@@ -24,6 +26,9 @@ export function createBatchSize(start: number): BatchSize {
   return {
     get value() {
       return value;
+    },
+    get settled() {
+      return !Number.isFinite(failed) || failed - worked <= 1;
     },
     tooBig(size, oid) {
       if (size <= 1)

@@ -15,6 +15,12 @@ export { SnmpError, type SnmpErrorKind } from './wire.ts';
 
 export type SnmpValue = number | string | bigint;
 
+/**
+ * GET requests a session keeps outstanding at once after its first answer. Four datagrams of at most
+ * a message size each are nothing to an agent's receive buffer, and a PX answers them in turn.
+ */
+export const GET_IN_FLIGHT = 4;
+
 export interface SnmpTarget {
   host: string;
   port: number;
@@ -128,20 +134,48 @@ export function createSnmpClient(target: SnmpTarget): SnmpClient {
     }
   }
 
+  /**
+   * GET any number of OIDs in batches the agent accepts. One batch at a time while the message size
+   * is still being learnt (and a v3 session's engine discovered); once a batch was answered and the
+   * size settled, the rest are pipelined, at most GET_IN_FLIGHT requests outstanding: a poll's
+   * batches are independent, so a cycle costs about one round trip per GET_IN_FLIGHT batches instead
+   * of one per batch (docs/snmp.md).
+   */
   async function get(oids: readonly string[]): Promise<Map<string, SnmpValue>> {
     const out = new Map<string, SnmpValue>();
-    for (let i = 0; i < oids.length; ) {
-      const batch = oids.slice(i, i + limits.get.value);
+    let rest = [...oids];
+    /** One batch from the front of `rest`; on tooBig its OIDs stay there for a narrower one. */
+    async function one(): Promise<void> {
+      const batch = rest.splice(0, limits.get.value);
       try {
         await getBatch(batch, out);
       } catch (error) {
         if (!(error instanceof SnmpError && error.kind === 'tooBig')) throw error;
         // Strictly fewer varbinds next time, or an error naming the OID when one alone is too big.
+        // Batches of one size failing together narrow it once: tooBig is idempotent for a size.
         limits.get.tooBig(batch.length, batch[0]!);
-        continue;
+        rest = [...batch, ...rest];
       }
-      i += batch.length;
     }
+    let answered = false;
+    while (rest.length > 0 && !(answered && limits.get.settled)) {
+      const left = rest.length;
+      await one();
+      answered ||= rest.length < left;
+    }
+    let failed = false;
+    const worker = async () => {
+      while (!failed && rest.length > 0) {
+        try {
+          await one();
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }
+    };
+    const batches = Math.ceil(rest.length / limits.get.value);
+    await Promise.all(Array.from({ length: Math.min(GET_IN_FLIGHT, batches) }, worker));
     return out;
   }
 

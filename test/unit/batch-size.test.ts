@@ -28,7 +28,18 @@ describe('the learnt batch size', () => {
       expect(r.tooBig).toBeLessThanOrEqual(12);
       // Converged: the last requests are all the same, accepted size.
       expect(r.sent.slice(-10)).toEqual(Array(10).fill(fits));
+      // And it says so: the session pipelines its GETs only once nothing is left to probe.
+      expect(r.size.settled, `fits ${fits}`).toBe(true);
     }
+  });
+
+  it('is settled until a tooBig, then not until the size is found', () => {
+    const size = createBatchSize(60);
+    expect(size.settled).toBe(true);
+    size.tooBig(60, 'x');
+    expect(size.settled).toBe(false);
+    size.ok(30);
+    expect(size.settled).toBe(false);
   });
 
   it('never goes above the size it started with', () => {
