@@ -32,7 +32,7 @@ describe('compact payload storage', () => {
       Buffer.from('Büro Kühlschrank ☕'),
     ];
     const stored = payloads.map((p) => c.pack(p));
-    payloads.forEach((p, i) => expect(c.unpack(stored[i]!).equals(p), String(i)).toBe(true));
+    for (const [i, p] of payloads.entries()) expect(c.unpack(stored[i]!).equals(p), String(i)).toBe(true);
     const d = payloads.map((p) => c.deflate(p));
     payloads.forEach((p, i) => {
       const x = d[i];
