@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AvailabilityChange } from '../bus.ts';
 import type { PduReading } from '../readings.ts';
 import { createAnnouncer } from './announcer.ts';
+import { createBacklog } from './backlog.ts';
 import { createCoalescer } from './birth.ts';
 import type { MqttBridge, MqttBridgeDeps, PollMeta } from './bridge-types.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
@@ -54,9 +55,14 @@ export function createMqttBridge({
 
   const online = () => Boolean(conn?.connected) && swept && !stopping;
 
+  // What waits on the socket to the broker (backlog.ts): the outbox holds back above a limit.
+  const backlog = createBacklog({
+    waiting: () => conn?.client.stream?.writableLength ?? 0,
+    resume: () => flushAll(false),
+  });
   const outbox = createOutbox({
     refreshMs: mqtt.refreshInterval * 1000,
-    online,
+    online: () => online() && backlog.open(),
     send: (topic, payload) =>
       conn?.client.publish(topic, payload, { qos: 1, retain: true }, (err) => {
         if (err) log.warn({ topic, err: err.message }, 'publish failed');
@@ -246,6 +252,7 @@ export function createMqttBridge({
     async stop() {
       for (const off of unsubscribe.splice(0)) off();
       own.stop();
+      backlog.stop();
       surface?.stop();
       stopping = true;
       births.stop();

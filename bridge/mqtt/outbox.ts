@@ -50,7 +50,12 @@ export function createOutbox({ refreshMs, online, send, now = Date.now }: Outbox
   const pendingClears = new Set<string>();
 
   function sync(topic: string, force = false): void {
-    if (!online()) return;
+    if (!online()) {
+      // A forced send held back (a restore while the socket is backlogged, backlog.ts) is owed: the
+      // next flush sends the topic even though its payload did not change.
+      if (force) sent.delete(topic);
+      return;
+    }
     const current = state.get(topic);
     const payload = current ?? discovery.get(topic);
     if (payload === undefined) return;
