@@ -4,9 +4,9 @@ import type { PduReading } from '../readings.ts';
 import { createAnnouncer } from './announcer.ts';
 import { createBacklog } from './backlog.ts';
 import { createCoalescer } from './birth.ts';
-import type { MqttBridge, MqttBridgeDeps, PollMeta } from './bridge-types.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { type Connection, openConnection, redactUrl } from './client.ts';
+import type { MqttConsumer, MqttConsumerDeps, PollMeta } from './consumer-types.ts';
 import { bridgeDeviceKey } from './discovery.ts';
 import { createOutbox } from './outbox.ts';
 import { createOwnTopics } from './own-topics.ts';
@@ -18,12 +18,12 @@ import { type BridgeSurface, createBridgeSurface } from './surface.ts';
 import { slug, topics } from './topics.ts';
 
 export type {
-  MqttBridge,
-  MqttBridgeDeps,
-  MqttBridgeOptions,
+  MqttConsumer,
+  MqttConsumerDeps,
+  MqttOptions,
   MqttPduOptions,
   PollMeta,
-} from './bridge-types.ts';
+} from './consumer-types.ts';
 
 /**
  * The MQTT side of the bridge, a consumer of the bus: retained state after every good poll (only what
@@ -34,7 +34,7 @@ export type {
  * its own value back.
  */
 
-export function createMqttBridge({
+export function createMqttConsumer({
   log,
   mqtt,
   pdus,
@@ -44,7 +44,7 @@ export function createMqttBridge({
   restoreDelayMs = 1000,
   self,
   healthMs,
-}: MqttBridgeDeps): MqttBridge {
+}: MqttConsumerDeps): MqttConsumer {
   const t = topics(mqtt);
   const unitTopics = new Map<string, Set<string>>(); // unit id -> its state topics
   const unsubscribe: (() => void)[] = [];
