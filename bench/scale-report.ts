@@ -114,6 +114,11 @@ export interface ScaleResult {
   mqttMessages: number | undefined;
   logLines: number;
   exit: { code: number | null; signal: string | null; ms: number; killed: boolean };
+  /**
+   * The machine's load average (1, 5, 15 min) at the window's start and end: other processes take the
+   * CPU the daemon and the agents need (the CPU figure depends on it; RSS mostly does not).
+   */
+  load?: { start: number[]; end: number[] };
 }
 
 /** What `--json` prints (scripts/readme-bench.ts renders the README's table from it). */
@@ -185,6 +190,10 @@ export function report(r: ScaleResult, json: boolean): void {
       `${r.exit.killed ? 'KILLED after 30 s, ' : ''}code ${r.exit.code}${r.exit.signal ? ` signal ${r.exit.signal}` : ''}, ${r.exit.ms.toFixed(0)} ms`,
     );
     row('daemon log lines (level warn)', String(r.logLines));
+    if (r.load) {
+      const l = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
+      row('machine load average window start → end', `${l(r.load.start)} → ${l(r.load.end)}`);
+    }
     row('/metrics size (scraped at window start and end)', `${(r.metricsBytes / 1e6).toFixed(1)} MB`);
     console.log(
       `verdict: cycles ${pass(verdict.cycles)} (${r.missed} missed, ${r.failures} failed, ${r.polls}/${r.expectedPolls} polls), ` +
@@ -192,6 +201,7 @@ export function report(r: ScaleResult, json: boolean): void {
         `RSS ${pass(verdict.rss)} (${rssMb.toFixed(0)} MB < ${r.target.rssMb} MB), ` +
         `exit ${pass(verdict.exit)} (code ${r.exit.code})`,
     );
+    console.log('where the memory goes, and what changed it: docs/architecture.md, "Memory"');
   }
   if (!verdict.cycles || !verdict.cpu || !verdict.rss || !verdict.exit) process.exitCode = 1;
 }

@@ -16,7 +16,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { root } from '../bin/code.js';
@@ -159,6 +159,7 @@ async function main() {
     if (unpolled.length > 0) throw new Error(`raritan_pdu_polls_total < 1 for ${unpolled.join(', ')}`);
     const agentsBefore = await agents.stats();
     const subBefore = sub?.count() ?? 0;
+    const load0 = loadavg();
     const rss0 = memory(pid).rss;
     const c0 = cpuTicks(pid);
     const w0 = performance.now();
@@ -167,6 +168,7 @@ async function main() {
     check();
     const cpuWindowS = (cpuTicks(pid) - c0) / hz;
     const wallS = (performance.now() - w0) / 1000;
+    const load1 = loadavg();
     measuring = false;
     const agentsAfter = await agents.stats();
     const mqttMessages = sub ? sub.count() - subBefore : undefined;
@@ -229,6 +231,7 @@ async function main() {
         mqttMessages,
         logLines: daemon.logLines().length,
         exit: { code: stopped.code, signal: stopped.signal, ms: stopped.ms, killed: stopped.killed },
+        load: { start: load0, end: load1 },
       },
       Boolean(args.json),
     );

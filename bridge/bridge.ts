@@ -11,7 +11,7 @@ import type { MetricFamily, StatusSource } from './http/deps.ts';
 import { createHttpServer } from './http/server.ts';
 import { createStatusBoard } from './http/status.ts';
 import type { Logger } from './log.ts';
-import { createMqttBridge, type MqttBridge } from './mqtt/bridge.ts';
+import { createMqttConsumer, type MqttConsumer } from './mqtt/consumer.ts';
 import { pduWebPage } from './mqtt/discovery.ts';
 import { createPoller, type Poller } from './poller.ts';
 import { createBridgeSelf } from './self.ts';
@@ -40,7 +40,7 @@ export interface Bridge {
   readonly pollers: readonly Poller[];
   readonly bus: Bus;
   readonly history: History;
-  readonly mqtt: MqttBridge;
+  readonly mqtt: MqttConsumer;
   readonly commands: Commands;
   readonly status: StatusSource;
   readonly consumers: readonly Consumer[];
@@ -167,7 +167,7 @@ export function createBridge(options: BridgeOptions): Bridge {
     requestedPolls: (source) => scheduler.polls.get(source) ?? 0,
   });
 
-  const mqtt = createMqttBridge({
+  const mqtt = createMqttConsumer({
     log,
     bus,
     self,

@@ -2,7 +2,7 @@ import { protectedOf } from '../facts/outlet-rules.ts';
 import type { Logger } from '../log.ts';
 import { type PduReading, sourceOfUnit } from '../readings.ts';
 import { VERSION } from '../version.ts';
-import type { MqttPduOptions } from './bridge.ts';
+import type { MqttPduOptions } from './consumer.ts';
 import { buildDiscovery, type DiscoveryOptions, withRemovals } from './discovery.ts';
 import { hardwareShape } from './discovery-hardware.ts';
 import type { Outbox } from './outbox.ts';

@@ -3,7 +3,7 @@
  * discovery and state again (HA MQTT docs, "Birth and last will messages"). A burst of them, a flapping
  * HA or anyone allowed to publish the status topic, must not make the bridge republish everything once
  * per message (200 births in 0.24 s were 15,758 messages): the first waits a moment for the rest of
- * the burst, and two republishes are at least `minSpacingMs` apart. One owner: mqtt/bridge.ts asks it.
+ * the burst, and two republishes are at least `minSpacingMs` apart. One owner: mqtt/consumer.ts asks it.
  */
 
 export interface Coalescer {

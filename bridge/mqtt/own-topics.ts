@@ -38,13 +38,18 @@ export function createOwnTopics(deps: {
   const own = new Set([t.bridgeState, t.bridgeInfo, t.bridgeHealth]);
   // A restore waits a moment: a burst of overwrites is answered once, and a broker going down (which
   // may hand the bridge its own last will on the way out) gets no publish into a closing connection.
-  const pending = new Map<string, NodeJS.Timeout>();
+  const pending = new Map<string, { timer: NodeJS.Timeout; payload: Buffer }>();
 
   function restore(topic: string, payload: Buffer): void {
-    if (pending.has(topic)) return;
+    const waiting = pending.get(topic);
+    if (waiting) {
+      waiting.payload = payload;
+      return;
+    }
     const timer = setTimeout(() => {
+      const latest = pending.get(topic)?.payload ?? payload;
       pending.delete(topic);
-      if (!online() || !outbox.overwritten(topic, payload)) return;
+      if (!online() || !outbox.overwritten(topic, latest)) return;
       const verdict = restores.allow(topic);
       if (verdict === 'restore') {
         log.warn({ topic }, "another client overwrote one of the bridge's retained topics: restored");
@@ -57,7 +62,7 @@ export function createOwnTopics(deps: {
       }
     }, deps.delayMs);
     timer.unref();
-    pending.set(topic, timer);
+    pending.set(topic, { timer, payload });
   }
 
   return {
@@ -68,7 +73,19 @@ export function createOwnTopics(deps: {
       return o.discovery && topic.startsWith(`${o.discoveryPrefix}/device/`);
     },
     received(topic, payload) {
-      if (online() && outbox.overwritten(topic, payload)) restore(topic, payload);
+      if (!online()) return;
+      if (outbox.overwritten(topic, payload)) {
+        restore(topic, payload);
+        return;
+      }
+      // The bridge's own value is the broker's latest again. An echo of the bridge's previous value
+      // (bridge/info rebuilt while the echo was on its way, seconds apart while 200 PDUs start up)
+      // looked like an overwrite; its restore is dropped here, not counted towards giving up.
+      const waiting = pending.get(topic);
+      if (waiting) {
+        clearTimeout(waiting.timer);
+        pending.delete(topic);
+      }
     },
     legacyState(found) {
       if (t.bridgeState === t.legacyBridgeState) return undefined;
@@ -82,7 +99,7 @@ export function createOwnTopics(deps: {
       return t.legacyBridgeState;
     },
     stop() {
-      for (const timer of pending.values()) clearTimeout(timer);
+      for (const { timer } of pending.values()) clearTimeout(timer);
       pending.clear();
     },
   };

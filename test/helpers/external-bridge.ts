@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { createCommands } from '../../bridge/commands.ts';
 import { type Logger, silentLogger } from '../../bridge/log.ts';
-import { createMqttBridge, type MqttBridge, type MqttBridgeOptions } from '../../bridge/mqtt/bridge.ts';
+import { createMqttConsumer, type MqttConsumer, type MqttOptions } from '../../bridge/mqtt/consumer.ts';
 import { bridgeRoot } from '../../bridge/mqtt/topics.ts';
 import type { PduReading, PollResult } from '../../bridge/readings.ts';
 import { type CapturedLog, type LogEntry, WARN } from './log-capture.ts';
@@ -29,10 +29,10 @@ export function poll(units: PduReading[] = [sampleReading()]): PollResult {
 
 export interface ExternalKit {
   startBridge(
-    over: Partial<MqttBridgeOptions> & { url: string },
+    over: Partial<MqttOptions> & { url: string },
     log?: Logger,
     startWaitMs?: number,
-  ): Promise<{ bridge: MqttBridge; baseTopic: string }>;
+  ): Promise<{ bridge: MqttConsumer; baseTopic: string }>;
   /** A temp dir removed by cleanup(). */
   tempDir(): string;
   /** Stops every bridge started, removes every temp dir (afterAll). */
@@ -40,13 +40,13 @@ export interface ExternalKit {
 }
 
 export function externalKit(): ExternalKit {
-  const bridges: MqttBridge[] = [];
+  const bridges: MqttConsumer[] = [];
   const dirs: string[] = [];
   return {
     async startBridge(over, log = silentLogger, startWaitMs = 10_000) {
       seq++;
       const baseTopic = `ext${seq}`;
-      const bridge = createMqttBridge({
+      const bridge = createMqttConsumer({
         log,
         mqtt: {
           port: 0,
@@ -81,7 +81,7 @@ export function externalKit(): ExternalKit {
 
 /** What a subscriber (with `options` to get in) finds retained once the bridge has published a poll. */
 export async function stateArrives(
-  bridge: MqttBridge,
+  bridge: MqttConsumer,
   baseTopic: string,
   url: string,
   options: Parameters<typeof retained>[2] = {},
@@ -104,7 +104,11 @@ export async function stateArrives(
  * `reason`; mqtt.js reports a TLS failure twice), a second attempt after the backoff (it keeps
  * trying), polls accepted, and no password in any line.
  */
-export async function refusedAndStillUp(bridge: MqttBridge, cap: CapturedLog, reason: RegExp): Promise<void> {
+export async function refusedAndStillUp(
+  bridge: MqttConsumer,
+  cap: CapturedLog,
+  reason: RegExp,
+): Promise<void> {
   expect(bridge.connected).toBe(false);
   const isError = (e: LogEntry) => e.level === WARN && e.msg === 'MQTT connection error';
   const isRetry = (e: LogEntry) => e.msg === 'MQTT reconnect scheduled';

@@ -89,7 +89,7 @@ export function goodPoll(
 }
 
 /**
- * What the poller and the bus do for a direct MqttBridge in a test: availability first (the poller
+ * What the poller and the bus do for a direct MqttConsumer in a test: availability first (the poller
  * owns it), then the poll.
  */
 export function publishGoodPoll(

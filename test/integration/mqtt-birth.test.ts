@@ -2,7 +2,7 @@ import { connectAsync } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommands } from '../../bridge/commands.ts';
 import { silentLogger } from '../../bridge/log.ts';
-import { createMqttBridge, type MqttBridge } from '../../bridge/mqtt/bridge.ts';
+import { createMqttConsumer, type MqttConsumer } from '../../bridge/mqtt/consumer.ts';
 import { retained, watch } from '../helpers/mqtt-client.ts';
 import { goodPoll, sampleReading } from '../helpers/mqtt-sample.ts';
 
@@ -13,11 +13,11 @@ import { goodPoll, sampleReading } from '../helpers/mqtt-sample.ts';
 
 const BASE = 'births';
 const PREFIX = 'habirth';
-let bridge: MqttBridge;
+let bridge: MqttConsumer;
 let url: string;
 
 beforeAll(async () => {
-  bridge = createMqttBridge({
+  bridge = createMqttConsumer({
     log: silentLogger,
     mqtt: {
       url: '',

@@ -4,7 +4,6 @@ import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCommands } from '../../bridge/commands.ts';
 import { silentLogger } from '../../bridge/log.ts';
-import { createMqttBridge, type MqttBridge } from '../../bridge/mqtt/bridge.ts';
 import { createEmbeddedBroker } from '../../bridge/mqtt/broker.ts';
 import {
   BRIDGE_USER,
@@ -12,6 +11,7 @@ import {
   OTHERS_RETAINED_BYTES,
   othersMayPublish,
 } from '../../bridge/mqtt/broker-rules.ts';
+import { createMqttConsumer, type MqttConsumer } from '../../bridge/mqtt/consumer.ts';
 import { captureLog } from '../helpers/log-capture.ts';
 import { retained, watch } from '../helpers/mqtt-client.ts';
 import { goodPoll, sampleReading } from '../helpers/mqtt-sample.ts';
@@ -26,11 +26,11 @@ import { goodPoll, sampleReading } from '../helpers/mqtt-sample.ts';
 const BASE = 'rules';
 const PREFIX = 'hadisc';
 const captured = captureLog();
-let bridge: MqttBridge;
+let bridge: MqttConsumer;
 let url: string;
 
 beforeAll(async () => {
-  bridge = createMqttBridge({
+  bridge = createMqttConsumer({
     log: captured.log,
     mqtt: {
       url: '',

@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Commands, createCommands } from '../../bridge/commands.ts';
 import { silentLogger } from '../../bridge/log.ts';
-import { createMqttBridge, type MqttBridge, type MqttBridgeOptions } from '../../bridge/mqtt/bridge.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from '../../bridge/mqtt/broker.ts';
+import { createMqttConsumer, type MqttConsumer, type MqttOptions } from '../../bridge/mqtt/consumer.ts';
 import { buildDiscovery } from '../../bridge/mqtt/discovery.ts';
 import { topics } from '../../bridge/mqtt/topics.ts';
 import type { PduReading, PollResult } from '../../bridge/readings.ts';
@@ -80,7 +80,7 @@ for (const [name, start, available] of brokers) {
   describe.skipIf(!available)(`MQTT bridge on ${name}`, () => {
     if (!available) it.skip(mosquittoSkipMessage, () => {});
     let broker: Broker;
-    const bridges: MqttBridge[] = [];
+    const bridges: MqttConsumer[] = [];
 
     beforeAll(async () => {
       broker = await start();
@@ -90,7 +90,7 @@ for (const [name, start, available] of brokers) {
       await broker?.stop();
     });
 
-    function options(over: Partial<MqttBridgeOptions> = {}): MqttBridgeOptions {
+    function options(over: Partial<MqttOptions> = {}): MqttOptions {
       seq++;
       return {
         url: broker.url,
@@ -104,8 +104,8 @@ for (const [name, start, available] of brokers) {
       };
     }
 
-    async function startBridge(mqtt: MqttBridgeOptions, allowSwitching = false): Promise<MqttBridge> {
-      const b = createMqttBridge({
+    async function startBridge(mqtt: MqttOptions, allowSwitching = false): Promise<MqttConsumer> {
+      const b = createMqttConsumer({
         log: silentLogger,
         mqtt,
         pdus: [{ id: 'pdu1', allowSwitching, canWrite: true, protectedOutlets: [], maxNameLength: 64 }],
@@ -212,11 +212,11 @@ for (const [name, start, available] of brokers) {
       const w = await watch(broker.url, [topics(k).bridgeState]);
       const root = resolve(import.meta.dirname, '../..');
       const code = `
-        import { createMqttBridge } from '${root}/bridge/mqtt/bridge.ts';
+        import { createMqttConsumer } from '${root}/bridge/mqtt/consumer.ts';
         import { createCommands } from '${root}/bridge/commands.ts';
         import { silentLogger as log } from '${root}/bridge/log.ts';
         const commands = createCommands({ log, control: () => undefined, afterChange: async () => {} });
-        const b = createMqttBridge({ log, mqtt: ${JSON.stringify(k)}, pdus: [], commands });
+        const b = createMqttConsumer({ log, mqtt: ${JSON.stringify(k)}, pdus: [], commands });
         await b.start();
         process.stdout.write(b.connected ? 'ready\\n' : 'not connected\\n');
         setInterval(() => {}, 1000);`;

@@ -4,8 +4,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommands, type OutletControl } from '../../bridge/commands.ts';
 import { silentLogger } from '../../bridge/log.ts';
-import { createMqttBridge, type MqttBridge } from '../../bridge/mqtt/bridge.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from '../../bridge/mqtt/broker.ts';
+import { createMqttConsumer, type MqttConsumer } from '../../bridge/mqtt/consumer.ts';
 import { bridgeRoot } from '../../bridge/mqtt/topics.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
 import { createOutletControl } from '../../bridge/snmp/control.ts';
@@ -48,7 +48,7 @@ const PDUS: Pdu[] = [
 let agent: SimAgent;
 let broker: EmbeddedBroker;
 let url: string;
-let bridge: MqttBridge;
+let bridge: MqttConsumer;
 let w: Watcher;
 const readers = new Map<string, PduReader>();
 const writers: SnmpClient[] = [];
@@ -124,7 +124,7 @@ describe.skipIf(!existsSync(SNMPGET))('MQTT commands against the simulated PDU',
       control: (id) => controls.get(id),
       afterChange: pollNow,
     });
-    bridge = createMqttBridge({
+    bridge = createMqttConsumer({
       log: silentLogger,
       mqtt: {
         url,

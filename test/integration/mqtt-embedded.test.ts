@@ -2,8 +2,8 @@ import { connectAsync } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCommands } from '../../bridge/commands.ts';
 import { silentLogger } from '../../bridge/log.ts';
-import { createMqttBridge, type MqttBridge } from '../../bridge/mqtt/bridge.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from '../../bridge/mqtt/broker.ts';
+import { createMqttConsumer, type MqttConsumer } from '../../bridge/mqtt/consumer.ts';
 import { freeTcpPort } from '../../support/ports.ts';
 import { retained, watch } from '../helpers/mqtt-client.ts';
 import { goodPoll, publishGoodPoll, sampleReading } from '../helpers/mqtt-sample.ts';
@@ -73,7 +73,7 @@ describe('embedded broker', () => {
       control: () => undefined,
       afterChange: async () => {},
     });
-    const bridge: MqttBridge = createMqttBridge({
+    const bridge: MqttConsumer = createMqttConsumer({
       log: silentLogger,
       mqtt: {
         url: '',
@@ -102,7 +102,7 @@ describe('embedded broker behind the bridge, with credentials', () => {
       control: () => undefined,
       afterChange: async () => {},
     });
-    const bridge = createMqttBridge({
+    const bridge = createMqttConsumer({
       log: silentLogger,
       mqtt: {
         url,
@@ -136,7 +136,7 @@ describe('a broker that is not there yet', () => {
       control: () => undefined,
       afterChange: async () => {},
     });
-    const bridge = createMqttBridge({
+    const bridge = createMqttConsumer({
       log: silentLogger,
       mqtt: {
         url,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommands } from '../../bridge/commands.ts';
-import { createMqttBridge, type MqttBridge } from '../../bridge/mqtt/bridge.ts';
+import { createMqttConsumer, type MqttConsumer } from '../../bridge/mqtt/consumer.ts';
 import {
   hasMosquitto,
   type Mosquitto,
@@ -22,11 +22,11 @@ if (!hasMosquitto) console.warn(mosquittoSkipMessage);
 describe.skipIf(!hasMosquitto)('reconnecting to a broker that is back', () => {
   const captured = captureLog('debug');
   let broker: Mosquitto;
-  let bridge: MqttBridge;
+  let bridge: MqttConsumer;
 
   beforeAll(async () => {
     broker = await startMosquitto();
-    bridge = createMqttBridge({
+    bridge = createMqttConsumer({
       log: captured.log,
       mqtt: {
         url: broker.url,

@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { HttpDeps } from '../../bridge/http/deps.ts';
-import type { MqttBridgeOptions, MqttPduOptions } from '../../bridge/mqtt/bridge.ts';
+import type { MqttOptions, MqttPduOptions } from '../../bridge/mqtt/consumer.ts';
 import {
   type Config,
   type ConfigOverrides,
@@ -107,7 +107,7 @@ describe('the Config type derived from the schema', () => {
   });
 
   it('is what the MQTT and HTTP modules take, as it is', () => {
-    expectTypeOf<Config['mqtt']>().toExtend<MqttBridgeOptions>();
+    expectTypeOf<Config['mqtt']>().toExtend<MqttOptions>();
     expectTypeOf<Config['http']>().toEqualTypeOf<HttpDeps['config']>();
     expectTypeOf<PduConfig & { canWrite: boolean }>().toExtend<MqttPduOptions>();
   });

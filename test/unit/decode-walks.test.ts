@@ -121,6 +121,32 @@ describe.skipIf(!px3)('decoding the real PX3 walk (24 outlets)', () => {
     // (7 values + 7 states) + 2 temperature probes (value, state) + 6 door, lock and handle contacts (state).
     expect(oids.length).toBe(24 * 9 + 14 + 2 * 2 + 6);
   });
+
+  it('keeps one spec object per distinct sensor spec, shared by the outlets (the layout lives as long as the PDU)', () => {
+    const outlets = layout!.units[0]!.outlets;
+    const all = outlets.flatMap((o) => [...o.sensors.values()]);
+    const distinct = new Set(all);
+    expect(all.length).toBeGreaterThanOrEqual(24 * 6);
+    expect(distinct.size).toBeLessThan(all.length / 10);
+    // Equal specs are one object, unequal ones stay apart (the 16 A outlets' current thresholds).
+    const byContent = new Map<string, unknown>();
+    for (const o of outlets)
+      for (const [type, spec] of o.sensors) {
+        const content = JSON.stringify([type, spec]);
+        if (!byContent.has(content)) byContent.set(content, spec);
+        expect(spec).toBe(byContent.get(content));
+      }
+    expect(byContent.size).toBe(distinct.size);
+    const firstSpec = [...outlets[0]!.sensors.values()][0]!;
+    expect(Object.keys(firstSpec)).toEqual([
+      'decimals',
+      'units',
+      'signed',
+      'available',
+      'enabled',
+      'thresholds',
+    ]);
+  });
 });
 
 describe.skipIf(!px2)('decoding the real PX2 walk (12 outlets, current and power only)', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../bridge/log.ts';
 import { createAnnouncer } from '../../bridge/mqtt/announcer.ts';
-import type { MqttPduOptions } from '../../bridge/mqtt/bridge.ts';
+import type { MqttPduOptions } from '../../bridge/mqtt/consumer.ts';
 import { buildDiscovery } from '../../bridge/mqtt/discovery.ts';
 import { createOutbox } from '../../bridge/mqtt/outbox.ts';
 import { parseOwnedConfig } from '../../bridge/mqtt/sweep.ts';

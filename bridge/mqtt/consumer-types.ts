@@ -11,7 +11,7 @@ import type { BridgeSelf } from '../self.ts';
  * The Config's mqtt section as it is (an unset url, credential or CA is null; wsPort null is "none").
  * The embedded broker's keys may be left out by a caller that brings its own broker.
  */
-export type MqttBridgeOptions = Pick<
+export type MqttOptions = Pick<
   MqttConfig,
   'port' | 'baseTopic' | 'discoveryPrefix' | 'discovery' | 'refreshInterval' | 'bridgeId'
 > &
@@ -27,9 +27,9 @@ export type MqttPduOptions = Pick<
   configurationUrl?: string;
 };
 
-export interface MqttBridgeDeps {
+export interface MqttConsumerDeps {
   log: Logger;
-  mqtt: MqttBridgeOptions;
+  mqtt: MqttOptions;
   pdus: MqttPduOptions[];
   commands: Commands;
   /** Polls and availability changes arrive here; without a bus, call publishPoll/publishAvailability. */
@@ -52,7 +52,7 @@ export interface PollMeta {
   requests: number;
 }
 
-export interface MqttBridge {
+export interface MqttConsumer {
   readonly name: 'mqtt';
   start(): Promise<void>;
   stop(): Promise<void>;

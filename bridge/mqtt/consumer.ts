@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { AvailabilityChange } from '../bus.ts';
 import type { PduReading } from '../readings.ts';
 import { createAnnouncer } from './announcer.ts';
+import { createBacklog } from './backlog.ts';
 import { createCoalescer } from './birth.ts';
-import type { MqttBridge, MqttBridgeDeps, PollMeta } from './bridge-types.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { type Connection, openConnection, redactUrl } from './client.ts';
+import type { MqttConsumer, MqttConsumerDeps, PollMeta } from './consumer-types.ts';
 import { bridgeDeviceKey } from './discovery.ts';
 import { createOutbox } from './outbox.ts';
 import { createOwnTopics } from './own-topics.ts';
@@ -17,12 +18,12 @@ import { type BridgeSurface, createBridgeSurface } from './surface.ts';
 import { slug, topics } from './topics.ts';
 
 export type {
-  MqttBridge,
-  MqttBridgeDeps,
-  MqttBridgeOptions,
+  MqttConsumer,
+  MqttConsumerDeps,
+  MqttOptions,
   MqttPduOptions,
   PollMeta,
-} from './bridge-types.ts';
+} from './consumer-types.ts';
 
 /**
  * The MQTT side of the bridge, a consumer of the bus: retained state after every good poll (only what
@@ -33,7 +34,7 @@ export type {
  * its own value back.
  */
 
-export function createMqttBridge({
+export function createMqttConsumer({
   log,
   mqtt,
   pdus,
@@ -43,7 +44,7 @@ export function createMqttBridge({
   restoreDelayMs = 1000,
   self,
   healthMs,
-}: MqttBridgeDeps): MqttBridge {
+}: MqttConsumerDeps): MqttConsumer {
   const t = topics(mqtt);
   const unitTopics = new Map<string, Set<string>>(); // unit id -> its state topics
   const unsubscribe: (() => void)[] = [];
@@ -54,9 +55,14 @@ export function createMqttBridge({
 
   const online = () => Boolean(conn?.connected) && swept && !stopping;
 
+  // What waits on the socket to the broker (backlog.ts): the outbox holds back above a limit.
+  const backlog = createBacklog({
+    waiting: () => conn?.client.stream?.writableLength ?? 0,
+    resume: () => flushAll(false),
+  });
   const outbox = createOutbox({
     refreshMs: mqtt.refreshInterval * 1000,
-    online,
+    online: () => online() && backlog.open(),
     send: (topic, payload) =>
       conn?.client.publish(topic, payload, { qos: 1, retain: true }, (err) => {
         if (err) log.warn({ topic, err: err.message }, 'publish failed');
@@ -246,6 +252,7 @@ export function createMqttBridge({
     async stop() {
       for (const off of unsubscribe.splice(0)) off();
       own.stop();
+      backlog.stop();
       surface?.stop();
       stopping = true;
       births.stop();
