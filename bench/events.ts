@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
-import { createBridge } from '../bridge/bridge.ts';
+import { createBridge } from '../bridge/controller.ts';
 import { silentLogger } from '../bridge/log.ts';
 import { startSimAgent } from '../bridge/sim/agent.ts';
 import { loadConfig } from '../config/load.ts';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Bridge, createBridge } from '../bridge/bridge.ts';
+import { type Bridge, createBridge } from '../bridge/controller.ts';
 import type { BackfillRun } from '../bridge/history/consumer.ts';
 import { backfillDemo, createHistory } from '../bridge/history/index.ts';
 import { type Logger, silentLogger } from '../bridge/log.ts';
@@ -13,7 +13,7 @@ import { loadConfig } from '../config/load.ts';
 import { freeUdpPort } from './ports.ts';
 
 /**
- * The whole bridge (bridge.ts: pollers, embedded broker, history, HTTP + panel) on the simulated
+ * The whole bridge (controller.ts: pollers, embedded broker, history, HTTP + panel) on the simulated
  * PX3-5892, as `npm run demo` runs it, on free ports and a temp database, with history backfilled
  * through the recording path first (the demo's backfill, shorter). `pdus` puts several simulated
  * agents behind the one bridge (each its own PDU in the config); the default is one PX3-5892, `pdu1`.

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { UI_DIR } from '../bridge.ts';
+import { UI_DIR } from '../controller.ts';
 import { fillDemo } from '../history/index.ts';
 import { createLogger } from '../log.ts';
 import { startSimAgent } from '../sim/agent.ts';

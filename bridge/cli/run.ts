@@ -7,7 +7,7 @@ import {
   redactConfig,
   requirePdus,
 } from '../../config/load.ts';
-import { type Bridge, createBridge } from '../bridge.ts';
+import { type Bridge, createBridge } from '../controller.ts';
 import type { BackfillRun } from '../history/consumer.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { startupMessage } from '../startup.ts';

@@ -8,7 +8,7 @@ import type { PduReading } from '../readings.ts';
 
 /**
  * What the HTTP server needs from the rest of the bridge, kept to small interfaces so the server can
- * be started in tests from real parts without the whole controller (bridge.ts implements them).
+ * be started in tests from real parts without the whole controller (controller.ts implements them).
  */
 
 /** The state of one PDU unit as the pollers know it now (not from the history). */

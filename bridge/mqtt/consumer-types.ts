@@ -5,7 +5,7 @@ import type { Logger } from '../log.ts';
 import type { PduReading, PollResult } from '../readings.ts';
 import type { BridgeSelf } from '../self.ts';
 
-/** The MQTT side's options, dependencies and interface (bridge.ts implements it). */
+/** The MQTT side's options, dependencies and interface (consumer.ts implements it). */
 
 /**
  * The Config's mqtt section as it is (an unset url, credential or CA is null; wsPort null is "none").

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Bridge, createBridge } from '../../bridge/bridge.ts';
+import { type Bridge, createBridge } from '../../bridge/controller.ts';
 import { backfill } from '../../bridge/history/backfill.ts';
 import { createHistory, type History } from '../../bridge/history/history.ts';
 import type { MetricFamily } from '../../bridge/http/deps.ts';
@@ -13,7 +13,7 @@ import { readingsFromSim } from '../../bridge/sim/history-readings.ts';
 import { loadConfig } from '../../config/load.ts';
 
 /**
- * The bridge as the daemon builds it (bridge/bridge.ts: poller, SQLite history in a temp dir, embedded
+ * The bridge as the daemon builds it (bridge/controller.ts: poller, SQLite history in a temp dir, embedded
  * broker, command module, HTTP server) on the simulated PX3-5892, for the API tests; history is
  * backfilled from the simulator's own model first.
  */
@@ -72,7 +72,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   await history.stop();
 
-  // The same bridge the daemon builds (bridge/bridge.ts), on free ports.
+  // The same bridge the daemon builds (bridge/controller.ts), on free ports.
   const config = loadConfig({
     env: {},
     overrides: {

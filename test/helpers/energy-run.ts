@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { type Bridge, createBridge } from '../../bridge/bridge.ts';
+import { type Bridge, createBridge } from '../../bridge/controller.ts';
 import type { EnergyVerdict, PollResult } from '../../bridge/readings.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
 import type { SimModel } from '../../bridge/sim/model-types.ts';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bridge, createBridge } from '../../bridge/bridge.ts';
+import { type Bridge, createBridge } from '../../bridge/controller.ts';
 import { hardwareValues } from '../../bridge/history/hardware-channels.ts';
 import { hardwareScanSql } from '../../bridge/history/hardware-scan.ts';
 import type { SensorDataJson } from '../../bridge/http/hardware.ts';

@@ -10,7 +10,7 @@ import { type BridgeStack, startBridgeStack } from '../../support/bridge-stack.t
 import { captureLog } from '../helpers/log-capture.ts';
 
 /**
- * Safe by default (docs/security.md), on the whole bridge (bridge.ts) and the simulated PDU: without
+ * Safe by default (docs/security.md), on the whole bridge (controller.ts) and the simulated PDU: without
  * credentials, nothing but the bridge's own machine writes to a PDU. Tests only ever connect to
  * 127.0.0.1, so a request "from the LAN" is one a proxy on this machine forwarded (X-Forwarded-For),
  * which the bridge treats exactly like a LAN client: not local. (The socket-address rule itself is

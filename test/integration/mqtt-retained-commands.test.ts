@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bridge, createBridge } from '../../bridge/bridge.ts';
+import { type Bridge, createBridge } from '../../bridge/controller.ts';
 import { silentLogger } from '../../bridge/log.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from '../../bridge/mqtt/broker.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
