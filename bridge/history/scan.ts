@@ -49,6 +49,7 @@ export interface Scanner {
 }
 
 type RawRow = [number, string, string, string, string];
+type RawTotalRow = [number, number | null, number, number];
 /** The bucket row of a view: ports reads the BLOB alone, total the inlet's columns alone, all both. */
 type BucketRow = [number, number, number, number | null, number | null, number, number, Buffer];
 type PortsRow = [number, Buffer];
@@ -69,6 +70,10 @@ const FILTER: Record<ScanView, string> = { total: 'AND outlet = 0', ports: 'AND 
  * each belongs together whatever order SQLite groups in.
  */
 export function scanSql(res: Resolution, view: ScanView): string {
+  // The inlet alone is one row per poll already: plain columns (JSON would only add work).
+  if (res === 'raw' && view === 'total')
+    return `SELECT ts, p, de, est FROM sample
+       WHERE pdu = ? AND ts > ? AND ts < ? AND outlet = 0 ORDER BY ts`;
   if (res === 'raw')
     return `SELECT ts, json_group_array(outlet), json_group_array(p), json_group_array(de),
        json_group_array(est) FROM sample
@@ -98,8 +103,27 @@ export function createScanner(db: Db): Scanner {
     for (let c = 0; c <= slots; c++) agg[c * FIELDS + F_HAS] = 0;
   };
 
+  /** The inlet's raw samples, one row per poll. */
+  const rawTotal = (pdu: number, after: number, to: number, limit: number, visit: Visit) => {
+    let times = 0;
+    for (const row of rows<RawTotalRow>(stmt('raw', 'total'), limit, pdu, after, to)) {
+      const p = row[1];
+      agg[F_HAS] = 1;
+      agg[F_N] = p === null ? 0 : 1;
+      agg[F_PS] = p ?? 0;
+      agg[F_PN] = p ?? Number.NaN;
+      agg[F_PX] = p ?? Number.NaN;
+      agg[F_E] = row[2];
+      agg[F_EST] = row[3];
+      visit(row[0], agg, 0);
+      if (++times >= limit) return row[0];
+    }
+    return null;
+  };
+
   /** Raw samples: one row per poll (scanSql), its channels unpacked into the aggregate. */
   const raw = (pdu: number, view: ScanView, after: number, to: number, limit: number, visit: Visit) => {
+    if (view === 'total') return rawTotal(pdu, after, to, limit, visit);
     let times = 0;
     let slots = 0;
     for (const row of rows<RawRow>(stmt('raw', view), limit, pdu, after, to)) {
