@@ -10,6 +10,7 @@ import type { Db } from './db.ts';
 import { createEnergyStore } from './energy-store.ts';
 import { createHardwareRecorder } from './hardware-recorder.ts';
 import { createRollupBuffer } from './rollup.ts';
+import { createSampleWriter } from './sample-writer.ts';
 
 /**
  * The one recording path, for live polls and for the backfill alike: PduReadings in, samples,
@@ -97,15 +98,8 @@ export function createRecorder(db: Db): Recorder {
     switchEvent: db.prepare(
       'INSERT OR REPLACE INTO switch_event (pdu, ts, outlet, state) VALUES (?, ?, ?, ?)',
     ),
-    // A second poll within the same second (sub-second intervals, a re-poll after a command) keeps the
-    // newer readings and adds its energy to the sample's: the second is the sample's resolution.
-    sample: db.prepare(
-      `INSERT INTO sample (pdu, ts, outlet, p, va, i, v, pf, f, c, de, est, sw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (pdu, ts, outlet) DO UPDATE SET p = excluded.p, va = excluded.va, i = excluded.i,
-         v = excluded.v, pf = excluded.pf, f = excluded.f, c = excluded.c, de = de + excluded.de,
-         est = max(est, excluded.est), sw = excluded.sw`,
-    ),
   };
+  const samples = createSampleWriter(db);
   const rollups = createRollupBuffer(db);
   const hardware = createHardwareRecorder(db);
   let pdus = new Map<string, PduCache>();
@@ -166,7 +160,7 @@ export function createRecorder(db: Db): Recorder {
       const v = scale(m.voltage, 10);
       const pf = scale(m.power_factor, 1000);
       if (p !== null || va !== null || i !== null || v !== null || counter !== null || sw !== null) {
-        q.sample.run(c.id, ts, outlet, p, va, i, v, pf, scale(freq, 10), counter, de, est ? 1 : 0, sw);
+        samples.add(c.id, ts, outlet, p, va, i, v, pf, scale(freq, 10), counter, de, est ? 1 : 0, sw);
       }
     }
     if (p !== null || de !== 0) rollups.add(outlet, p, de, est);
@@ -213,6 +207,7 @@ export function createRecorder(db: Db): Recorder {
       channel(c, ts, o.outlet, o, o.power, o.energy_counter, o.energy_step, null, sw, raw);
     }
     hardware.ingest(c.id, ts, r, raw);
+    samples.write();
     c.lastTs = ts;
     c.lastMs = r.time;
     touched.add(c);
@@ -238,6 +233,7 @@ export function createRecorder(db: Db): Recorder {
       q.offline.run(ts, row.id);
     },
     invalidate: () => {
+      samples.clear();
       pdus = new Map();
       touched.clear();
       rollups.clear();

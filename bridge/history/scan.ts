@@ -48,8 +48,11 @@ export interface Scanner {
   ): number | null;
 }
 
-type RawRow = [number, number, number | null, number, number];
+type RawRow = [number, string, string, string, string];
+type RawTotalRow = [number, number | null, number, number];
+/** The bucket row of a view: ports reads the BLOB alone, total the inlet's columns alone, all both. */
 type BucketRow = [number, number, number, number | null, number | null, number, number, Buffer];
+type PortsRow = [number, Buffer];
 
 /** A whole range at once (all() is cheaper per row), a chunk through the iterator (stopped early). */
 const rows = <R>(s: Statement<unknown[]>, limit: number, ...args: number[]): Iterable<R> =>
@@ -57,14 +60,30 @@ const rows = <R>(s: Statement<unknown[]>, limit: number, ...args: number[]): Ite
 
 const FILTER: Record<ScanView, string> = { total: 'AND outlet = 0', ports: 'AND outlet > 0', all: '' };
 
-/** The statement behind a scan (parameters: pdu, after, to), for EXPLAIN QUERY PLAN in the tests. */
+/**
+ * The statement behind a scan (parameters: pdu, after, to), for EXPLAIN QUERY PLAN in the tests.
+ *
+ * Raw samples come one row per poll, its channels as JSON arrays built by SQLite: what an hour of 36
+ * outlets costs is the values better-sqlite3 hands to JavaScript (one per column and row, ~0.3 µs
+ * each), and 60 rows of 4 short strings are a quarter of 2,160 rows of 5 numbers; JSON.parse of them
+ * is cheap. The arrays of one group are filled from the same rows in the same order, so channel k of
+ * each belongs together whatever order SQLite groups in.
+ */
 export function scanSql(res: Resolution, view: ScanView): string {
-  return res === 'raw'
-    ? `SELECT ts, outlet, p, de, est FROM sample
-       WHERE pdu = ? AND ts > ? AND ts < ? ${FILTER[view]} ORDER BY ts, outlet`
-    : `SELECT ts, n, ps, pn, px, e, est, ${view === 'total' ? "x''" : 'outlets'}
-       FROM ${LEVEL_TABLE[res === '1mo' ? '1d' : res]}
-       WHERE pdu = ? AND ts > ? AND ts < ? ${view === 'total' ? 'AND (n > 0 OR e > 0)' : ''} ORDER BY ts`;
+  // The inlet alone is one row per poll already: plain columns (JSON would only add work).
+  if (res === 'raw' && view === 'total')
+    return `SELECT ts, p, de, est FROM sample
+       WHERE pdu = ? AND ts > ? AND ts < ? AND outlet = 0 ORDER BY ts`;
+  if (res === 'raw')
+    return `SELECT ts, json_group_array(outlet), json_group_array(p), json_group_array(de),
+       json_group_array(est) FROM sample
+       WHERE pdu = ? AND ts > ? AND ts < ? ${FILTER[view]} GROUP BY ts ORDER BY ts`;
+  const table = LEVEL_TABLE[res === '1mo' ? '1d' : res];
+  const range = 'WHERE pdu = ? AND ts > ? AND ts < ?';
+  if (view === 'ports') return `SELECT ts, outlets FROM ${table} ${range} ORDER BY ts`;
+  if (view === 'total')
+    return `SELECT ts, n, ps, pn, px, e, est FROM ${table} ${range} AND (n > 0 OR e > 0) ORDER BY ts`;
+  return `SELECT ts, n, ps, pn, px, e, est, outlets FROM ${table} ${range} ORDER BY ts`;
 }
 
 export function createScanner(db: Db): Scanner {
@@ -84,40 +103,55 @@ export function createScanner(db: Db): Scanner {
     for (let c = 0; c <= slots; c++) agg[c * FIELDS + F_HAS] = 0;
   };
 
-  /** Raw samples: one row per channel; the rows of one poll are gathered into one visit. */
-  const raw = (pdu: number, view: ScanView, after: number, to: number, limit: number, visit: Visit) => {
+  /** The inlet's raw samples, one row per poll. */
+  const rawTotal = (pdu: number, after: number, to: number, limit: number, visit: Visit) => {
     let times = 0;
-    let ts = Number.NaN;
-    let slots = -1;
-    for (const row of rows<RawRow>(stmt('raw', view), limit, pdu, after, to)) {
-      // Indexed, not destructured: this loop runs once per channel and poll.
-      const t = row[0];
-      const outlet = row[1];
-      const p = row[2];
-      if (t !== ts) {
-        if (slots >= 0) {
-          visit(ts, agg, slots);
-          if (++times >= limit) return ts;
-        }
-        clear(Math.max(slots, 0));
-        ts = t;
-        slots = 0;
-      }
-      if (agg.length <= outlet * FIELDS) agg = growAgg(agg, outlet + 1);
-      if (outlet > slots) {
-        for (let c = slots + 1; c < outlet; c++) agg[c * FIELDS + F_HAS] = 0;
-        slots = outlet;
-      }
-      const i = outlet * FIELDS;
-      agg[i + F_HAS] = 1;
-      agg[i + F_N] = p === null ? 0 : 1;
-      agg[i + F_PS] = p ?? 0;
-      agg[i + F_PN] = p ?? Number.NaN;
-      agg[i + F_PX] = p ?? Number.NaN;
-      agg[i + F_E] = row[3];
-      agg[i + F_EST] = row[4];
+    for (const row of rows<RawTotalRow>(stmt('raw', 'total'), limit, pdu, after, to)) {
+      const p = row[1];
+      agg[F_HAS] = 1;
+      agg[F_N] = p === null ? 0 : 1;
+      agg[F_PS] = p ?? 0;
+      agg[F_PN] = p ?? Number.NaN;
+      agg[F_PX] = p ?? Number.NaN;
+      agg[F_E] = row[2];
+      agg[F_EST] = row[3];
+      visit(row[0], agg, 0);
+      if (++times >= limit) return row[0];
     }
-    if (slots >= 0) visit(ts, agg, slots);
+    return null;
+  };
+
+  /** Raw samples: one row per poll (scanSql), its channels unpacked into the aggregate. */
+  const raw = (pdu: number, view: ScanView, after: number, to: number, limit: number, visit: Visit) => {
+    if (view === 'total') return rawTotal(pdu, after, to, limit, visit);
+    let times = 0;
+    let slots = 0;
+    for (const row of rows<RawRow>(stmt('raw', view), limit, pdu, after, to)) {
+      const outlets = JSON.parse(row[1]) as number[];
+      const p = JSON.parse(row[2]) as (number | null)[];
+      const de = JSON.parse(row[3]) as number[];
+      const est = JSON.parse(row[4]) as number[];
+      slots = 0;
+      for (let k = 0; k < outlets.length; k++) {
+        const outlet = outlets[k] as number;
+        if (outlet > slots) slots = outlet;
+      }
+      if (agg.length <= slots * FIELDS) agg = growAgg(agg, slots + 1);
+      clear(slots);
+      for (let k = 0; k < outlets.length; k++) {
+        const i = (outlets[k] as number) * FIELDS;
+        const pk = p[k] ?? null;
+        agg[i + F_HAS] = 1;
+        agg[i + F_N] = pk === null ? 0 : 1;
+        agg[i + F_PS] = pk ?? 0;
+        agg[i + F_PN] = pk ?? Number.NaN;
+        agg[i + F_PX] = pk ?? Number.NaN;
+        agg[i + F_E] = de[k] as number;
+        agg[i + F_EST] = est[k] as number;
+      }
+      visit(row[0], agg, slots);
+      if (++times >= limit) return row[0];
+    }
     return null;
   };
 
@@ -131,17 +165,31 @@ export function createScanner(db: Db): Scanner {
     visit: Visit,
   ) => {
     let times = 0;
-    for (const row of rows<BucketRow>(stmt(res, view), limit, pdu, after, to)) {
-      const blob = row[7];
+    const s = stmt(res, view);
+    if (view === 'ports') {
+      for (const row of rows<PortsRow>(s, limit, pdu, after, to)) {
+        let slots = 0;
+        if (row[1].length > 0) {
+          const d = decodeOutlets(row[1], agg);
+          agg = d.agg;
+          slots = d.slots;
+        }
+        agg[F_HAS] = 0;
+        visit(row[0], agg, slots);
+        if (++times >= limit) return row[0];
+      }
+      return null;
+    }
+    for (const row of rows<BucketRow>(s, limit, pdu, after, to)) {
       let slots = 0;
-      if (blob.length > 0) {
-        const d = decodeOutlets(blob, agg);
+      if (view === 'all' && row[7].length > 0) {
+        const d = decodeOutlets(row[7], agg);
         agg = d.agg;
         slots = d.slots;
       }
       const n = row[1];
       const e = row[5];
-      agg[F_HAS] = view !== 'ports' && (n > 0 || e > 0) ? 1 : 0;
+      agg[F_HAS] = n > 0 || e > 0 ? 1 : 0;
       agg[F_N] = n;
       agg[F_PS] = row[2];
       agg[F_PN] = row[3] ?? Number.NaN;

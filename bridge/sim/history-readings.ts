@@ -1,6 +1,6 @@
 import { parseRating, ratedPowerW } from '../facts/rating.ts';
 import { type OutletReading, type PduReading, PLAIN_OUTLET, PLAIN_UNIT, unitId } from '../readings.ts';
-import { SIM_RATINGS, type SimModel } from './model-types.ts';
+import { type OutletSample, SIM_RATINGS, type SimModel } from './model-types.ts';
 
 /** The simulator's nameplate, as the layout decodes it from what the agent serves. */
 const OUTLET_RATED_W = ratedPowerW({
@@ -21,12 +21,15 @@ const INLET_RATED_W = ratedPowerW({
  */
 export function readingsFromSim(model: SimModel, source: string): (timeMs: number) => PduReading[] {
   const r = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
+  const inletRatedCurrent = parseRating(SIM_RATINGS.inletCurrent);
   return (timeMs) => {
     const units: PduReading[] = [];
     for (let unit = 1; unit <= model.units; unit++) {
       const outlets: OutletReading[] = [];
+      const samples: OutletSample[] = [];
       for (let o = 1; o <= model.outlets; o++) {
         const s = model.sample(unit, o, timeMs);
+        samples.push(s);
         outlets.push({
           outlet: o,
           label: String(o),
@@ -41,10 +44,16 @@ export function readingsFromSim(model: SimModel, source: string): (timeMs: numbe
           energy: Math.floor(s.energyWh) / 1000,
           energy_counter: s.energyCounter,
           rated_power: OUTLET_RATED_W,
-          ...PLAIN_OUTLET,
+          // Spelled out, not spread: a spread after other properties copies them one by one, and this
+          // runs for every outlet of a year of polls (the demo's backfill).
+          alarms: PLAIN_OUTLET.alarms,
+          thresholds: PLAIN_OUTLET.thresholds,
+          breaker: PLAIN_OUTLET.breaker,
+          rated_current: PLAIN_OUTLET.rated_current,
         });
       }
-      const i = model.inletSample(unit, timeMs);
+      // The inlet sums the outlets just sampled (each load's sample costs a dozen sines).
+      const i = model.inletSample(unit, timeMs, samples);
       const id = model.identity(unit);
       units.push({
         id: unitId(source, unit),
@@ -62,11 +71,15 @@ export function readingsFromSim(model: SimModel, source: string): (timeMs: numbe
           energy: Math.floor(i.energyWh) / 1000,
           energy_counter: i.energyCounter,
           rated_power: INLET_RATED_W,
-          rated_current: parseRating(SIM_RATINGS.inletCurrent),
+          rated_current: inletRatedCurrent,
         },
         outlets,
         outlets_on: outlets.filter((o) => o.state === 'on').length,
-        ...PLAIN_UNIT,
+        lines: PLAIN_UNIT.lines,
+        breakers: PLAIN_UNIT.breakers,
+        sensors: PLAIN_UNIT.sensors,
+        alarms: PLAIN_UNIT.alarms,
+        thresholds: PLAIN_UNIT.thresholds,
       });
     }
     return units;

@@ -150,7 +150,11 @@ export interface SimModel {
   identity(unit: number): UnitIdentity;
   profile(unit: number, outlet: number): OutletProfile;
   sample(unit: number, outlet: number, timeMs: number): OutletSample;
-  inletSample(unit: number, timeMs: number): InletSample;
+  /**
+   * The inlet: the sum of its loads. `loads`, when given, are this unit's sample() of every load at
+   * timeMs, in order (a caller that has them, the history backfill, spares sampling each twice).
+   */
+  inletSample(unit: number, timeMs: number, loads?: readonly OutletSample[]): InletSample;
   isOn(unit: number, outlet: number, timeMs: number): boolean;
   /** False while a test hook made the sensor unavailable (outlet 0 = the inlet). */
   isSensorAvailable(unit: number, outlet: number, sensorType: number): boolean;

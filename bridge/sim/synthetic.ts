@@ -91,7 +91,12 @@ export function syntheticPdu(opts: SyntheticOptions = {}): (timeMs: number) => P
         energy: opts.noCounter ? null : wh / 1000,
         energy_counter: opts.noCounter ? null : wh % COUNTER_MODULUS,
         rated_power: null,
-        ...PLAIN_OUTLET,
+        // Spelled out, not spread: a spread after other properties copies them one by one (it doubled
+        // the cost of the benchmark's year, 19 million outlet readings).
+        alarms: PLAIN_OUTLET.alarms,
+        thresholds: PLAIN_OUTLET.thresholds,
+        breaker: PLAIN_OUTLET.breaker,
+        rated_current: PLAIN_OUTLET.rated_current,
       };
     });
     const reading: PduReading = {
@@ -114,7 +119,11 @@ export function syntheticPdu(opts: SyntheticOptions = {}): (timeMs: number) => P
       },
       outlets,
       outlets_on: outlets.filter((o) => o.state === 'on').length,
-      ...PLAIN_UNIT,
+      lines: PLAIN_UNIT.lines,
+      breakers: PLAIN_UNIT.breakers,
+      sensors: PLAIN_UNIT.sensors,
+      alarms: PLAIN_UNIT.alarms,
+      thresholds: PLAIN_UNIT.thresholds,
     };
     return [reading];
   };

@@ -48,6 +48,16 @@ describe('a year of history', () => {
           `SEARCH ${table} USING PRIMARY KEY (pdu=? AND ts>? AND ts<?)`,
         ]);
       }
+    // Raw samples too: a range of the primary key, grouped by poll in key order (no temporary b-tree).
+    for (const view of ['total', 'ports', 'all'] as const) {
+      const plan = h
+        .db()
+        .prepare(`EXPLAIN QUERY PLAN ${scanSql('raw', view)}`)
+        .all(1, 0, 1) as { detail: string }[];
+      expect(plan.map((p) => p.detail)).toEqual([
+        'SEARCH sample USING PRIMARY KEY (pdu=? AND ts>? AND ts<?)',
+      ]);
+    }
     // A year per outlet is 366 rows of the daily rollup, not 13,000 (one per outlet and day).
     const rows = h
       .db()
@@ -55,6 +65,46 @@ describe('a year of history', () => {
       .pluck()
       .get((END - 366 * DAY) / 1000, END / 1000 + 1);
     expect(rows).toBeLessThanOrEqual(368);
+  });
+
+  it('hands JavaScript one row per poll or bucket, and only the columns the view draws', () => {
+    const db = h.db();
+    const from = END / 1000 - 86_400;
+    // The last day of raw samples: 24 polls of 37 channels are 24 rows, not 888.
+    const samples = db
+      .prepare('SELECT count(*) FROM sample WHERE pdu = 1 AND ts > ? AND outlet > 0')
+      .pluck()
+      .get(from);
+    expect(samples).toBe(24 * 36);
+    const raw = db
+      .prepare(scanSql('raw', 'ports'))
+      .raw(true)
+      .all(1, from, END / 1000 + 1) as unknown[][];
+    expect(raw).toHaveLength(24);
+    expect(raw[0]).toHaveLength(5);
+    // The per-outlet views read the packed outlets alone, the total's the inlet's columns alone.
+    const cols = (res: '1d' | '1h', view: 'total' | 'ports') =>
+      db
+        .prepare(scanSql(res, view))
+        .columns()
+        .map((c) => c.name);
+    expect(cols('1d', 'ports')).toEqual(['ts', 'outlets']);
+    expect(cols('1h', 'total')).toEqual(['ts', 'n', 'ps', 'pn', 'px', 'e', 'est']);
+    // And the answers are the samples', outlet by outlet and poll by poll.
+    const raw6h = h.powerSeries({ pdu: 'pdu1', from: END - 6 * HOUR + 1000, to: END + 1, view: 'ports' });
+    expect(raw6h.resolution).toBe('raw');
+    expect(raw6h.lines).toHaveLength(36);
+    for (const line of raw6h.lines) {
+      const drawn = raw6h.times.flatMap((t, i) => (line.avg[i] === null ? [] : [[t, line.avg[i]]]));
+      expect(drawn).toEqual(
+        [6, 5, 4, 3, 2, 1, 0].map((k) => {
+          const t = END - k * HOUR;
+          return [t, model(t)[0]?.outlets[line.outlet - 1]?.power];
+        }),
+      );
+      expect(line.min).toEqual(line.avg);
+      expect(line.max).toEqual(line.avg);
+    }
   });
 
   it('answers the year and the month from the daily rollup alone, the week from the hourly one', () => {

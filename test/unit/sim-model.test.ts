@@ -95,6 +95,23 @@ describe('sim model: one PX3-5892', () => {
     expect(inlet.powerFactor).toBeCloseTo(inlet.power / inlet.apparentPower, 9);
   });
 
+  it('gives the same inlet from the outlet samples a caller already took, switched and tripped ones too', () => {
+    const m = createSimModel({ phases: 3 });
+    m.switchOutlet(1, loaded, 'off', T0 + HOUR);
+    m.tripBreaker(1, 2, T0 + 2 * HOUR);
+    m.resetBreaker(1, 2, T0 + 3 * HOUR);
+    for (const t of [T0, T0 + 90 * MINUTE, T0 + 150 * MINUTE, T0 + 5 * HOUR]) {
+      const samples = Array.from({ length: m.outlets }, (_, i) => m.sample(1, i + 1, t));
+      expect(m.inletSample(1, t, samples)).toEqual(m.inletSample(1, t));
+      // Energy across the events is the closed form between them, from the epoch on.
+      expect(samples.map((s) => s.energyWh)).toEqual(samples.map((s) => m.sample(1, s.outlet, t).energyWh));
+    }
+    // Samples of another time or too few are not taken for the inlet's.
+    const early = Array.from({ length: m.outlets }, (_, i) => m.sample(1, i + 1, T0));
+    expect(m.inletSample(1, T0 + 5 * HOUR, early)).toEqual(m.inletSample(1, T0 + 5 * HOUR));
+    expect(m.inletSample(1, T0, early.slice(1))).toEqual(m.inletSample(1, T0));
+  });
+
   it('is busier by day than by night, in local time', () => {
     for (let day = 0; day < 5; day++) {
       const base = T0 + day * 24 * HOUR;
