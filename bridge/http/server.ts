@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import compress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError } from 'fastify';
@@ -10,11 +11,11 @@ import { listenError } from '../startup.ts';
 import { VERSION } from '../version.ts';
 import { type ApiContext, BadRequest, registerApi } from './api.ts';
 import { createAuth } from './auth.ts';
-import type { HttpDeps, HttpServer } from './deps.ts';
+import type { HttpDeps, HttpServer, MetricFamily } from './deps.ts';
 import { describeValidation, errorBody } from './errors.ts';
 import { type EventHub, registerEvents } from './events.ts';
 import { registerHardwareApi } from './hardware.ts';
-import { bridgeFamilies, renderFamilies } from './metrics.ts';
+import { bridgeFamilies, familyTexts } from './metrics.ts';
 import { loadOrCreateToken, tokenFileFor } from './token.ts';
 
 /**
@@ -138,13 +139,15 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
         version: VERSION,
         sseClients: hub?.clients ?? 0,
       });
-      let text = renderFamilies(families);
+      let extra: readonly MetricFamily[] = [];
       try {
-        text += renderFamilies(deps.metrics?.() ?? []);
+        extra = deps.metrics?.() ?? [];
       } catch (err) {
         log.warn({ err: String(err) }, 'collecting extra metrics failed');
       }
-      return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
+      // Streamed a family at a time, never as one ~6 MB string (familyTexts, docs/architecture.md).
+      const body = Readable.from(familyTexts([...families, ...extra]), { objectMode: false });
+      return reply.type('text/plain; version=0.0.4; charset=utf-8').send(body);
     });
 
     app.get('/healthz', async () => {
