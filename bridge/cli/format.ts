@@ -1,5 +1,5 @@
-import { outletJson } from '../http/payloads.ts';
-import { hardwareJson } from '../http/payloads-hardware.ts';
+import { outletJson } from '../http/bodies.ts';
+import { hardwareJson } from '../http/bodies-hardware.ts';
 import { inletView, type PduReading } from '../readings.ts';
 import { DASH, formatHardware, num, table } from './format-hardware.ts';
 

@@ -2,8 +2,6 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Cards } from '../history/cards.ts';
 import type { Auth } from './auth.ts';
-import type { HttpDeps } from './deps.ts';
-import { errorBody } from './errors.ts';
 import {
   type CurrentStatusJson,
   energySeriesJson,
@@ -11,7 +9,9 @@ import {
   type PduJson,
   pduJson,
   powerSeriesJson,
-} from './payloads.ts';
+} from './bodies.ts';
+import type { HttpDeps } from './deps.ts';
+import { errorBody } from './errors.ts';
 import {
   type EventLogQuery,
   type ExportQueryString,
@@ -25,7 +25,7 @@ import {
   seriesQuery,
 } from './schemas.ts';
 
-/** The HTTP API (docs/http.md); the payloads are http/payloads.ts. */
+/** The HTTP API (docs/http.md); the payloads are http/bodies.ts. */
 
 export class BadRequest extends Error {}
 

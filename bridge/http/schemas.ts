@@ -28,7 +28,7 @@ export const pduQuery = {
   properties: { pdu },
 } as const;
 
-/** A unit and a range: what every series query takes (the hardware series' too, http/hardware.ts). */
+/** A unit and a range: what every series query takes (the hardware series' too, http/api-hardware.ts). */
 export const pduQueryProps = {
   pdu,
   period,
@@ -54,7 +54,7 @@ export const exportQuery = {
     to: time,
     view: { type: 'string', enum: [...VIEWS, 'all'] },
     format: { type: 'string', enum: ['csv'] },
-    /** The lines', protectors' or external sensors' series instead of the outlets' (http/hardware.ts). */
+    /** The lines', protectors' or external sensors' series instead of the outlets' (http/api-hardware.ts). */
     kind: { type: 'string', enum: ['line', 'breaker', 'sensor'] },
     resolution: { type: 'string', enum: ['raw', '15m', '1h', '1d'] },
   },

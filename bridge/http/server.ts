@@ -10,11 +10,11 @@ import { isLoopbackName } from '../loopback.ts';
 import { listenError } from '../startup.ts';
 import { VERSION } from '../version.ts';
 import { type ApiContext, BadRequest, registerApi } from './api.ts';
+import { registerHardwareApi } from './api-hardware.ts';
 import { createAuth } from './auth.ts';
 import type { HttpDeps, HttpServer, MetricFamily } from './deps.ts';
 import { describeValidation, errorBody } from './errors.ts';
-import { type EventHub, registerEvents } from './events.ts';
-import { registerHardwareApi } from './hardware.ts';
+import { type EventHub, registerEvents } from './live-stream.ts';
 import { bridgeFamilies, familyTexts } from './metrics.ts';
 import { loadOrCreateToken, tokenFileFor } from './token.ts';
 

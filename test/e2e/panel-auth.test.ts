@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CurrentStatusJson } from '../../bridge/http/payloads.ts';
+import type { CurrentStatusJson } from '../../bridge/http/bodies.ts';
 import { type BridgeStack, startBridgeStack } from '../../support/bridge-stack.ts';
 import { type Browser, launchBrowser } from '../../support/browser.ts';
 import { buildPanel, outletCount, watchProblems } from './panel-kit.ts';

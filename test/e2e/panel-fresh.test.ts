@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CurrentStatusJson } from '../../bridge/http/payloads.ts';
+import type { CurrentStatusJson } from '../../bridge/http/bodies.ts';
 import { type OpenPanel, openPanel, SHOTS, sideScroll, WIDTHS, waitForChart } from './panel-kit.ts';
 
 /**

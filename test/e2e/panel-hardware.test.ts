@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CurrentStatusJson, PduJson } from '../../bridge/http/payloads.ts';
+import type { CurrentStatusJson, PduJson } from '../../bridge/http/bodies.ts';
 import type { SimAgent } from '../../bridge/sim/agent.ts';
 import type { BridgeStack } from '../../support/bridge-stack.ts';
 import { type OpenBridge, openBridge, outletCount, SHOTS, sideScroll } from './panel-kit.ts';

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SensorDataJson } from '../../bridge/http/hardware.ts';
+import type { SensorDataJson } from '../../bridge/http/api-hardware.ts';
 import type { BridgeStack } from '../../support/bridge-stack.ts';
 import { type OpenBridge, openBridge, outletCount, SHOTS, sideScroll } from './panel-kit.ts';
 

@@ -6,7 +6,7 @@ import type { Consumer } from '../../bridge/bus.ts';
 import { type Bridge, createBridge } from '../../bridge/controller.ts';
 import type { SavedEnergy } from '../../bridge/facts/energy-tracker.ts';
 import { fillDemo } from '../../bridge/history/backfill.ts';
-import type { CurrentStatusJson } from '../../bridge/http/payloads.ts';
+import type { CurrentStatusJson } from '../../bridge/http/bodies.ts';
 import { silentLogger } from '../../bridge/log.ts';
 import type { PduReading } from '../../bridge/readings.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';

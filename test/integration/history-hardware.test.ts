@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bridge, createBridge } from '../../bridge/controller.ts';
 import { hardwareValues } from '../../bridge/history/hardware-channels.ts';
 import { hardwareScanSql } from '../../bridge/history/hardware-scan.ts';
-import type { SensorDataJson } from '../../bridge/http/hardware.ts';
+import type { SensorDataJson } from '../../bridge/http/api-hardware.ts';
 import { silentLogger } from '../../bridge/log.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
 import { withSimHardware } from '../../bridge/sim/history-hardware.ts';

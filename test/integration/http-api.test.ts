@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CurrentStatusJson, OutletJson } from '../../bridge/http/payloads.ts';
+import type { CurrentStatusJson, OutletJson } from '../../bridge/http/bodies.ts';
 import { PDU, type Stack, startStack } from '../e2e/harness.ts';
 
 /** The API against a bridge on the simulated PX3-5892, auth off (see http-auth.test.ts for auth on). */

@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CurrentStatusJson } from '../../bridge/http/payloads.ts';
+import type { CurrentStatusJson } from '../../bridge/http/bodies.ts';
 import { tokenFileFor } from '../../bridge/http/token.ts';
 import { StartupError } from '../../bridge/startup.ts';
 import { type BridgeStack, startBridgeStack } from '../../support/bridge-stack.ts';

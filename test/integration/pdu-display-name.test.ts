@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bridge, createBridge } from '../../bridge/controller.ts';
-import type { CurrentStatusJson } from '../../bridge/http/payloads.ts';
+import type { CurrentStatusJson } from '../../bridge/http/bodies.ts';
 import { silentLogger } from '../../bridge/log.ts';
 import { type SimAgent, startSimAgent } from '../../bridge/sim/agent.ts';
 import { loadConfig } from '../../config/load.ts';

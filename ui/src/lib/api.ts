@@ -1,13 +1,13 @@
 import { PERIODS, type Period, type View } from '../../../bridge/facts/periods.ts';
 import type { EventJson } from '../../../bridge/history/events.ts';
-import type { SensorDataJson as SensorData } from '../../../bridge/http/hardware.ts';
+import type { SensorDataJson as SensorData } from '../../../bridge/http/api-hardware.ts';
 import type {
   CurrentStatusJson,
   EnergySeriesJson as EnergySeries,
   OutletJson,
   PduJson,
   PowerSeriesJson as PowerSeries,
-} from '../../../bridge/http/payloads.ts';
+} from '../../../bridge/http/bodies.ts';
 
 /** The bridge's API (docs/http.md), relative to the page's origin. */
 

@@ -1,5 +1,5 @@
 import { isStale } from '../../../bridge/facts/freshness.ts';
-import type { CardsJson, LiveJson } from '../../../bridge/http/payloads.ts';
+import type { CardsJson, LiveJson } from '../../../bridge/http/bodies.ts';
 import { type CurrentStatusJson, fetchStatus, type PduJson } from './api.ts';
 import { noteLoadError, noteStatus } from './auth.svelte.ts';
 import type { EventJson } from './events.ts';
@@ -144,7 +144,7 @@ export function connect(): () => void {
   es.addEventListener('reading', (e) => {
     app.stream = 'open';
     const d = data<{ pdus: LiveJson[] } | CurrentStatusJson>(e);
-    // The first event of a connection is the whole current status (bridge/http/events.ts).
+    // The first event of a connection is the whole current status (bridge/http/live-stream.ts).
     if ('auth' in d) takeStatus(d);
     else merge(d.pdus);
   });

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { eventPayload } from '../facts/events.ts';
 import type { PduReading } from '../readings.ts';
 import { type ApiContext, cardsOf, currentStatus } from './api.ts';
+import { cardsJson, liveJson, pollJson } from './bodies.ts';
 import type { PduStatus } from './deps.ts';
-import { cardsJson, liveJson, pollJson } from './payloads.ts';
 
 /**
  * GET /api/events: server-sent events for the panel (EventSource reconnects by itself), fed by the bus:

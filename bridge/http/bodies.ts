@@ -10,8 +10,8 @@ import {
   type PduReading,
 } from '../readings.ts';
 import type { AuthMode } from './auth.ts';
+import { type HardwareJson, hardwareJson } from './bodies-hardware.ts';
 import type { PduStatus } from './deps.ts';
-import { type HardwareJson, hardwareJson } from './payloads-hardware.ts';
 
 /**
  * The JSON the API and the event stream send (documented in docs/http.md). Pure functions of the
