@@ -129,9 +129,43 @@ function tooltip<T extends 'line' | 'bar'>(
   };
 }
 
+/** The range a line chart's x axis spans: its points' times and the range asked for. */
+interface TimeRange {
+  times: readonly number[];
+  from: number;
+  to: number;
+  step_ms: number;
+}
+
+/**
+ * A line chart's time axis (the power chart's and the hardware charts'): ticks on round local times
+ * (every 3 h, every day…) instead of Chart.js' round numbers of ms, about one per 60 px so that a
+ * phone still gets four, labelled by the span and the step of the points.
+ */
+export function timeAxis(d: TimeRange) {
+  const c = themeColors();
+  const span = d.to - d.from;
+  return {
+    type: 'linear' as const,
+    min: d.times[0] ?? d.from,
+    max: d.to,
+    grid: { color: c.grid },
+    ticks: {
+      color: c.text,
+      maxRotation: 0,
+      autoSkipPadding: 12,
+      callback: (v: number | string) => axisLabel(Number(v), span, d.step_ms),
+    },
+    afterBuildTicks: (axis: Scale) => {
+      axis.ticks = timeTicks(axis.min, axis.max, Math.max(4, Math.floor(axis.width / 60))).map((value) => ({
+        value,
+      }));
+    },
+  };
+}
+
 export function powerOptions(s: PowerSeries, stacked: boolean): ChartOptions<'line'> {
   const c = themeColors();
-  const span = s.to - s.from;
   return {
     animation: false,
     maintainAspectRatio: false,
@@ -140,25 +174,7 @@ export function powerOptions(s: PowerSeries, stacked: boolean): ChartOptions<'li
     normalized: true,
     interaction: { mode: 'index', intersect: false },
     scales: {
-      x: {
-        type: 'linear',
-        min: s.times[0] ?? s.from,
-        max: s.to,
-        grid: { color: c.grid },
-        ticks: {
-          color: c.text,
-          maxRotation: 0,
-          autoSkipPadding: 12,
-          callback: (v) => axisLabel(Number(v), span, s.step_ms),
-        },
-        // Ticks on round local times (every 3 h, every day…) instead of Chart.js' round numbers of ms;
-        // about one per 60 px, so a phone still gets four.
-        afterBuildTicks: (axis) => {
-          axis.ticks = timeTicks(axis.min, axis.max, Math.max(4, Math.floor(axis.width / 60))).map(
-            (value) => ({ value }),
-          );
-        },
-      },
+      x: timeAxis(s),
       y: {
         stacked,
         beginAtZero: true,

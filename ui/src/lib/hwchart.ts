@@ -1,9 +1,9 @@
 import type { ChartDataset, ChartOptions } from 'chart.js';
 import type { SensorData } from './api.ts';
+import { timeAxis } from './chartdata.ts';
 import { themeColors } from './charts.ts';
-import { axisLabel, decimalsFor, fullTime, num } from './format.ts';
+import { decimalsFor, fullTime, num } from './format.ts';
 import { colorOf } from './lines.ts';
-import { timeTicks } from './ticks.ts';
 
 /**
  * Pure builders of the hardware chart (HardwareChart.svelte): one line per series of the chosen field
@@ -56,7 +56,6 @@ export function hardwareDatasets(d: SensorData, shown: readonly Series[], theme:
 
 export function hardwareOptions(d: SensorData, unit: string, fromZero: boolean): ChartOptions<'line'> {
   const c = themeColors();
-  const span = d.to - d.from;
   const digits = digitsOf(unit);
   return {
     animation: false,
@@ -66,23 +65,7 @@ export function hardwareOptions(d: SensorData, unit: string, fromZero: boolean):
     normalized: true,
     interaction: { mode: 'index', intersect: false },
     scales: {
-      x: {
-        type: 'linear',
-        min: d.times[0] ?? d.from,
-        max: d.to,
-        grid: { color: c.grid },
-        ticks: {
-          color: c.text,
-          maxRotation: 0,
-          autoSkipPadding: 12,
-          callback: (v) => axisLabel(Number(v), span, d.step_ms),
-        },
-        afterBuildTicks: (axis) => {
-          axis.ticks = timeTicks(axis.min, axis.max, Math.max(4, Math.floor(axis.width / 60))).map(
-            (value) => ({ value }),
-          );
-        },
-      },
+      x: timeAxis(d),
       y: {
         beginAtZero: fromZero,
         grid: { color: c.grid },
