@@ -2,9 +2,9 @@ import { HARDWARE_KINDS, type HardwareChannel, type HardwareKind, SCALE } from '
 import type { StoredChannel } from './hardware-recorder.ts';
 import type { HardwareScanner } from './hardware-scan.ts';
 import { F_HAS, F_N, F_PN, F_PS, F_PX, FIELDS } from './packed.ts';
-import { gridFor, powerResolution, type RangeQuery, resolveRange } from './range.ts';
+import { gridFor, gridStepMs, powerResolution, type RangeQuery, resolveRange } from './range.ts';
 import type { Visit } from './scan.ts';
-import { NOMINAL_S, type Resolution } from './time.ts';
+import type { Resolution } from './time.ts';
 
 /**
  * The chart of one kind of hardware series (lines, protectors or external sensors) of a unit: per
@@ -104,10 +104,7 @@ export function hardwareSeries(ctx: HardwareContext, q: HardwareQuery): Hardware
           },
         ],
   );
-  const stepMs =
-    res === 'raw' || len < 2
-      ? ((grid.starts[1] ?? first + NOMINAL_S[res]) - first) * 1000
-      : Math.round(((r.to - first) / len) * 1000);
+  const stepMs = gridStepMs(res, r, grid);
   return {
     pdu: q.pdu,
     kind: q.kind,

@@ -1,5 +1,5 @@
 import { PERIODS, type Period } from '../facts/periods.ts';
-import { calendarGrid, fixedGrid, type Grid, type Resolution } from './time.ts';
+import { calendarGrid, fixedGrid, type Grid, NOMINAL_S, type Resolution } from './time.ts';
 
 /** Turning a period or a custom range into time bounds, a resolution and the rows behind it. */
 
@@ -72,4 +72,15 @@ export function gridFor(res: Resolution, r: ResolvedRange, maxPoints: number, ra
     return fixedGrid(step, r.from, r.to);
   }
   return calendarGrid(res, r.from, r.to, maxPoints);
+}
+
+/**
+ * The step between a series' points, ms, as the panel labels its axis: a raw grid's fixed step, or a
+ * calendar grid's mean step over the range (months differ), its nominal one for a single bucket.
+ */
+export function gridStepMs(res: Resolution, r: ResolvedRange, grid: Grid): number {
+  const first = grid.starts[0] ?? r.from;
+  return res === 'raw' || grid.starts.length < 2
+    ? ((grid.starts[1] ?? first + NOMINAL_S[res]) - first) * 1000
+    : Math.round(((r.to - first) / grid.starts.length) * 1000);
 }

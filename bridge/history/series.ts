@@ -2,13 +2,14 @@ import { F_E, F_EST, F_HAS, F_N, F_PN, F_PS, F_PX, FIELDS } from './packed.ts';
 import {
   energyResolution,
   gridFor,
+  gridStepMs,
   powerResolution,
   type RangeQuery,
   resolveRange,
   type View,
 } from './range.ts';
 import type { Scanner, Visit } from './scan.ts';
-import { NOMINAL_S, type Resolution } from './time.ts';
+import type { Resolution } from './time.ts';
 
 /** Power and energy series for the panel's charts, built from rollups (raw samples only for an hour). */
 
@@ -149,10 +150,7 @@ function collect(ctx: SeriesContext, q: SeriesQuery, pick: typeof powerResolutio
   const channels: number[] = [];
   for (let c = 0; c < cells.channels; c++) if (cells.seen[c]) channels.push(c);
   const meta = id === undefined ? new Map<number, OutletMeta>() : ctx.meta(id);
-  const stepMs =
-    res === 'raw' || grid.starts.length < 2
-      ? ((grid.starts[1] ?? first + NOMINAL_S[res]) - first) * 1000
-      : Math.round(((r.to - first) / len) * 1000);
+  const stepMs = gridStepMs(res, r, grid);
   const base: SeriesBase = {
     pdu: q.pdu,
     period: r.period,
