@@ -42,7 +42,10 @@ export interface Poller {
   start(): void;
   /** Stops the timer and waits for a poll in flight, so its result is delivered. */
   stop(): Promise<void>;
-  /** Polls now (after a command, say); joins a poll already in flight. */
+  /**
+   * A poll that begins at or after this call (after a command, a trap, a test's change to the PDU): with
+   * one in flight, its reads may predate the change, so one more follows it, shared by every caller.
+   */
   pollNow(): Promise<PollResult>;
   readonly online: boolean | undefined;
   readonly stats: Readonly<PollerStats>;
@@ -109,6 +112,8 @@ export function createPoller(deps: PollerDeps): Poller {
   let timer: NodeJS.Timeout | undefined;
   let startTimer: NodeJS.Timeout | undefined;
   let running = false;
+  /** Set by stop(): a queued poll must not start on the closed reader. */
+  let stopped = false;
 
   const change = (units: readonly string[], isOnline: boolean, time: number) => {
     if (units.length > 0) deps.onAvailability({ source: deps.id, units, online: isOnline, time });
@@ -198,11 +203,24 @@ export function createPoller(deps: PollerDeps): Poller {
     return result;
   }
 
-  function pollNow(): Promise<PollResult> {
-    inFlight ??= poll().finally(() => {
+  function begin(): Promise<PollResult> {
+    inFlight = poll().finally(() => {
       inFlight = undefined;
     });
     return inFlight;
+  }
+
+  /** The poll queued behind the one in flight (pollNow). */
+  let next: Promise<PollResult> | undefined;
+  function pollNow(): Promise<PollResult> {
+    const current = inFlight;
+    if (!current) return begin();
+    next ??= current.then((result) => {
+      next = undefined;
+      // Stopped meanwhile: the reader is closed; the poll that was in flight is the last word.
+      return stopped ? result : (inFlight ?? begin());
+    });
+    return next;
   }
 
   // The next boundary a poll is due at. Kept explicitly: timers may fire a millisecond early, and a
@@ -227,6 +245,7 @@ export function createPoller(deps: PollerDeps): Poller {
     start() {
       if (running) return;
       running = true;
+      stopped = false;
       // Start-up polls (the layout reads, the first discovery) spread over at most 10 s in phase order,
       // so a bridge with 200 PDUs does not read and announce them all in one burst.
       const startDelay = ((deps.phaseMs ?? 0) / deps.intervalMs) * Math.min(deps.intervalMs, 10_000);
@@ -245,6 +264,7 @@ export function createPoller(deps: PollerDeps): Poller {
     },
     async stop() {
       running = false;
+      stopped = true;
       if (timer) clearTimeout(timer);
       if (startTimer) clearTimeout(startTimer);
       // A poll in flight gets a short grace to finish and be delivered; a silent PDU with long

@@ -5,9 +5,9 @@ import type { PollResult } from '../readings.ts';
  * "Poll this PDU now", asked by a trap or by Home Assistant's "Poll now" button: coalesced and
  * rate-limited per PDU, so a flood of traps (or of button presses) costs at most one poll per
  * `spacingMs` (docs/security.md, "SNMP traps"). The first request polls at once (after GATHER_MS); requests that
- * arrive while that poll runs, or within the spacing, are served by one more poll after it. A
- * request that joined a poll which had started before it was made (the scheduled poll already in
- * flight) is served again: that poll may have read the PDU before the change the trap announced.
+ * arrive while that poll runs, or within the spacing, are served by one more poll after it. Each poll
+ * it asks for begins after the request, even with the scheduled poll in flight (bridge/poller.ts
+ * pollNow), so it reads the change the trap announced.
  */
 
 export interface PollTarget {
@@ -73,19 +73,15 @@ export function createPollScheduler(deps: {
     }
     const target = deps.target(source);
     if (!target) return;
-    const since = s.pendingSince;
     if (s.layout) target.invalidate();
     s.pendingSince = undefined;
     s.layout = false;
     s.running = true;
     s.lastStart = now();
     bump(polls, source);
+    // The poller's pollNow begins at or after the call, so what the request was about is read.
     target
       .pollNow()
-      .then((result) => {
-        // Joined a poll that began before the request: it may not show what the request was about.
-        if (result.time < since) s.pendingSince = Math.min(s.pendingSince ?? since, since);
-      })
       .catch((err: unknown) => deps.log.warn({ pdu: source, err: String(err) }, 'requested poll failed'))
       .finally(() => {
         s.running = false;

@@ -208,4 +208,41 @@ describe('polling the simulated PX3-5892', () => {
     await b.stop();
     await silent.stop();
   });
+
+  it('a poll asked for while one is in flight reads what changed meanwhile, not the older reads', async () => {
+    // The agent's clock is the hook: the first request of the poll in flight reads outlet 1, then the
+    // outlet draws 500 W more and the poll is asked for, before that poll's other requests are answered.
+    let hook: (() => void) | undefined;
+    const hooked = await startSimAgent({
+      model: { outlets: 36 },
+      clock: () => {
+        const h = hook;
+        hook = undefined;
+        h?.();
+        return clock;
+      },
+    });
+    const { p } = poller(hooked.port, () => {}, {}, 'hooked');
+    ok(await p.pollNow()); // the layout
+    const before = hooked.model.sample(1, 1, clock).power;
+    let asked: Promise<PollResult> | undefined;
+    let again: Promise<PollResult> | undefined;
+    hook = () => {
+      // Runs when the second request arrives: the first one has read outlet 1 already.
+      hook = () => {
+        hooked.model.addLoad(1, 1, 500, clock);
+        asked = p.pollNow();
+        again = p.pollNow();
+      };
+    };
+    const inFlight = ok(await p.pollNow());
+    expect(asked).toBeDefined();
+    const fresh = ok(await asked!);
+    expect(inFlight.units[0]!.outlets[0]!.power).toBe(Math.round(before));
+    expect(fresh.units[0]!.outlets[0]!.power).toBe(Math.round(before + 500));
+    // One poll more, shared: a second caller joins the queued one instead of queueing a third.
+    expect(again).toBe(asked);
+    await p.stop();
+    await hooked.stop();
+  });
 });

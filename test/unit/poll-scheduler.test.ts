@@ -5,8 +5,8 @@ import { createPollScheduler, GATHER_MS, POLL_SPACING_MS } from '../../bridge/tr
 
 /**
  * "Poll this PDU now" (bridge/traps/poll-scheduler.ts), on fake timers: the first request polls at
- * once (after gathering its burst for GATHER_MS), a flood costs at most one poll per spacing, requests during a poll are served by one poll
- * after it, and a poll that started before a request does not count as serving it.
+ * once (after gathering its burst for GATHER_MS), a flood costs at most one poll per spacing, and requests during a poll are served by one
+ * poll after it (that pollNow itself begins after the call is the poller's rule, poller-sim.test.ts).
  */
 
 describe('the poll scheduler', () => {
@@ -76,26 +76,6 @@ describe('the poll scheduler', () => {
     expect(t.started).toHaveLength(1); // still within the spacing
     await vi.advanceTimersByTimeAsync(POLL_SPACING_MS);
     expect(t.started).toEqual([1_000_000, 1_000_000 + POLL_SPACING_MS]);
-    s.stop();
-  });
-
-  it('polls again when the poll it joined began before the request (it may predate the change)', async () => {
-    let calls = 0;
-    // The first poll answers with a time before the request: a scheduled poll already in flight.
-    const t = {
-      pollNow: () => {
-        calls++;
-        const time = calls === 1 ? Date.now() - 1000 : Date.now();
-        return Promise.resolve({ ok: true, time } as PollResult);
-      },
-      invalidate: () => {},
-    };
-    const s = createPollScheduler({ log: silentLogger, target: () => t });
-    s.request('lab');
-    await vi.advanceTimersByTimeAsync(POLL_SPACING_MS + GATHER_MS + 10);
-    expect(calls).toBe(2);
-    await vi.advanceTimersByTimeAsync(POLL_SPACING_MS * 3);
-    expect(calls).toBe(2);
     s.stop();
   });
 
