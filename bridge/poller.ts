@@ -47,6 +47,8 @@ export interface Poller {
    * one in flight, its reads may predate the change, so one more follows it, shared by every caller.
    */
   pollNow(): Promise<PollResult>;
+  /** The poll in flight, if any: for a caller that wants its result (the start-up poll), not a newer one. */
+  readonly inFlight: Promise<PollResult> | undefined;
   readonly online: boolean | undefined;
   readonly stats: Readonly<PollerStats>;
   /** The units of the last good poll. */
@@ -280,6 +282,9 @@ export function createPoller(deps: PollerDeps): Poller {
       deps.reader.close();
     },
     pollNow,
+    get inFlight() {
+      return inFlight;
+    },
     get online() {
       return online;
     },

@@ -109,8 +109,9 @@ export async function createEnergyRun(o: {
       await bridge.start();
       watcher = await watch(bridge.mqtt.url!, [`${BASE}/#`]);
       seen = 0;
-      // The start-up poll is under way at this clock: join it.
-      await settle(await bridge.pollers[0]!.pollNow());
+      // The start-up poll is under way at this clock: its result, not a second poll at the same time.
+      const poller = bridge.pollers[0]!;
+      await settle(await (poller.inFlight ?? poller.pollNow()));
     },
     async stop() {
       await watcher?.close();
