@@ -222,6 +222,36 @@ describe('the toolbar, the theme and the live dot', () => {
     await waitForChart(page, 'power', 'day', 'total');
   });
 
+  it('asks for the opening charts with the status, and for the event list once however many readings come', async () => {
+    const asked: string[] = [];
+    const note = (r: { url(): string }) => {
+      const m = /\/api\/(current-status|power-data|energy-data|event-log)/.exec(r.url());
+      if (m) asked.push(m[1]!);
+    };
+    page.on('request', note);
+    try {
+      await page.goto(`${stack.url}/?pdu=pdu1`);
+      await waitForChart(page, 'power', 'day', 'total');
+      await waitForChart(page, 'energy', 'day', 'total');
+      // Two readings more (the grid shows each one's time): the day charts follow them, the events do not.
+      for (let i = 0; i < 2; i++) {
+        const t = await page.getAttribute('[data-testid=outlet-grid]', 'data-time');
+        await page.waitForFunction(
+          `document.querySelector('[data-testid=outlet-grid]').dataset.time !== ${JSON.stringify(t)}`,
+          undefined,
+          { timeout: 20_000 },
+        );
+      }
+    } finally {
+      page.off('request', note);
+    }
+    // The series first, with the status; the event list once: a reading replaces the PDU's object, and
+    // the list is fetched again only for another PDU.
+    expect(asked.slice(0, 4)).toEqual(['current-status', 'power-data', 'energy-data', 'event-log']);
+    expect(asked.filter((a) => a === 'event-log')).toHaveLength(1);
+    expect(asked.filter((a) => a === 'current-status')).toHaveLength(1);
+  });
+
   it('follows the system theme until the user picks one', async () => {
     const light = await launchBrowser({ width: 390, height: 844, colorScheme: 'light' });
     try {

@@ -43,7 +43,32 @@ export function useAuthorization(header: string | null): void {
   readAuthorization = header;
 }
 
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+/**
+ * GETs started before anyone asked (prefetch): the charts' first series, requested with the status,
+ * while the dashboard is still being drawn. Taken once by the first read of the same path; an answer
+ * nobody took within a few seconds is dropped, never served stale.
+ */
+const early = new Map<string, Promise<unknown>>();
+const EARLY_MS = 5000;
+
+export function prefetch(path: string): void {
+  if (early.has(path)) return;
+  const p = request(path);
+  p.catch(() => {}); // the reader that takes it sees the error; nobody else should
+  early.set(path, p);
+  setTimeout(() => {
+    if (early.get(path) === p) early.delete(path);
+  }, EARLY_MS);
+}
+
+function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const p = early.get(path);
+  if (p === undefined) return request<T>(path, signal);
+  early.delete(path);
+  return p as Promise<T>;
+}
+
+async function request<T>(path: string, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = readAuthorization ? { authorization: readAuthorization } : {};
   const r = await fetch(path, { signal, headers });
   if (r.ok) return (await r.json()) as T;
@@ -63,16 +88,19 @@ export const fetchStatus = () => getJson<CurrentStatusJson>('api/current-status'
 export const fetchEvents = (pdu: string, limit = 20, signal?: AbortSignal) =>
   getJson<{ events: EventJson[] }>(`api/event-log?pdu=${encodeURIComponent(pdu)}&limit=${limit}`, signal);
 
+export type SeriesQuery = { pdu: string; range: Range; view: View; points: number };
+
+export function seriesPath(kind: 'power' | 'energy', q: SeriesQuery): string {
+  const points = Math.max(10, Math.min(2000, Math.round(q.points)));
+  return `api/${kind}-data?pdu=${encodeURIComponent(q.pdu)}&${rangeParams(q.range)}&view=${q.view}&points=${points}`;
+}
+
 export function fetchSeries<K extends 'power' | 'energy'>(
   kind: K,
-  q: { pdu: string; range: Range; view: View; points: number },
+  q: SeriesQuery,
   signal?: AbortSignal,
 ): Promise<K extends 'power' ? PowerSeries : EnergySeries> {
-  const points = Math.max(10, Math.min(2000, Math.round(q.points)));
-  return getJson(
-    `api/${kind}-data?pdu=${encodeURIComponent(q.pdu)}&${rangeParams(q.range)}&view=${q.view}&points=${points}`,
-    signal,
-  );
+  return getJson(seriesPath(kind, q), signal);
 }
 
 /** The history of a unit's external sensors or lines (GET /api/sensor-data). */

@@ -3,6 +3,7 @@ import type { CardsJson, LiveJson } from '../../../bridge/http/bodies.ts';
 import { type CurrentStatusJson, fetchStatus, type PduJson } from './api.ts';
 import { noteLoadError, noteStatus } from './auth.svelte.ts';
 import type { EventJson } from './events.ts';
+import { prefetchCharts } from './points.ts';
 
 /**
  * The panel's shared state (svelte-devtools style: one $state object in a .svelte.ts module).
@@ -80,12 +81,28 @@ function merge(parts: readonly (LiveJson | CardsJson | PduJson)[]): void {
   }
 }
 
+/** The same unit with the same reading and poll: the cards and outlets are the same too. */
+const sameReading = (a: PduJson, b: PduJson) =>
+  a.id === b.id &&
+  a.time === b.time &&
+  a.online === b.online &&
+  a.stale === b.stale &&
+  a.last_poll?.time === b.last_poll?.time &&
+  a.since === b.since;
+
 /** The whole state, from GET /api/current-status or the stream's first event. */
 function takeStatus(s: CurrentStatusJson): void {
+  const first = app.status === null;
+  // The stream's first event repeats the status just loaded (and a reconnect's, mostly what is shown):
+  // a PDU whose reading did not change keeps its object, so nothing of it is drawn again.
+  const prev = app.status?.pdus;
+  if (prev) s.pdus = s.pdus.map((p) => prev.find((q) => sameReading(q, p)) ?? p);
   app.status = s;
   noteStatus(s);
   app.loadError = '';
   if (!app.selected) app.selected = new URLSearchParams(location.search).get('pdu') ?? s.pdus[0]?.id ?? '';
+  const shown = selectedPdu();
+  if (first && shown) prefetchCharts(shown.id);
 }
 
 /**
