@@ -139,8 +139,8 @@ export async function startBridgeStack(
   }
   const http = bridge.http;
   if (!http) throw new Error('the bridge started no HTTP server');
-  // The first poll, so the grid has its outlets when the page opens.
-  await Promise.all(bridge.pollers.map((p) => p.pollNow()));
+  // The first poll (the start-up one, where it is under way), so the grid has its outlets when the page opens.
+  await Promise.all(bridge.pollers.map((p) => p.inFlight ?? p.pollNow()));
   return {
     url: `http://127.0.0.1:${http.port}`,
     agent,
