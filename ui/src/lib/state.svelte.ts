@@ -81,14 +81,20 @@ function merge(parts: readonly (LiveJson | CardsJson | PduJson)[]): void {
   }
 }
 
-/** The same unit with the same reading and poll: the cards and outlets are the same too. */
+/** The history's cards of a unit, as one value (compared once per status, not per reading). */
+const cardsOf = (p: PduJson) => JSON.stringify([p.today, p.month, p.sparkline, p.outlet_energy, p.since]);
+
+/**
+ * The same unit with the same reading, poll and cards. The cards are compared too: the history commits
+ * them after the poll, so a status read in between has the new reading beside the old cards.
+ */
 const sameReading = (a: PduJson, b: PduJson) =>
   a.id === b.id &&
   a.time === b.time &&
   a.online === b.online &&
   a.stale === b.stale &&
   a.last_poll?.time === b.last_poll?.time &&
-  a.since === b.since;
+  cardsOf(a) === cardsOf(b);
 
 /** The whole state, from GET /api/current-status or the stream's first event. */
 function takeStatus(s: CurrentStatusJson): void {
